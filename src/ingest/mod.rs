@@ -1,0 +1,1 @@
+//! Ingest: read the corpus (markdown + meta.yaml, plain text orders, PDFs) into `SourceDoc`s.

@@ -1,0 +1,1 @@
+//! The whole pipeline over a corpus folder: ingest → repair → structure/amend → consolidate.

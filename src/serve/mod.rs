@@ -1,0 +1,1 @@
+//! Serve: the HTTP JSON API and the search page over an index folder.
