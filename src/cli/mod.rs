@@ -1,1 +1,145 @@
-pub fn run() -> i32 { 0 }
+//! The `zan` command line: a thin layer over the library stages. Every subcommand prints a
+//! one-line error naming the file or argument at fault and exits non-zero on bad input.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "zan",
+    version,
+    about = "Repair, split, consolidate and search the legal acts of Kazakhstan (Kazakh and Russian)",
+    after_help = "Start with `zan pipeline` (corpus/ → index/, then a short tour), then `zan search 'апостиль'`."
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Repair damaged text: encoding, NFC, Latin look-alikes, letter spacing, moved PDF links.
+    #[command(after_help = "Example:\n  zan repair corpus/orders/000_3e349c36dd5e86ff.txt --report > fixed.txt\n  cat scan.txt | zan repair - --lang kk")]
+    Repair {
+        /// Input file, or `-` for standard input.
+        #[arg(default_value = "-")]
+        file: String,
+        /// Language of the text: auto (detect), kk or ru.
+        #[arg(long, default_value = "auto")]
+        lang: String,
+        /// Write a JSON summary of the changes to standard error.
+        #[arg(long)]
+        report: bool,
+        /// Join lines broken by the PDF extraction into paragraphs (line count then changes).
+        #[arg(long)]
+        reflow: bool,
+    },
+    /// Split an amending order into its header and amendment instructions.
+    #[command(after_help = "Example:\n  zan split corpus/orders/001_07bc7e74aa9aa38f.txt --json")]
+    Split {
+        file: PathBuf,
+        /// Print the stable JSON contract (default: a readable list).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the pipeline over a corpus and write the search index.
+    #[command(after_help = "Example:\n  zan index --corpus corpus --index index")]
+    Index {
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+    },
+    /// Search the wording in force (today by default).
+    #[command(after_help = "Examples:\n  zan search 'апостиль'\n  zan search '\"государственной услуги\"' --lang ru --as-of 2021-01-01 --limit 5 --json")]
+    Search {
+        query: String,
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        /// kk or ru (default: both).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Date of the wording, YYYY-MM-DD (default: today).
+        #[arg(long = "as-of")]
+        as_of: Option<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every unit's history: original, reworded, inserted, repealed; by which order and when.
+    #[command(after_help = "Examples:\n  zan history --act V2000020668\n  zan history --act V1800017705 --unit point:12 --json")]
+    History {
+        #[arg(long)]
+        act: String,
+        /// Only this unit, e.g. point:12 or point:5/subpoint:3.
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// kk or ru (default: both).
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The act as in force on a date.
+    #[command(after_help = "Example:\n  zan consolidate --act V2000020668 --lang ru --as-of 2022-01-01 --format md")]
+    Consolidate {
+        #[arg(long)]
+        act: String,
+        #[arg(long, default_value = "ru")]
+        lang: String,
+        #[arg(long = "as-of")]
+        as_of: Option<String>,
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// text, md or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Serve the JSON API and the search page.
+    #[command(after_help = "Example:\n  zan serve --index index --addr 127.0.0.1:8080\n  curl 'http://127.0.0.1:8080/api/search?q=апостиль&lang=kk'")]
+    Serve {
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// The main job: corpus/ → index/, then a short tour (counts, one search, one history).
+    #[command(after_help = "Example:\n  zan pipeline\n  zan pipeline --corpus my-corpus --index /tmp/zan-index")]
+    Pipeline {
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        #[arg(long, default_value = "index")]
+        index: PathBuf,
+    },
+}
+
+/// Parse the arguments and run; returns the process exit code.
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    let res = match cli.cmd {
+        Cmd::Repair { file, lang, report, reflow } => commands::repair(&file, &lang, report, reflow),
+        Cmd::Split { file, json } => commands::split(&file, json),
+        Cmd::Index { corpus, index } => commands::index(corpus, &index).map(|_| ()),
+        Cmd::Search { query, index, lang, as_of, limit, json } => {
+            commands::search(&query, &index, lang, as_of, limit, json)
+        }
+        Cmd::History { act, unit, corpus, lang, json } => commands::history(&act, unit, corpus, lang, json),
+        Cmd::Consolidate { act, lang, as_of, corpus, format } => {
+            commands::consolidate(&act, &lang, as_of, corpus, &format)
+        }
+        Cmd::Serve { index, addr } => commands::serve(&index, &addr),
+        Cmd::Pipeline { corpus, index } => commands::pipeline(corpus, &index),
+    };
+    match res {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("zan: {e:#}");
+            1
+        }
+    }
+}

@@ -39,3 +39,7 @@ impl ConsolidatedAct {
             .collect()
     }
 }
+
+mod engine;
+pub use engine::{consolidate, effective_date, norm, OrderInput};
+pub mod render;
