@@ -47,7 +47,17 @@ pub fn act_id(req: &Requisites) -> Option<String> {
 }
 
 const RU_MONTHS: [&str; 12] = [
-    "январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр",
+    "январ",
+    "феврал",
+    "март",
+    "апрел",
+    "ма",
+    "июн",
+    "июл",
+    "август",
+    "сентябр",
+    "октябр",
+    "ноябр",
     "декабр",
 ];
 const KK_MONTHS: [&str; 12] = [
@@ -107,15 +117,13 @@ pub fn find_date(s: &str) -> Option<(NaiveDate, std::ops::Range<usize>)> {
         }
     };
     for c in RU_DATE.captures_iter(s) {
-        let d = month_number(&c[2]).and_then(|m| {
-            NaiveDate::from_ymd_opt(c[3].parse().ok()?, m, c[1].parse().ok()?)
-        });
+        let d = month_number(&c[2])
+            .and_then(|m| NaiveDate::from_ymd_opt(c[3].parse().ok()?, m, c[1].parse().ok()?));
         consider(d, c.get(0).unwrap().range());
     }
     for c in KK_DATE.captures_iter(s) {
-        let d = month_number(&c[3]).and_then(|m| {
-            NaiveDate::from_ymd_opt(c[1].parse().ok()?, m, c[2].parse().ok()?)
-        });
+        let d = month_number(&c[3])
+            .and_then(|m| NaiveDate::from_ymd_opt(c[1].parse().ok()?, m, c[2].parse().ok()?));
         consider(d, c.get(0).unwrap().range());
     }
     for c in NUM_DATE.captures_iter(s) {
@@ -145,8 +153,10 @@ pub fn find_dates(s: &str) -> Vec<(NaiveDate, std::ops::Range<usize>)> {
     out
 }
 
-static NUMBER: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"№\s*((?:ҚР\s+)?[0-9A-Za-zА-Яа-яӘәҒғҚқҢңӨөҰұҮүІі/\-\.]*[0-9A-Za-zА-Яа-яІі])").unwrap());
+static NUMBER: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"№\s*((?:ҚР\s+)?[0-9A-Za-zА-Яа-яӘәҒғҚқҢңӨөҰұҮүІі/\-\.]*[0-9A-Za-zА-Яа-яІі])")
+        .unwrap()
+});
 
 /// The first "№ X" in `s`, with its byte range.
 pub fn find_number(s: &str) -> Option<(String, std::ops::Range<usize>)> {
@@ -172,7 +182,10 @@ static REGISTER_NO: Lazy<Regex> = Lazy::new(|| {
 /// 2020 жылғы 5 мамырда № 20579 болып тіркелді".
 pub fn parse_requisites(line: &str) -> Requisites {
     let line = line.replace('\u{a0}', " ");
-    let (own, reg_part) = match line.find("Зарегистрир").or_else(|| line.find("Қазақстан Республикасының Әділет")) {
+    let (own, reg_part) = match line
+        .find("Зарегистрир")
+        .or_else(|| line.find("Қазақстан Республикасының Әділет"))
+    {
         Some(i) => (&line[..i], &line[i..]),
         None => match line.find("Әділет") {
             Some(i) => (&line[..i], &line[i..]),
@@ -195,7 +208,9 @@ pub fn parse_requisites(line: &str) -> Requisites {
     if let Some((n, _)) = find_number(own) {
         req.number = Some(n);
     }
-    let caps = RU_REG.captures(reg_part).or_else(|| KK_REG.captures(reg_part));
+    let caps = RU_REG
+        .captures(reg_part)
+        .or_else(|| KK_REG.captures(reg_part));
     if let Some(c) = caps {
         req.registration = Some(Registration {
             number: c[2].to_string(),
@@ -254,7 +269,10 @@ mod tests {
     fn numeric_dates_and_numbers() {
         let (d, _) = find_date("от 24.09.2025 № 520").unwrap();
         assert_eq!(d, NaiveDate::from_ymd_opt(2025, 9, 24).unwrap());
-        assert_eq!(find_number("№ 11-1-4/141 (вводится").unwrap().0, "11-1-4/141");
+        assert_eq!(
+            find_number("№ 11-1-4/141 (вводится").unwrap().0,
+            "11-1-4/141"
+        );
         assert_eq!(find_number("№ ҚР ДСМ-2 (").unwrap().0, "ҚР ДСМ-2");
     }
 

@@ -47,7 +47,10 @@ enum Classified {
 
 /// Run the pipeline; `progress` is told each file as it is handled. Only an unreadable corpus
 /// root is an error.
-pub fn run(corpus: &Path, progress: &mut dyn FnMut(usize, usize, &Path)) -> Result<PipelineOutput, IngestError> {
+pub fn run(
+    corpus: &Path,
+    progress: &mut dyn FnMut(usize, usize, &Path),
+) -> Result<PipelineOutput, IngestError> {
     let loaded = ingest::load_corpus(corpus)?;
     let mut out = PipelineOutput {
         failures: loaded.failures,
@@ -74,7 +77,9 @@ pub fn run(corpus: &Path, progress: &mut dyn FnMut(usize, usize, &Path)) -> Resu
         done += 1;
         progress(done, total, &doc.path);
         let res = if doc.format == SourceFormat::Markdown && doc.meta.is_none() {
-            structure::parse_act(doc).map(|a| Classified::Act(Box::new(a))).map_err(|e| e.to_string())
+            structure::parse_act(doc)
+                .map(|a| Classified::Act(Box::new(a)))
+                .map_err(|e| e.to_string())
         } else {
             classify(doc)
         };

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use zan::consolidate::{render, ConsolidatedAct};
-use zan::model::{path_to_string, parse_path, EventKind, Lang};
+use zan::model::{parse_path, path_to_string, EventKind, Lang};
 use zan::{amend, index, ingest, pipeline, repair};
 
 fn parse_lang(s: &str) -> Result<Option<Lang>> {
@@ -41,7 +41,9 @@ pub fn repair(file: &str, lang: &str, report: bool, reflow: bool) -> Result<()> 
     let lang = parse_lang(lang)?;
     let bytes = if file == "-" {
         let mut b = Vec::new();
-        std::io::stdin().read_to_end(&mut b).context("standard input")?;
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .context("standard input")?;
         if b.is_empty() {
             bail!("standard input: empty input");
         }
@@ -52,7 +54,11 @@ pub fn repair(file: &str, lang: &str, report: bool, reflow: bool) -> Result<()> 
     let (text, encoding) = repair::decode_bytes(&bytes).map_err(|e| anyhow!("{file}: {e}"))?;
     let mut fixed = repair::repair_text(&text, lang);
     fixed.report.encoding = encoding;
-    let out = if reflow { reflow_text(&fixed.text) } else { fixed.text };
+    let out = if reflow {
+        reflow_text(&fixed.text)
+    } else {
+        fixed.text
+    };
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(out.as_bytes())?;
     if report {
@@ -69,7 +75,10 @@ fn reflow_text(text: &str) -> String {
     for (i, line) in lines.iter().enumerate() {
         out.push_str(line.trim_end());
         let next = lines.get(i + 1).map(|l| l.trim_start()).unwrap_or("");
-        let ends = line.trim_end().ends_with(['.', ':', ';', '!', '?', '»', '"']) || line.trim().is_empty();
+        let ends = line
+            .trim_end()
+            .ends_with(['.', ':', ';', '!', '?', '»', '"'])
+            || line.trim().is_empty();
         let next_lower = next.chars().next().is_some_and(|c| c.is_lowercase());
         if i + 1 < lines.len() && !ends && next_lower {
             if out.ends_with('-') {
@@ -89,7 +98,10 @@ pub fn split(file: &Path, json: bool) -> Result<()> {
     let fixed = repair::repair_text(&doc.text, Some(doc.lang));
     let order = amend::parse_order(&fixed.text).map_err(|e| anyhow!("{}: {e}", file.display()))?;
     if order.amendments.is_empty() && order.target.is_none() {
-        bail!("{}: no amending order found (no amended act and no amendment instruction)", file.display());
+        bail!(
+            "{}: no amending order found (no amended act and no amendment instruction)",
+            file.display()
+        );
     }
     if json {
         println!("{}", serde_json::to_string_pretty(&order.split_json())?);
@@ -103,7 +115,11 @@ pub fn split(file: &Path, json: bool) -> Result<()> {
             order.amendments.len()
         );
         if let Some(t) = &order.target {
-            println!("Amends № {} of {}", t.number, t.date.map(|d| d.to_string()).unwrap_or_default());
+            println!(
+                "Amends № {} of {}",
+                t.number,
+                t.date.map(|d| d.to_string()).unwrap_or_default()
+            );
         }
         for (i, a) in order.amendments.iter().enumerate() {
             println!(
@@ -116,7 +132,12 @@ pub fn split(file: &Path, json: bool) -> Result<()> {
         }
     }
     for u in &order.unparsed {
-        eprintln!("zan: {}:{}: instruction not understood: {}", file.display(), u.line, u.text);
+        eprintln!(
+            "zan: {}:{}: instruction not understood: {}",
+            file.display(),
+            u.line,
+            u.text
+        );
     }
     Ok(())
 }
@@ -154,8 +175,10 @@ pub fn index(corpus: Option<PathBuf>, index_dir: &Path) -> Result<index::IndexSu
         indicatif::ProgressStyle::with_template("indexing {bar:30} {pos}/{len} unit versions")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let summary = index::build_index(index_dir, &out.acts, &mut |done, _| bar.set_position(done as u64))
-        .with_context(|| format!("writing the index to {}", index_dir.display()))?;
+    let summary = index::build_index(index_dir, &out.acts, &mut |done, _| {
+        bar.set_position(done as u64)
+    })
+    .with_context(|| format!("writing the index to {}", index_dir.display()))?;
     bar.finish_and_clear();
     let conflicts: usize = out.acts.iter().map(|a| a.conflicts.len()).sum();
     println!(
@@ -174,7 +197,10 @@ pub fn index(corpus: Option<PathBuf>, index_dir: &Path) -> Result<index::IndexSu
     );
     for a in &out.acts {
         for c in &a.conflicts {
-            eprintln!("  conflict: {} {} ({}): {}", c.act_id, c.order, c.source, c.message);
+            eprintln!(
+                "  conflict: {} {} ({}): {}",
+                c.act_id, c.order, c.source, c.message
+            );
         }
     }
     print_failures(&out);
@@ -191,7 +217,9 @@ pub fn search(
 ) -> Result<()> {
     let lang = match lang.as_deref() {
         None => None,
-        Some(l) => Some(Lang::parse(l).ok_or_else(|| anyhow!("--lang: expected kk or ru, got `{l}`"))?),
+        Some(l) => {
+            Some(Lang::parse(l).ok_or_else(|| anyhow!("--lang: expected kk or ru, got `{l}`"))?)
+        }
     };
     let q = index::SearchQuery {
         q: query.to_string(),
@@ -211,8 +239,12 @@ pub fn search(
     for h in &hits {
         let validity = format!(
             "{} – {}{}",
-            h.valid_from.map(|d| d.to_string()).unwrap_or_else(|| "?".into()),
-            h.valid_to.map(|d| d.to_string()).unwrap_or_else(|| "in force".into()),
+            h.valid_from
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "?".into()),
+            h.valid_to
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "in force".into()),
             if h.estimated { " (estimated)" } else { "" }
         );
         println!("{} [{}] {} · {}", h.act_id, h.lang, h.path, validity);
@@ -222,7 +254,11 @@ pub fn search(
     Ok(())
 }
 
-fn find_acts<'a>(acts: &'a [ConsolidatedAct], id: &str, lang: Option<Lang>) -> Result<Vec<&'a ConsolidatedAct>> {
+fn find_acts<'a>(
+    acts: &'a [ConsolidatedAct],
+    id: &str,
+    lang: Option<Lang>,
+) -> Result<Vec<&'a ConsolidatedAct>> {
     let found: Vec<&ConsolidatedAct> = acts
         .iter()
         .filter(|a| a.id.eq_ignore_ascii_case(id) && lang.is_none_or(|l| a.lang == l))
@@ -246,14 +282,22 @@ fn event_word(k: EventKind) -> &'static str {
     }
 }
 
-pub fn history(act: &str, unit: Option<String>, corpus: Option<PathBuf>, lang: Option<String>, json: bool) -> Result<()> {
+pub fn history(
+    act: &str,
+    unit: Option<String>,
+    corpus: Option<PathBuf>,
+    lang: Option<String>,
+    json: bool,
+) -> Result<()> {
     let lang = match lang.as_deref() {
         None => None,
         Some(l) => parse_lang(l)?,
     };
     let unit = match unit.as_deref() {
         None => None,
-        Some(u) => Some(parse_path(u).ok_or_else(|| anyhow!("--unit: expected e.g. point:12 or point:5/subpoint:3, got `{u}`"))?),
+        Some(u) => Some(parse_path(u).ok_or_else(|| {
+            anyhow!("--unit: expected e.g. point:12 or point:5/subpoint:3, got `{u}`")
+        })?),
     };
     let out = run_pipeline(corpus)?;
     let acts = find_acts(&out.acts, act, lang)?;
@@ -276,20 +320,30 @@ pub fn history(act: &str, unit: Option<String>, corpus: Option<PathBuf>, lang: O
             let order = e
                 .order
                 .as_ref()
-                .map(|o| format!("order № {} of {}", o.number, o.date.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default()))
+                .map(|o| {
+                    format!(
+                        "order № {} of {}",
+                        o.number,
+                        o.date
+                            .map(|d| d.format("%d.%m.%Y").to_string())
+                            .unwrap_or_default()
+                    )
+                })
                 .unwrap_or_else(|| "(order unknown)".into());
             let eff = e
                 .effective
                 .map(|d| format!("{}{}", d, if e.estimated { " (est.)" } else { "" }))
                 .unwrap_or_else(|| "?".into());
+            let unit = match &e.document {
+                Some(d) => format!("{} in «{}»", path_to_string(&e.path), short(d, 40)),
+                None => path_to_string(&e.path),
+            };
             println!(
-                "  {:<10} {:<28} {:<9} by {:<28} from {}{}",
+                "  {:<18} {:<9} {:<30} by {}",
                 eff,
-                format!("{}{}", e.document.as_deref().map(|_| "doc · ").unwrap_or(""), path_to_string(&e.path)),
                 event_word(e.kind),
-                order,
-                eff,
-                ""
+                unit,
+                order
             );
         }
         println!();
@@ -300,7 +354,13 @@ pub fn history(act: &str, unit: Option<String>, corpus: Option<PathBuf>, lang: O
     Ok(())
 }
 
-pub fn consolidate(act: &str, lang: &str, as_of: Option<String>, corpus: Option<PathBuf>, format: &str) -> Result<()> {
+pub fn consolidate(
+    act: &str,
+    lang: &str,
+    as_of: Option<String>,
+    corpus: Option<PathBuf>,
+    format: &str,
+) -> Result<()> {
     let lang = parse_lang(lang)?.ok_or_else(|| anyhow!("--lang: choose kk or ru"))?;
     let date = parse_date(as_of.as_deref())?;
     if !matches!(format, "text" | "md" | "json") {
@@ -309,7 +369,10 @@ pub fn consolidate(act: &str, lang: &str, as_of: Option<String>, corpus: Option<
     let out = run_pipeline(corpus)?;
     let a = find_acts(&out.acts, act, Some(lang))?[0];
     match format {
-        "json" => println!("{}", serde_json::to_string_pretty(&render::to_json(a, date))?),
+        "json" => println!(
+            "{}",
+            serde_json::to_string_pretty(&render::to_json(a, date))?
+        ),
         "md" => print!("{}", render::to_text(a, date, true)),
         _ => print!("{}", render::to_text(a, date, false)),
     }
@@ -317,7 +380,9 @@ pub fn consolidate(act: &str, lang: &str, as_of: Option<String>, corpus: Option<
 }
 
 pub fn serve(index_dir: &Path, addr: &str) -> Result<()> {
-    let addr: std::net::SocketAddr = addr.parse().map_err(|_| anyhow!("--addr: expected HOST:PORT, got `{addr}`"))?;
+    let addr: std::net::SocketAddr = addr
+        .parse()
+        .map_err(|_| anyhow!("--addr: expected HOST:PORT, got `{addr}`"))?;
     let rt = tokio::runtime::Runtime::new()?;
     rt.block_on(zan::serve::serve(index_dir.to_path_buf(), addr))
 }
@@ -326,7 +391,8 @@ pub fn pipeline(corpus: Option<PathBuf>, index_dir: &Path) -> Result<()> {
     let summary = index(corpus.clone(), index_dir)?;
     let _ = summary;
     println!("\nA short tour:");
-    for (q, lang) in [("апостиль", Lang::Kk), ("государственной услуги", Lang::Ru)] {
+    for (q, lang) in [("апостиль", Lang::Kk), ("государственной услуги", Lang::Ru)]
+    {
         let hits = index::search(
             index_dir,
             &index::SearchQuery {
@@ -343,7 +409,12 @@ pub fn pipeline(corpus: Option<PathBuf>, index_dir: &Path) -> Result<()> {
         }
     }
     let out = run_pipeline(corpus)?;
-    if let Some(a) = out.acts.iter().filter(|a| !a.base_known).max_by_key(|a| a.history.len()) {
+    if let Some(a) = out
+        .acts
+        .iter()
+        .filter(|a| !a.base_known)
+        .max_by_key(|a| a.history.len())
+    {
         println!("\n$ zan history --act {} --lang {}", a.id, a.lang);
         for e in a.history.iter().take(12) {
             println!(
@@ -351,10 +422,23 @@ pub fn pipeline(corpus: Option<PathBuf>, index_dir: &Path) -> Result<()> {
                 event_word(e.kind),
                 path_to_string(&e.path),
                 e.order.as_ref().map(|o| o.number.as_str()).unwrap_or("?"),
-                e.order.as_ref().and_then(|o| o.date).map(|d| d.to_string()).unwrap_or_default()
+                e.order
+                    .as_ref()
+                    .and_then(|o| o.date)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
             );
         }
     }
     println!("\nNext: `zan serve` and open http://127.0.0.1:8080/");
     Ok(())
+}
+
+/// The first `n` characters of `s`, with an ellipsis when cut.
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    }
 }

@@ -21,7 +21,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     /// Repair damaged text: encoding, NFC, Latin look-alikes, letter spacing, moved PDF links.
-    #[command(after_help = "Example:\n  zan repair corpus/orders/000_3e349c36dd5e86ff.txt --report > fixed.txt\n  cat scan.txt | zan repair - --lang kk")]
+    #[command(
+        after_help = "Example:\n  zan repair corpus/orders/000_3e349c36dd5e86ff.txt --report > fixed.txt\n  cat scan.txt | zan repair - --lang kk"
+    )]
     Repair {
         /// Input file, or `-` for standard input.
         #[arg(default_value = "-")]
@@ -53,7 +55,9 @@ enum Cmd {
         index: PathBuf,
     },
     /// Search the wording in force (today by default).
-    #[command(after_help = "Examples:\n  zan search 'апостиль'\n  zan search '\"государственной услуги\"' --lang ru --as-of 2021-01-01 --limit 5 --json")]
+    #[command(
+        after_help = "Examples:\n  zan search 'апостиль'\n  zan search '\"государственной услуги\"' --lang ru --as-of 2021-01-01 --limit 5 --json"
+    )]
     Search {
         query: String,
         #[arg(long, default_value = "index")]
@@ -70,7 +74,9 @@ enum Cmd {
         json: bool,
     },
     /// Every unit's history: original, reworded, inserted, repealed; by which order and when.
-    #[command(after_help = "Examples:\n  zan history --act V2000020668\n  zan history --act V1800017705 --unit point:12 --json")]
+    #[command(
+        after_help = "Examples:\n  zan history --act V2000020668\n  zan history --act V1800017705 --unit point:12 --json"
+    )]
     History {
         #[arg(long)]
         act: String,
@@ -86,7 +92,9 @@ enum Cmd {
         json: bool,
     },
     /// The act as in force on a date.
-    #[command(after_help = "Example:\n  zan consolidate --act V2000020668 --lang ru --as-of 2022-01-01 --format md")]
+    #[command(
+        after_help = "Example:\n  zan consolidate --act V2000020668 --lang ru --as-of 2022-01-01 --format md"
+    )]
     Consolidate {
         #[arg(long)]
         act: String,
@@ -101,7 +109,9 @@ enum Cmd {
         format: String,
     },
     /// Serve the JSON API and the search page.
-    #[command(after_help = "Example:\n  zan serve --index index --addr 127.0.0.1:8080\n  curl 'http://127.0.0.1:8080/api/search?q=апостиль&lang=kk'")]
+    #[command(
+        after_help = "Example:\n  zan serve --index index --addr 127.0.0.1:8080\n  curl 'http://127.0.0.1:8080/api/search?q=апостиль&lang=kk'"
+    )]
     Serve {
         #[arg(long, default_value = "index")]
         index: PathBuf,
@@ -109,7 +119,9 @@ enum Cmd {
         addr: String,
     },
     /// The main job: corpus/ → index/, then a short tour (counts, one search, one history).
-    #[command(after_help = "Example:\n  zan pipeline\n  zan pipeline --corpus my-corpus --index /tmp/zan-index")]
+    #[command(
+        after_help = "Example:\n  zan pipeline\n  zan pipeline --corpus my-corpus --index /tmp/zan-index"
+    )]
     Pipeline {
         #[arg(long)]
         corpus: Option<PathBuf>,
@@ -122,16 +134,36 @@ enum Cmd {
 pub fn run() -> i32 {
     let cli = Cli::parse();
     let res = match cli.cmd {
-        Cmd::Repair { file, lang, report, reflow } => commands::repair(&file, &lang, report, reflow),
+        Cmd::Repair {
+            file,
+            lang,
+            report,
+            reflow,
+        } => commands::repair(&file, &lang, report, reflow),
         Cmd::Split { file, json } => commands::split(&file, json),
         Cmd::Index { corpus, index } => commands::index(corpus, &index).map(|_| ()),
-        Cmd::Search { query, index, lang, as_of, limit, json } => {
-            commands::search(&query, &index, lang, as_of, limit, json)
-        }
-        Cmd::History { act, unit, corpus, lang, json } => commands::history(&act, unit, corpus, lang, json),
-        Cmd::Consolidate { act, lang, as_of, corpus, format } => {
-            commands::consolidate(&act, &lang, as_of, corpus, &format)
-        }
+        Cmd::Search {
+            query,
+            index,
+            lang,
+            as_of,
+            limit,
+            json,
+        } => commands::search(&query, &index, lang, as_of, limit, json),
+        Cmd::History {
+            act,
+            unit,
+            corpus,
+            lang,
+            json,
+        } => commands::history(&act, unit, corpus, lang, json),
+        Cmd::Consolidate {
+            act,
+            lang,
+            as_of,
+            corpus,
+            format,
+        } => commands::consolidate(&act, &lang, as_of, corpus, &format),
         Cmd::Serve { index, addr } => commands::serve(&index, &addr),
         Cmd::Pipeline { corpus, index } => commands::pipeline(corpus, &index),
     };

@@ -5,8 +5,7 @@ use super::{Conflict, ConsolidatedAct};
 use crate::amend::{Amendment, Op, ParsedOrder};
 use crate::identity;
 use crate::model::{
-    EventKind, HistoryEvent, Lang, OrderCite, TargetAct, UnitKind, UnitRef, UnitStatus,
-    UnitVersion,
+    EventKind, HistoryEvent, Lang, OrderCite, TargetAct, UnitKind, UnitRef, UnitStatus, UnitVersion,
 };
 use crate::structure::ActText;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -67,7 +66,9 @@ pub fn effective_date(
     let base = registration_date.or(order_date);
     let clause_l = clause.map(|c| c.to_lowercase()).unwrap_or_default();
     // An explicit calendar date in the clause ("с 1 января 2016 года") is known, not estimated.
-    if !clause_l.is_empty() && !clause_l.contains("опубликован") && !clause_l.contains("жарияланған")
+    if !clause_l.is_empty()
+        && !clause_l.contains("опубликован")
+        && !clause_l.contains("жарияланған")
     {
         if let Some((d, _)) = identity::find_date(&clause_l) {
             return (Some(d), false);
@@ -159,7 +160,14 @@ impl Work {
         let start = act
             .requisites
             .date
-            .map(|d| effective_date(None, Some(d), act.requisites.registration.as_ref().and_then(|r| r.date)).0)
+            .map(|d| {
+                effective_date(
+                    None,
+                    Some(d),
+                    act.requisites.registration.as_ref().and_then(|r| r.date),
+                )
+                .0
+            })
             .unwrap_or(None);
         let own_cite = act.requisites.number.as_ref().map(|n| OrderCite {
             number: n.clone(),
@@ -175,8 +183,16 @@ impl Work {
             lines: Vec::new(),
             history: Vec::new(),
             conflicts: Vec::new(),
-            registration: act.requisites.registration.as_ref().map(|r| r.number.clone()),
-            cite: act.requisites.number.clone().map(|n| (n, act.requisites.date)),
+            registration: act
+                .requisites
+                .registration
+                .as_ref()
+                .map(|r| r.number.clone()),
+            cite: act
+                .requisites
+                .number
+                .clone()
+                .map(|n| (n, act.requisites.date)),
         };
         for ev in &act.events {
             let mut ev = ev.clone();
@@ -205,7 +221,9 @@ impl Work {
                 .collect();
             events.sort_by_key(|e| e.effective);
             let last_change = events.iter().rev().find(|e| e.kind != EventKind::Original);
-            let inserted_first = events.first().is_some_and(|e| e.kind == EventKind::Inserted);
+            let inserted_first = events
+                .first()
+                .is_some_and(|e| e.kind == EventKind::Inserted);
             let mut segs = Vec::new();
             let (from, est, by) = match last_change {
                 Some(ev) => (ev.effective, ev.estimated, ev.order.clone()),
@@ -252,7 +270,10 @@ impl Work {
 
     fn skeleton(id: String, lang: Lang, target: &TargetAct) -> Work {
         let title = target.title.clone().unwrap_or_else(|| {
-            let date = target.date.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default();
+            let date = target
+                .date
+                .map(|d| d.format("%d.%m.%Y").to_string())
+                .unwrap_or_default();
             match lang {
                 Lang::Ru => format!("Приказ от {date} № {}", target.number),
                 Lang::Kk => format!("{date} № {} бұйрық", target.number),
@@ -317,11 +338,10 @@ impl Work {
                 continue;
             }
             let k = key(&l.path);
-            let comparable = k.len() >= 1 && new_key.len() >= 1 && k[0].0 == new_key[0].0;
+            // Units of other kinds (chapters) neither bound nor place the new unit.
+            let comparable = !k.is_empty() && !new_key.is_empty() && k[0].0 == new_key[0].0;
             if comparable && k < new_key {
                 pos = Some(i + 1);
-            } else if pos.is_none() && !comparable {
-                // keep scanning; units of other kinds (chapters) do not bound the search
             }
         }
         pos.unwrap_or_else(|| {
@@ -347,8 +367,13 @@ impl Work {
         let line = &mut self.lines[idx];
         let by_some = Some(by.clone());
         // The base text already carries this order's wording (its footnote named the order).
-        if let Some(s) = line.segs.iter_mut().find(|s| same_order(&s.changed_by, &by_some)) {
-            if s.status == status && (status != UnitStatus::InForce || norm(&s.text) == norm(&text)) {
+        if let Some(s) = line
+            .segs
+            .iter_mut()
+            .find(|s| same_order(&s.changed_by, &by_some))
+        {
+            if s.status == status && (status != UnitStatus::InForce || norm(&s.text) == norm(&text))
+            {
                 return false;
             }
         }
@@ -420,9 +445,11 @@ impl Work {
             date: order.header.date,
             issuer: order.issuer.clone(),
         };
-        let document = if am.unit.first().is_some_and(|u| {
-            matches!(u.kind, UnitKind::Title | UnitKind::Preamble)
-        }) && am.document.is_none()
+        let document = if am
+            .unit
+            .first()
+            .is_some_and(|u| matches!(u.kind, UnitKind::Title | UnitKind::Preamble))
+            && am.document.is_none()
         {
             None
         } else {
@@ -435,19 +462,41 @@ impl Work {
                 let (text, status) = match am.op {
                     Op::Repeal => (String::new(), UnitStatus::Repealed),
                     _ => (
-                        am.text.clone().or_else(|| appendix_text(order, am)).unwrap_or_default(),
+                        am.text
+                            .clone()
+                            .or_else(|| appendix_text(order, am))
+                            .unwrap_or_default(),
                         UnitStatus::InForce,
                     ),
                 };
                 if am.op != Op::Repeal && text.is_empty() {
-                    self.conflict(input, line_no, format!("no new wording for {}", crate::model::path_to_string(&am.unit)));
+                    self.conflict(
+                        input,
+                        line_no,
+                        format!(
+                            "no new wording for {}",
+                            crate::model::path_to_string(&am.unit)
+                        ),
+                    );
                 }
                 let idx = match self.find(&document, &am.unit) {
                     Some(i) => {
                         if am.op == Op::Insert {
-                            let cur = self.lines[i].segs.iter().find(|s| at.is_some_and(|d| s.contains(d)));
-                            if cur.is_some_and(|s| s.status == UnitStatus::InForce && norm(&s.text) != norm(&text)) {
-                                self.conflict(input, line_no, format!("inserted unit {} already exists with other wording", crate::model::path_to_string(&am.unit)));
+                            let cur = self.lines[i]
+                                .segs
+                                .iter()
+                                .find(|s| at.is_some_and(|d| s.contains(d)));
+                            if cur.is_some_and(|s| {
+                                s.status == UnitStatus::InForce && norm(&s.text) != norm(&text)
+                            }) {
+                                self.conflict(
+                                    input,
+                                    line_no,
+                                    format!(
+                                        "inserted unit {} already exists with other wording",
+                                        crate::model::path_to_string(&am.unit)
+                                    ),
+                                );
                             }
                         }
                         i
@@ -460,7 +509,10 @@ impl Work {
                                 format!(
                                     "target unit {} not found in the base text{}",
                                     crate::model::path_to_string(&am.unit),
-                                    document.as_ref().map(|d| format!(" of «{d}»")).unwrap_or_default()
+                                    document
+                                        .as_ref()
+                                        .map(|d| format!(" of «{d}»"))
+                                        .unwrap_or_default()
                                 ),
                             );
                         }
@@ -512,7 +564,11 @@ impl Work {
                     else {
                         continue;
                     };
-                    let n = if old.is_empty() { 0 } else { cur.text.matches(old.as_str()).count() };
+                    let n = if old.is_empty() {
+                        0
+                    } else {
+                        cur.text.matches(old.as_str()).count()
+                    };
                     if n == 0 {
                         if !new.is_empty() && cur.text.contains(new.as_str()) {
                             already += 1;
@@ -528,7 +584,14 @@ impl Work {
                     self.set_version(i, at, replaced, UnitStatus::InForce, estimated, &by);
                 }
                 if count == 0 && already == 0 {
-                    self.conflict(input, line_no, format!("words «{old}» not found in {}", crate::model::path_to_string(&am.unit)));
+                    self.conflict(
+                        input,
+                        line_no,
+                        format!(
+                            "words «{old}» not found in {}",
+                            crate::model::path_to_string(&am.unit)
+                        ),
+                    );
                 }
                 if count == 0 {
                     applied = false;
@@ -570,7 +633,8 @@ impl Work {
 
     fn finish(mut self) -> ConsolidatedAct {
         self.history.sort_by(|a, b| {
-            (a.effective, a.kind != EventKind::Original).cmp(&(b.effective, b.kind != EventKind::Original))
+            (a.effective, a.kind != EventKind::Original)
+                .cmp(&(b.effective, b.kind != EventKind::Original))
         });
         let mut versions = Vec::new();
         for l in &self.lines {
@@ -607,7 +671,10 @@ fn order_label(o: &ParsedOrder) -> String {
     format!(
         "№ {} {}",
         o.header.number,
-        o.header.date.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default()
+        o.header
+            .date
+            .map(|d| d.format("%d.%m.%Y").to_string())
+            .unwrap_or_default()
     )
 }
 
@@ -633,12 +700,17 @@ fn appendix_text(order: &ParsedOrder, am: &Amendment) -> Option<String> {
 /// from the act's date), else a fallback ID.
 fn target_id(target: &TargetAct, works: &[Work]) -> String {
     if let Some(reg) = &target.registration {
-        if let Some(w) = works.iter().find(|w| w.registration.as_deref() == Some(reg.number.as_str())) {
+        if let Some(w) = works
+            .iter()
+            .find(|w| w.registration.as_deref() == Some(reg.number.as_str()))
+        {
             return w.id.clone();
         }
     }
     if let Some(w) = works.iter().find(|w| {
-        w.cite.as_ref().is_some_and(|(n, d)| n == &target.number && *d == target.date && target.date.is_some())
+        w.cite
+            .as_ref()
+            .is_some_and(|(n, d)| n == &target.number && *d == target.date && target.date.is_some())
     }) {
         return w.id.clone();
     }

@@ -35,7 +35,9 @@ impl ConsolidatedAct {
     pub fn as_of(&self, date: NaiveDate) -> Vec<&UnitVersion> {
         self.versions
             .iter()
-            .filter(|v| v.valid_from.is_none_or(|f| f <= date) && v.valid_to.is_none_or(|t| date < t))
+            .filter(|v| {
+                v.valid_from.is_none_or(|f| f <= date) && v.valid_to.is_none_or(|t| date < t)
+            })
             .collect()
     }
 }
@@ -43,3 +45,6 @@ impl ConsolidatedAct {
 mod engine;
 pub use engine::{consolidate, effective_date, norm, OrderInput};
 pub mod render;
+
+#[cfg(test)]
+mod tests;

@@ -114,8 +114,15 @@ pub fn path_label(lang: Lang, path: &[UnitRef]) -> String {
 /// The official-style footnote after a changed unit.
 pub fn footnote(lang: Lang, v: &UnitVersion) -> Option<String> {
     let by = v.changed_by.as_ref()?;
-    let date = by.date.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default();
-    let label = v.path.last().map(|u| unit_label(lang, u)).unwrap_or_default();
+    let date = by
+        .date
+        .map(|d| d.format("%d.%m.%Y").to_string())
+        .unwrap_or_default();
+    let label = v
+        .path
+        .last()
+        .map(|u| unit_label(lang, u))
+        .unwrap_or_default();
     let since = v
         .valid_from
         .map(|d| {
@@ -130,13 +137,25 @@ pub fn footnote(lang: Lang, v: &UnitVersion) -> Option<String> {
         .unwrap_or_default();
     Some(match (lang, v.status) {
         (Lang::Ru, UnitStatus::Repealed) => {
-            format!("Сноска. {label} исключен приказом от {date} № {}{since}.", by.number)
+            format!(
+                "Сноска. {label} исключен приказом от {date} № {}{since}.",
+                by.number
+            )
         }
-        (Lang::Ru, _) => format!("Сноска. {label} в редакции приказа от {date} № {}{since}.", by.number),
+        (Lang::Ru, _) => format!(
+            "Сноска. {label} в редакции приказа от {date} № {}{since}.",
+            by.number
+        ),
         (Lang::Kk, UnitStatus::Repealed) => {
-            format!("Ескерту. {label} алып тасталды - {date} № {} бұйрығымен{since}.", by.number)
+            format!(
+                "Ескерту. {label} алып тасталды - {date} № {} бұйрығымен{since}.",
+                by.number
+            )
         }
-        (Lang::Kk, _) => format!("Ескерту. {label} жаңа редакцияда - {date} № {} бұйрығымен{since}.", by.number),
+        (Lang::Kk, _) => format!(
+            "Ескерту. {label} жаңа редакцияда - {date} № {} бұйрығымен{since}.",
+            by.number
+        ),
     })
 }
 
@@ -164,7 +183,10 @@ pub fn to_text(act: &ConsolidatedAct, as_of: NaiveDate, markdown: bool) -> Strin
         out.push_str(&format!("# {}\n\n", act.title));
         out.push_str(&format!("*{} · {} · {}*\n\n", act.id, act.lang, as_of));
     } else {
-        out.push_str(&format!("{}\n{} · {} · {}\n\n", act.title, act.id, act.lang, as_of));
+        out.push_str(&format!(
+            "{}\n{} · {} · {}\n\n",
+            act.title, act.id, act.lang, as_of
+        ));
     }
     if !act.base_known {
         out.push_str(&format!("{}\n\n", unknown_note(act.lang)));
@@ -174,18 +196,29 @@ pub fn to_text(act: &ConsolidatedAct, as_of: NaiveDate, markdown: bool) -> Strin
         if v.document.as_ref() != doc {
             doc = v.document.as_ref();
             if let Some(d) = doc {
-                out.push_str(&if markdown { format!("## {d}\n\n") } else { format!("{d}\n\n") });
+                out.push_str(&if markdown {
+                    format!("## {d}\n\n")
+                } else {
+                    format!("{d}\n\n")
+                });
             }
         }
         let label = path_label(act.lang, &v.path);
         let body = status_text(act.lang, v);
         if markdown {
-            out.push_str(&format!("**{label}** ({}) {body}\n\n", path_to_string(&v.path)));
+            out.push_str(&format!(
+                "**{label}** ({}) {body}\n\n",
+                path_to_string(&v.path)
+            ));
         } else {
             out.push_str(&format!("[{}] {body}\n", path_to_string(&v.path)));
         }
         if let Some(f) = footnote(act.lang, v) {
-            out.push_str(&if markdown { format!("> *{f}*\n\n") } else { format!("    {f}\n") });
+            out.push_str(&if markdown {
+                format!("> *{f}*\n\n")
+            } else {
+                format!("    {f}\n")
+            });
         }
         if !markdown {
             out.push('\n');

@@ -192,19 +192,28 @@ pub fn load_corpus(dir: &Path) -> Result<Corpus, IngestError> {
     }
     let mut corpus = Corpus::default();
     let mut files: Vec<PathBuf> = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         match entry {
             Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
             Ok(_) => {}
             Err(e) => corpus.failures.push(IngestFailure {
-                path: e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf()),
+                path: e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dir.to_path_buf()),
                 message: e.to_string(),
             }),
         }
     }
     for path in files {
         let folder = path.parent().unwrap_or(dir);
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         let has_meta = folder.join("meta.yaml").is_file();
         if name == "meta.yaml" || (is_documentation(&path) && !has_meta) {
             continue;

@@ -41,7 +41,10 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<(String, String), DecodeError> {
 
 /// Kazakh or Russian, from the text's letters.
 pub fn detect_lang(text: &str) -> Lang {
-    let kk = text.chars().filter(|c| "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(*c)).count();
+    let kk = text
+        .chars()
+        .filter(|c| "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(*c))
+        .count();
     if kk * 200 > text.chars().filter(|c| c.is_alphabetic()).count().max(1) {
         Lang::Kk
     } else {

@@ -1,2 +1,4 @@
 //! TEMPORARY stub.
-pub async fn serve(_i: std::path::PathBuf, _a: std::net::SocketAddr) -> anyhow::Result<()> { Ok(()) }
+pub async fn serve(_i: std::path::PathBuf, _a: std::net::SocketAddr) -> anyhow::Result<()> {
+    Ok(())
+}
