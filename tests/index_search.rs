@@ -160,7 +160,7 @@ fn bad_queries_are_reported() {
     let dir = tmp.path().join("idx");
     build(&dir);
     let handle = IndexReaderHandle::open(&dir).unwrap();
-    for bad in ["", "   ", "nosuchfield:x", "valid_from:abc"] {
+    for bad in ["", "   ", ":", "-", "()"] {
         match handle.search(&q(bad)) {
             Err(SearchError::BadQuery(_)) => {}
             other => panic!("{bad:?}: expected BadQuery, got {other:?}"),
@@ -171,6 +171,22 @@ fn bad_queries_are_reported() {
         lq.limit = limit;
         assert!(matches!(handle.search(&lq), Err(SearchError::BadQuery(_))));
     }
+    // Text pasted from an act is not valid syntax ("1)" closes no parenthesis): its words
+    // are searched instead, with a notice.
+    let pasted = handle
+        .search_counted(&q("подпунктом 1) статьи 10 Закона"))
+        .unwrap();
+    assert_eq!(pasted.total, 1);
+    assert_eq!(
+        (pasted.hits[0].lang, pasted.hits[0].path.as_str()),
+        (Lang::Ru, "point:1")
+    );
+    assert!(pasted.notice.is_some());
+    let fine = handle.search_counted(&q("подпунктом статьи")).unwrap();
+    assert!(fine.notice.is_none());
+    let unknown_field = handle.search_counted(&q("Примечание: штамп")).unwrap();
+    assert!(unknown_field.notice.is_some());
+    assert_eq!(unknown_field.total, 0);
     // Unbalanced syntax is either rejected or read leniently, never a crash.
     for odd in ["\"апостиль", "AND OR (", "((апостиль", "апостиль)"] {
         match handle.search(&q(odd)) {

@@ -11,7 +11,9 @@ mod search;
 
 pub use analyzer::{analyzer, TOKENIZER};
 pub use build::{build_index, IndexError, IndexSummary};
-pub use search::{load_acts, load_summary, search, Hit, IndexReaderHandle, SearchError};
+pub use search::{
+    load_acts, load_summary, search, search_counted, Hit, IndexReaderHandle, SearchError, MAX_LIMIT,
+};
 pub use search::{SearchQuery, SearchResults};
 
 use chrono::NaiveDate;

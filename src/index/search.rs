@@ -13,7 +13,7 @@ use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::{Snippet, SnippetGenerator};
@@ -77,6 +77,10 @@ pub struct Hit {
 pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,
+    /// Set when the query syntax was not understood and its words were searched literally
+    /// (e.g. `подпункт 3)` has an unbalanced parenthesis): show it to the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -163,10 +167,18 @@ impl IndexReaderHandle {
         if text.is_empty() {
             return Err(SearchError::BadQuery("empty query".into()));
         }
-        let user = self
-            .parser
-            .parse_query(text)
-            .map_err(|e| SearchError::BadQuery(format!("{e} (in `{text}`)")))?;
+        // Staff paste text from the acts ("подпункт 3)", "Примечание: …") that is not valid
+        // query syntax: rather than refuse it, search its words, and say so.
+        let (user, notice) = match self.parser.parse_query(text) {
+            Ok(query) => (query, None),
+            Err(e) => {
+                let query = self.literal_query(text).ok_or_else(|| {
+                    SearchError::BadQuery(format!("{e}; the query has no words to search"))
+                })?;
+                let notice = format!("query syntax not understood ({e}): searched its words");
+                (query, Some(notice))
+            }
+        };
         let query = self.filtered(user.box_clone(), q);
 
         let searcher = self.reader.searcher();
@@ -178,7 +190,50 @@ impl IndexReaderHandle {
             let doc: TantivyDocument = searcher.doc(addr)?;
             hits.push(self.hit(&doc, &snippets, score));
         }
-        Ok(SearchResults { total, hits })
+        Ok(SearchResults {
+            total,
+            hits,
+            notice,
+        })
+    }
+
+    /// Every word of `text` required, each in the text, title or document title; `None` when
+    /// `text` has no words.
+    fn literal_query(&self, text: &str) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let mut a = analyzer::analyzer();
+        let mut stream = a.token_stream(text);
+        let mut words = Vec::new();
+        while let Some(t) = stream.next() {
+            if !words.contains(&t.text) {
+                words.push(t.text.clone());
+            }
+        }
+        if words.is_empty() {
+            return None;
+        }
+        let clauses = words
+            .iter()
+            .map(|w| {
+                let fields = [(f.text, 1.0), (f.act_title, 0.5), (f.document, 0.5)];
+                let any: Vec<(Occur, Box<dyn Query>)> = fields
+                    .into_iter()
+                    .map(|(field, boost)| {
+                        let term = TermQuery::new(
+                            Term::from_field_text(field, w),
+                            IndexRecordOption::WithFreqs,
+                        );
+                        let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), boost));
+                        (Occur::Should, q)
+                    })
+                    .collect();
+                (
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Some(Box::new(BooleanQuery::new(clauses)))
     }
 
     /// The user's query, required together with the date, language and act filters (which do
@@ -329,6 +384,11 @@ fn html_escape(s: &str) -> String {
 /// Opens `dir` and runs one search: for the CLI (`zan search`).
 pub fn search(dir: &Path, q: &SearchQuery) -> Result<Vec<Hit>, SearchError> {
     IndexReaderHandle::open(dir)?.search(q)
+}
+
+/// Like [`search`], with the total count and the notice of a literal fallback.
+pub fn search_counted(dir: &Path, q: &SearchQuery) -> Result<SearchResults, SearchError> {
+    IndexReaderHandle::open(dir)?.search_counted(q)
 }
 
 /// Reads `acts.json` of an index folder.
