@@ -256,3 +256,19 @@ fn refuses_to_replace_a_folder_that_is_not_an_index() {
     );
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn index_of_another_format_is_refused_with_advice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    let mut summary = build(&dir);
+    summary.format_version += 1;
+    std::fs::write(
+        dir.join(zan::index::SUMMARY_FILE),
+        serde_json::to_string(&summary).unwrap(),
+    )
+    .unwrap();
+    let err = IndexReaderHandle::open(&dir).unwrap_err();
+    assert!(matches!(err, SearchError::Corrupt { .. }), "{err}");
+    assert!(err.to_string().contains("zan index"), "{err}");
+}

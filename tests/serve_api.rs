@@ -242,3 +242,46 @@ async fn router_without_index_is_a_clear_error() {
     let err = zan::serve::router(tmp.path().join("none")).unwrap_err();
     assert!(format!("{err:#}").contains("zan index"), "{err:#}");
 }
+
+/// `serve` on a real socket: the page and a search answer over TCP.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_listens_on_a_socket() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    build(&dir);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+    let server = tokio::spawn(zan::serve::serve(dir, addr));
+
+    let req = format!(
+        "GET /api/search?q={}&lang=ru HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        enc("штамп")
+    );
+    // A plain blocking client, as a browser would be: retried until the server is up.
+    let answer = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        for _ in 0..100 {
+            if let Ok(mut s) = std::net::TcpStream::connect(addr) {
+                s.write_all(req.as_bytes()).unwrap();
+                let mut answer = String::new();
+                s.read_to_string(&mut answer).unwrap();
+                return answer;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        String::from("server never came up")
+    })
+    .await
+    .unwrap();
+    server.abort();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"total\":1"), "{answer}");
+    assert!(
+        answer.contains("<b>штамп</b>") || answer.contains("<b>штампа</b>"),
+        "{answer}"
+    );
+}

@@ -2,8 +2,8 @@
 //! language and the act, with highlighted snippets.
 
 use super::{
-    analyzer, date_to_days, days_to_date, fields_of, Fields, IndexSummary, ACTS_FILE, SUMMARY_FILE,
-    TANTIVY_META,
+    analyzer, date_to_days, days_to_date, fields_of, Fields, IndexSummary, ACTS_FILE,
+    FORMAT_VERSION, SUMMARY_FILE, TANTIVY_META,
 };
 use crate::consolidate::ConsolidatedAct;
 use crate::model::{Lang, OrderCite, UnitStatus};
@@ -123,6 +123,14 @@ impl IndexReaderHandle {
             path: dir.to_path_buf(),
             message,
         };
+        if let Ok(summary) = load_summary(dir) {
+            if summary.format_version != FORMAT_VERSION {
+                return Err(corrupt(format!(
+                    "index format {} but this zan reads format {FORMAT_VERSION}: run `zan index` again",
+                    summary.format_version
+                )));
+            }
+        }
         let index = Index::open_in_dir(dir).map_err(|e| corrupt(e.to_string()))?;
         analyzer::register(&index);
         let fields = fields_of(&index.schema()).map_err(corrupt)?;
