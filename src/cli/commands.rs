@@ -228,11 +228,15 @@ pub fn search(
         limit,
         act: None,
     };
-    let hits = index::search(index_dir, &q)?;
+    let res = index::search_counted(index_dir, &q)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&hits)?);
+        println!("{}", serde_json::to_string_pretty(&res)?);
         return Ok(());
     }
+    if let Some(n) = &res.notice {
+        eprintln!("zan: {n}");
+    }
+    let hits = res.hits;
     if hits.is_empty() {
         println!("No unit in force on {} matches `{query}`.", q.as_of);
     }

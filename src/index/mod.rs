@@ -1,42 +1,136 @@
-//! Index: TEMPORARY stub in main until the index branch is merged.
-use crate::consolidate::ConsolidatedAct;
-use crate::model::Lang;
+//! Index: a tantivy full-text index with one document per unit version, plus `acts.json`
+//! (act records with their histories) and `summary.json` beside it.
+//!
+//! One document per *version* (not per unit) lets a single query answer "what did the rules
+//! say on date D": every version carries its validity interval as two i64 fast fields and the
+//! search intersects the text query with `valid_from <= D < valid_to`.
+
+pub mod analyzer;
+mod build;
+mod search;
+
+pub use analyzer::{analyzer, TOKENIZER};
+pub use build::{build_index, IndexError, IndexSummary};
+pub use search::{
+    load_acts, load_summary, search, search_counted, Hit, IndexReaderHandle, SearchError, MAX_LIMIT,
+};
+pub use search::{SearchQuery, SearchResults};
+
 use chrono::NaiveDate;
-use serde::Serialize;
-use std::path::Path;
-#[derive(Debug, Default)]
-pub struct IndexSummary {
-    pub acts: usize,
-    pub unit_versions: usize,
-    pub in_force: usize,
-    pub repealed: usize,
-    pub unknown: usize,
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+
+/// File names inside an index folder, besides tantivy's own files.
+pub const ACTS_FILE: &str = "acts.json";
+pub const SUMMARY_FILE: &str = "summary.json";
+/// tantivy's metadata file: its presence means "there is an index here".
+const TANTIVY_META: &str = "meta.json";
+
+/// Bumped when the schema changes, so an old folder is reported instead of misread.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The schema's fields, looked up once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    pub act_id: Field,
+    pub lang: Field,
+    pub act_title: Field,
+    pub document: Field,
+    pub path: Field,
+    pub unit_kind: Field,
+    pub text: Field,
+    pub valid_from: Field,
+    pub valid_to: Field,
+    pub estimated: Field,
+    pub status: Field,
+    pub changed_by: Field,
 }
-pub struct SearchQuery {
-    pub q: String,
-    pub lang: Option<Lang>,
-    pub as_of: NaiveDate,
-    pub limit: usize,
-    pub act: Option<String>,
+
+pub(crate) fn schema() -> (Schema, Fields) {
+    let text_indexing = TextFieldIndexing::default()
+        .set_tokenizer(TOKENIZER)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let text_opts = TextOptions::default()
+        .set_indexing_options(text_indexing)
+        .set_stored();
+    let mut b = Schema::builder();
+    let fields = Fields {
+        act_id: b.add_text_field("act_id", STRING | STORED),
+        lang: b.add_text_field("lang", STRING | STORED),
+        act_title: b.add_text_field("act_title", text_opts.clone()),
+        document: b.add_text_field("document", text_opts.clone()),
+        path: b.add_text_field("path", STRING | STORED),
+        unit_kind: b.add_text_field("unit_kind", STRING | STORED),
+        text: b.add_text_field("text", text_opts),
+        valid_from: b.add_i64_field("valid_from", INDEXED | FAST | STORED),
+        valid_to: b.add_i64_field("valid_to", INDEXED | FAST | STORED),
+        estimated: b.add_bool_field("estimated", INDEXED | STORED),
+        status: b.add_text_field("status", STRING | STORED),
+        changed_by: b.add_text_field("changed_by", STORED),
+    };
+    (b.build(), fields)
 }
-#[derive(Serialize)]
-pub struct Hit {
-    pub act_id: String,
-    pub lang: Lang,
-    pub act_title: String,
-    pub path: String,
-    pub snippet: String,
-    pub valid_from: Option<NaiveDate>,
-    pub valid_to: Option<NaiveDate>,
-    pub estimated: bool,
+
+/// Looks the fields up by name in an opened index's schema.
+pub(crate) fn fields_of(schema: &Schema) -> Result<Fields, String> {
+    let f = |name: &str| {
+        schema
+            .get_field(name)
+            .map_err(|_| format!("field `{name}` missing from the index schema"))
+    };
+    Ok(Fields {
+        act_id: f("act_id")?,
+        lang: f("lang")?,
+        act_title: f("act_title")?,
+        document: f("document")?,
+        path: f("path")?,
+        unit_kind: f("unit_kind")?,
+        text: f("text")?,
+        valid_from: f("valid_from")?,
+        valid_to: f("valid_to")?,
+        estimated: f("estimated")?,
+        status: f("status")?,
+        changed_by: f("changed_by")?,
+    })
 }
-pub fn build_index(
-    _d: &Path,
-    _a: &[ConsolidatedAct],
-    _p: &mut dyn FnMut(usize, usize),
-) -> anyhow::Result<IndexSummary> {
-    Ok(IndexSummary::default())
+
+fn epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")
 }
-pub fn search(_d: &Path, _q: &SearchQuery) -> anyhow::Result<Vec<Hit>> {
-    Ok(vec![])
+
+/// Days since 1970-01-01: the representation of dates in the index.
+pub fn date_to_days(d: NaiveDate) -> i64 {
+    (d - epoch()).num_days()
+}
+
+/// Inverse of [`date_to_days`]; the open-interval sentinels (`i64::MIN`, `i64::MAX`) and
+/// out-of-range values give `None`.
+pub fn days_to_date(days: i64) -> Option<NaiveDate> {
+    if days == i64::MIN || days == i64::MAX {
+        return None;
+    }
+    epoch().checked_add_signed(chrono::TimeDelta::try_days(days)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_roundtrip() {
+        let d = NaiveDate::from_ymd_opt(2021, 12, 10).unwrap();
+        assert_eq!(days_to_date(date_to_days(d)), Some(d));
+        assert_eq!(date_to_days(epoch()), 0);
+        assert_eq!(days_to_date(i64::MIN), None);
+        assert_eq!(days_to_date(i64::MAX), None);
+    }
+
+    #[test]
+    fn schema_fields_found_by_name() {
+        let (schema, fields) = schema();
+        let again = fields_of(&schema).unwrap();
+        assert_eq!(again.text, fields.text);
+        assert_eq!(again.changed_by, fields.changed_by);
+    }
 }

@@ -1,4 +1,443 @@
-//! TEMPORARY stub.
-pub async fn serve(_i: std::path::PathBuf, _a: std::net::SocketAddr) -> anyhow::Result<()> {
-    Ok(())
+//! Serve: the HTTP JSON API and the search page over an index folder.
+//!
+//! The index is opened once, read-only, and `acts.json` loaded once at start: every request is
+//! answered from memory or from the tantivy searcher, never by touching the pipeline. Bad input
+//! always gets a 4xx JSON error (`{"error": …, "status": …}`), never a 500.
+
+use crate::consolidate::ConsolidatedAct;
+use crate::index::{
+    self, IndexReaderHandle, IndexSummary, SearchError, SearchQuery, SearchResults,
+};
+use crate::model::{
+    parse_path, path_to_string, EventKind, HistoryEvent, Lang, OrderCite, UnitRef, UnitStatus,
+    UnitVersion,
+};
+use anyhow::Context;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The search page: one self-contained file (inline CSS and JS, no external assets), so it
+/// works on a machine without internet access.
+const PAGE: &str = include_str!("page.html");
+
+/// Default number of hits per search request.
+const DEFAULT_LIMIT: usize = 20;
+
+struct AppState {
+    index: IndexReaderHandle,
+    /// Act texts by act ID (one per language).
+    acts: BTreeMap<String, Vec<ConsolidatedAct>>,
+    summary: Option<IndexSummary>,
+}
+
+type Shared = Arc<AppState>;
+
+/// Serves the index in `index_dir` on `addr` until Ctrl-C.
+pub async fn serve(index_dir: PathBuf, addr: SocketAddr) -> anyhow::Result<()> {
+    let app = router(index_dir.clone())?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr().unwrap_or(addr);
+    println!(
+        "zan: serving {} on http://{local}/ (Ctrl-C to stop)",
+        index_dir.display()
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("HTTP server failed")
+}
+
+/// The application over the index in `index_dir` (separate from [`serve`] so tests can call
+/// it without a socket).
+pub fn router(index_dir: PathBuf) -> anyhow::Result<Router> {
+    let index = IndexReaderHandle::open(&index_dir)
+        .with_context(|| format!("opening the index in {}", index_dir.display()))?;
+    let list = index
+        .load_acts()
+        .with_context(|| format!("reading acts.json in {}", index_dir.display()))?;
+    let summary = index::load_summary(&index_dir).ok();
+    let mut acts: BTreeMap<String, Vec<ConsolidatedAct>> = BTreeMap::new();
+    for act in list {
+        acts.entry(act.id.clone()).or_default().push(act);
+    }
+    let state = Arc::new(AppState {
+        index,
+        acts,
+        summary,
+    });
+    Ok(Router::new()
+        .route("/", get(page))
+        .route("/api/search", get(search))
+        .route("/api/summary", get(summary_handler))
+        .route("/api/acts/{id}", get(act))
+        .route("/api/acts/{id}/history", get(history))
+        .fallback(not_found)
+        .with_state(state))
+}
+
+/// An error answered as JSON with its status.
+#[derive(Debug)]
+struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    fn bad(message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            message: message.into(),
+        }
+    }
+    fn not_found(message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({"error": self.message, "status": self.status.as_u16()});
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<SearchError> for ApiError {
+    fn from(e: SearchError) -> Self {
+        match e {
+            SearchError::BadQuery(m) => ApiError::bad(m),
+            other => ApiError {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
+
+fn params(p: Params) -> Result<HashMap<String, String>, ApiError> {
+    p.map(|Query(m)| m)
+        .map_err(|e| ApiError::bad(format!("malformed query string: {e}")))
+}
+
+/// A parameter, `None` when absent or blank.
+fn param<'a>(p: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    p.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+fn lang_param(p: &HashMap<String, String>) -> Result<Option<Lang>, ApiError> {
+    match param(p, "lang") {
+        None => Ok(None),
+        Some(s) => Lang::parse(s)
+            .map(Some)
+            .ok_or_else(|| ApiError::bad(format!("bad lang `{s}`: use kk or ru"))),
+    }
+}
+
+/// `as_of` as `YYYY-MM-DD` (or `DD.MM.YYYY`, as dates are written in the acts); today when
+/// absent.
+fn date_param(p: &HashMap<String, String>) -> Result<NaiveDate, ApiError> {
+    match param(p, "as_of") {
+        None => Ok(chrono::Local::now().date_naive()),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .or_else(|_| NaiveDate::parse_from_str(s, "%d.%m.%Y"))
+            .map_err(|_| ApiError::bad(format!("bad as_of `{s}`: use YYYY-MM-DD"))),
+    }
+}
+
+fn path_id(id: Result<UrlPath<String>, PathRejection>) -> Result<String, ApiError> {
+    id.map(|UrlPath(id)| id.trim().to_string())
+        .map_err(|e| ApiError::bad(format!("bad act id: {e}")))
+}
+
+async fn page() -> Html<&'static str> {
+    Html(PAGE)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("no such route")
+}
+
+async fn summary_handler(State(state): State<Shared>) -> Result<Response, ApiError> {
+    match &state.summary {
+        Some(s) => Ok(Json(s).into_response()),
+        None => Err(ApiError::not_found("summary.json is missing in the index")),
+    }
+}
+
+#[derive(Serialize)]
+struct SearchResponse {
+    query: String,
+    lang: Option<Lang>,
+    as_of: NaiveDate,
+    limit: usize,
+    act: Option<String>,
+    #[serde(flatten)]
+    results: SearchResults,
+}
+
+async fn search(State(state): State<Shared>, p: Params) -> Result<Json<SearchResponse>, ApiError> {
+    let p = params(p)?;
+    let q = param(&p, "q").ok_or_else(|| ApiError::bad("missing parameter q"))?;
+    let limit = match param(&p, "limit") {
+        None => DEFAULT_LIMIT,
+        Some(s) => s
+            .parse::<usize>()
+            .map_err(|_| ApiError::bad(format!("bad limit `{s}`: use a number 1..1000")))?,
+    };
+    let query = SearchQuery {
+        q: q.to_string(),
+        lang: lang_param(&p)?,
+        as_of: date_param(&p)?,
+        limit,
+        act: param(&p, "act").map(str::to_string),
+    };
+    // tantivy searches block: keep them off the async workers.
+    let st = state.clone();
+    let qq = query.clone();
+    let results = tokio::task::spawn_blocking(move || st.index.search_counted(&qq))
+        .await
+        .map_err(|e| ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: format!("search task failed: {e}"),
+        })??;
+    Ok(Json(SearchResponse {
+        query: query.q,
+        lang: query.lang,
+        as_of: query.as_of,
+        limit: query.limit,
+        act: query.act,
+        results,
+    }))
+}
+
+/// The act texts of `id`, restricted to `lang`; 404 when none.
+fn act_texts<'a>(
+    state: &'a AppState,
+    id: &str,
+    lang: Option<Lang>,
+) -> Result<Vec<&'a ConsolidatedAct>, ApiError> {
+    let texts = state
+        .acts
+        .get(id)
+        .ok_or_else(|| ApiError::not_found(format!("unknown act `{id}`")))?;
+    let texts: Vec<_> = texts
+        .iter()
+        .filter(|a| lang.is_none_or(|l| a.lang == l))
+        .collect();
+    if texts.is_empty() {
+        let l = lang.map(|l| l.code()).unwrap_or("");
+        return Err(ApiError::not_found(format!("act `{id}` has no {l} text")));
+    }
+    Ok(texts)
+}
+
+#[derive(Serialize)]
+struct UnitOut<'a> {
+    unit: String,
+    kind: Option<&'a str>,
+    document: Option<&'a str>,
+    text: &'a str,
+    valid_from: Option<NaiveDate>,
+    valid_to: Option<NaiveDate>,
+    estimated: bool,
+    status: UnitStatus,
+    changed_by: Option<&'a OrderCite>,
+}
+
+impl<'a> UnitOut<'a> {
+    fn of(v: &'a UnitVersion) -> Self {
+        UnitOut {
+            unit: path_to_string(&v.path),
+            kind: v.path.last().map(|u| u.kind.as_str()),
+            document: v.document.as_deref(),
+            text: &v.text,
+            valid_from: v.valid_from,
+            valid_to: v.valid_to,
+            estimated: v.estimated,
+            status: v.status,
+            changed_by: v.changed_by.as_ref(),
+        }
+    }
+}
+
+/// When the act's wording changed: one entry per distinct start date of a non-original
+/// version.
+#[derive(Serialize, PartialEq, Eq, PartialOrd, Ord)]
+struct Change {
+    date: Option<NaiveDate>,
+    order: Option<String>,
+    units: usize,
+}
+
+#[derive(Serialize)]
+struct ActText<'a> {
+    lang: Lang,
+    title: &'a str,
+    base_known: bool,
+    version_date: Option<NaiveDate>,
+    /// All versions of all units in the index.
+    versions: usize,
+    /// Distinct units (document + path).
+    units_total: usize,
+    changes: Vec<Change>,
+    conflicts: usize,
+    /// Units in force (or repealed / unknown) on `as_of`.
+    units: Vec<UnitOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ActResponse<'a> {
+    id: &'a str,
+    as_of: NaiveDate,
+    texts: Vec<ActText<'a>>,
+}
+
+fn changes(act: &ConsolidatedAct) -> Vec<Change> {
+    let mut by: BTreeMap<(Option<NaiveDate>, Option<String>), usize> = BTreeMap::new();
+    for v in act.versions.iter().filter(|v| v.changed_by.is_some()) {
+        let order = v.changed_by.as_ref().map(|o| match o.date {
+            Some(d) => format!("№ {} от {}", o.number, d.format("%d.%m.%Y")),
+            None => format!("№ {}", o.number),
+        });
+        *by.entry((v.valid_from, order)).or_default() += 1;
+    }
+    by.into_iter()
+        .map(|((date, order), units)| Change { date, order, units })
+        .collect()
+}
+
+async fn act(
+    State(state): State<Shared>,
+    id: Result<UrlPath<String>, PathRejection>,
+    p: Params,
+) -> Result<Response, ApiError> {
+    let id = path_id(id)?;
+    let p = params(p)?;
+    let lang = lang_param(&p)?;
+    let as_of = date_param(&p)?;
+    let texts = act_texts(&state, &id, lang)?;
+    let out = ActResponse {
+        id: &id,
+        as_of,
+        texts: texts
+            .into_iter()
+            .map(|a| ActText {
+                lang: a.lang,
+                title: &a.title,
+                base_known: a.base_known,
+                version_date: a.version_date,
+                versions: a.versions.len(),
+                units_total: a
+                    .versions
+                    .iter()
+                    .map(|v| (v.document.as_deref(), &v.path))
+                    .collect::<BTreeSet<_>>()
+                    .len(),
+                changes: changes(a),
+                conflicts: a.conflicts.len(),
+                units: a.as_of(as_of).into_iter().map(UnitOut::of).collect(),
+            })
+            .collect(),
+    };
+    Ok(Json(out).into_response())
+}
+
+#[derive(Serialize)]
+struct EventOut<'a> {
+    unit: String,
+    document: Option<&'a str>,
+    kind: EventKind,
+    order: Option<&'a OrderCite>,
+    effective: Option<NaiveDate>,
+    estimated: bool,
+    source: &'a str,
+}
+
+#[derive(Serialize)]
+struct HistoryText<'a> {
+    lang: Lang,
+    title: &'a str,
+    events: Vec<EventOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct HistoryResponse<'a> {
+    id: &'a str,
+    unit: Option<String>,
+    texts: Vec<HistoryText<'a>>,
+}
+
+fn event_out(e: &HistoryEvent) -> EventOut<'_> {
+    EventOut {
+        unit: path_to_string(&e.path),
+        document: e.document.as_deref(),
+        kind: e.kind,
+        order: e.order.as_ref(),
+        effective: e.effective,
+        estimated: e.estimated,
+        source: &e.source,
+    }
+}
+
+/// True when `path` is `unit` or lies inside it (the history of a point includes its
+/// subpoints').
+fn within(path: &[UnitRef], unit: &[UnitRef]) -> bool {
+    path.len() >= unit.len() && path[..unit.len()] == *unit
+}
+
+async fn history(
+    State(state): State<Shared>,
+    id: Result<UrlPath<String>, PathRejection>,
+    p: Params,
+) -> Result<Response, ApiError> {
+    let id = path_id(id)?;
+    let p = params(p)?;
+    let lang = lang_param(&p)?;
+    let unit = match param(&p, "unit") {
+        None => None,
+        Some(s) => Some(parse_path(s).ok_or_else(|| {
+            ApiError::bad(format!(
+                "bad unit `{s}`: use e.g. point:12 or point:12/subpoint:3"
+            ))
+        })?),
+    };
+    let document = param(&p, "document");
+    let texts = act_texts(&state, &id, lang)?;
+    let out = HistoryResponse {
+        id: &id,
+        unit: unit.as_deref().map(path_to_string),
+        texts: texts
+            .into_iter()
+            .map(|a| HistoryText {
+                lang: a.lang,
+                title: &a.title,
+                events: a
+                    .history
+                    .iter()
+                    .filter(|e| unit.as_deref().is_none_or(|u| within(&e.path, u)))
+                    .filter(|e| document.is_none_or(|d| e.document.as_deref() == Some(d)))
+                    .map(event_out)
+                    .collect(),
+            })
+            .collect(),
+    };
+    Ok(Json(out).into_response())
 }

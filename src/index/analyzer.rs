@@ -1,0 +1,180 @@
+//! Text analysis for Kazakh and Russian: one analyzer for both languages, so that a query in
+//! either language (or a mixed one) is analysed exactly like the text it searches.
+//!
+//! Pipeline: `SimpleTokenizer` → `RemoveLongFilter` → `LowerCaser` → [`KkRuFolding`].
+//! Stemming is a later step: add its filter in [`analyzer`] only, index and query share it.
+
+use tantivy::tokenizer::{
+    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
+};
+
+/// Name the analyzer is registered under in the index's tokenizer manager.
+pub const TOKENIZER: &str = "kkru";
+
+/// Tokens longer than this (bytes) are dropped: they are garbage (base64, tables glued
+/// together), never words somebody searches for.
+const MAX_TOKEN_BYTES: usize = 80;
+
+/// The analyzer used for every text field and for queries.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(KkRuFolding)
+        .build()
+}
+
+/// Register [`analyzer`] on an index (needed after every open: tantivy does not persist
+/// custom tokenizers).
+pub fn register(index: &tantivy::Index) {
+    index.tokenizers().register(TOKENIZER, analyzer());
+}
+
+/// Folds spellings that real Kazakh/Russian files mix up, so that both spellings meet in one
+/// term: `ё` → `е` everywhere, and, inside tokens that contain Cyrillic letters, Latin
+/// look-alikes (`i`, `c`, `o`, `a`, `e`, `p`, …, `ə`) → their Cyrillic letters. Tokens that
+/// are wholly Latin (names of systems, URLs, `e-mail`) are left alone.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KkRuFolding;
+
+impl TokenFilter for KkRuFolding {
+    type Tokenizer<T: Tokenizer> = KkRuFoldingFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> KkRuFoldingFilter<T> {
+        KkRuFoldingFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub struct KkRuFoldingFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for KkRuFoldingFilter<T> {
+    type TokenStream<'a> = KkRuFoldingStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        KkRuFoldingStream {
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+pub struct KkRuFoldingStream<S> {
+    tail: S,
+}
+
+impl<S: TokenStream> TokenStream for KkRuFoldingStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if !token.text.is_ascii() {
+            if let Some(folded) = fold(&token.text) {
+                token.text = folded;
+            }
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+fn is_cyrillic(c: char) -> bool {
+    matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
+}
+
+/// Cyrillic letter a lowercased Latin look-alike stands for. Upper-case look-alikes arrive
+/// here lowercased (`H` → `h` stood for `Н`, `B` → `b` for `В`, `T` → `t` for `Т`).
+fn latin_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'a' => 'а',
+        'b' => 'в',
+        'c' => 'с',
+        'e' => 'е',
+        'h' => 'н',
+        'i' => 'і',
+        'k' => 'к',
+        'm' => 'м',
+        'o' => 'о',
+        'p' => 'р',
+        't' => 'т',
+        'x' => 'х',
+        'y' => 'у',
+        'ə' => 'ә',
+        _ => return None,
+    })
+}
+
+/// The folded form of an already lowercased token, or `None` when nothing changes.
+pub fn fold(token: &str) -> Option<String> {
+    let cyrillic = token.chars().any(is_cyrillic);
+    let needs = token
+        .chars()
+        .any(|c| c == 'ё' || (cyrillic && latin_lookalike(c).is_some()));
+    if !needs {
+        return None;
+    }
+    Some(
+        token
+            .chars()
+            .map(|c| match c {
+                'ё' => 'е',
+                c if cyrillic => latin_lookalike(c).unwrap_or(c),
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<String> {
+        let mut a = analyzer();
+        let mut stream = a.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = stream.next() {
+            out.push(t.text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn latin_i_in_kazakh_word_meets_cyrillic_i() {
+        // kaz.md of act 142971, point 3, is typed with Latin `i`.
+        let latin = tokens("Апостильдi қою рәсiмiнiң мақсаты");
+        let cyr = tokens("апостильді қою рәсімінің МАҚСАТЫ");
+        assert_eq!(latin, cyr);
+    }
+
+    #[test]
+    fn yo_and_latin_c_fold_in_russian() {
+        assert_eq!(tokens("Ёлка"), tokens("елка"));
+        // "в соответствии c настоящими" — the lone Latin `c` stays Latin (no Cyrillic around).
+        assert_eq!(tokens("c"), vec!["c".to_string()]);
+        assert_eq!(tokens("Cлужба"), tokens("служба"));
+    }
+
+    #[test]
+    fn pure_latin_tokens_untouched() {
+        assert_eq!(tokens("E-mail Portal"), vec!["e", "mail", "portal"]);
+    }
+
+    #[test]
+    fn splits_numbers_and_keeps_kazakh_letters() {
+        assert_eq!(
+            tokens("12-1-тармақ ҚҰЖАТТАР"),
+            vec!["12", "1", "тармақ", "құжаттар"]
+        );
+    }
+}

@@ -1,0 +1,274 @@
+//! Index and search over real units of act 142971 (see `index_support`).
+
+mod index_support;
+
+use index_support::*;
+use zan::index::{
+    build_index, load_acts, load_summary, search, IndexError, IndexReaderHandle, SearchError,
+    SearchQuery,
+};
+use zan::model::{Lang, UnitStatus};
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn q(text: &str) -> SearchQuery {
+    SearchQuery::new(text, today())
+}
+
+fn langs(hits: &[zan::index::Hit]) -> Vec<Lang> {
+    let mut l: Vec<_> = hits.iter().map(|h| h.lang).collect();
+    l.sort();
+    l.dedup();
+    l
+}
+
+#[test]
+fn word_found_in_both_languages_with_snippets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    let summary = build(&dir);
+    assert_eq!(summary.acts, 1);
+    assert_eq!(summary.languages, 2);
+    assert_eq!(summary.texts, 2);
+    assert_eq!(summary.unit_versions, 8);
+    assert_eq!(summary.in_force, 8);
+
+    // "апостиль" is the first defined term of point 2 in both texts.
+    let hits = search(&dir, &q("апостиль")).unwrap();
+    assert_eq!(langs(&hits), vec![Lang::Kk, Lang::Ru]);
+    for h in &hits {
+        assert_eq!(h.act_id, ACT_ID);
+        assert_eq!(h.path, "point:2");
+        assert_eq!(h.unit_kind, "point");
+        assert_eq!(h.status, UnitStatus::InForce);
+        assert!(h.snippet.contains("[апостиль]"), "{}", h.snippet);
+        assert!(
+            h.snippet_html.contains("<b>апостиль</b>"),
+            "{}",
+            h.snippet_html
+        );
+        assert_eq!(
+            h.changed_by.as_ref().map(|c| c.number.as_str()),
+            Some("586")
+        );
+        assert_eq!(h.valid_from, Some(amend_from()));
+        assert_eq!(h.valid_to, None);
+        assert!(h.estimated);
+    }
+}
+
+#[test]
+fn case_does_not_matter() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    build(&dir);
+    let lower = search(&dir, &q("гаагской конвенции")).unwrap();
+    let upper = search(&dir, &q("ГААГСКОЙ Конвенции")).unwrap();
+    assert_eq!(lower.len(), 1);
+    assert_eq!(lower[0].path, "point:3");
+    assert_eq!(lower, upper);
+}
+
+#[test]
+fn kazakh_query_with_cyrillic_i_finds_text_typed_with_latin_i() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    build(&dir);
+    assert!(KK_P3.contains("рәсiмiнiң")); // Latin i in the source
+    let hits = search(&dir, &q("рәсімінің")).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!((hits[0].lang, hits[0].path.as_str()), (Lang::Kk, "point:3"));
+    // The snippet shows the text as written, the match marked.
+    assert!(
+        hits[0].snippet.contains("[рәсiмiнiң]"),
+        "{}",
+        hits[0].snippet
+    );
+}
+
+#[test]
+fn validity_dates_select_versions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    build(&dir);
+
+    // Before the base order was in force: nothing.
+    let mut before = q("апостиль");
+    before.as_of = base_from().pred_opt().unwrap();
+    assert!(search(&dir, &before).unwrap().is_empty());
+
+    // On the first day of the base order: the old wording of point 2, which ends the day
+    // order № 586 takes effect.
+    let mut first = q("апостиль");
+    first.as_of = base_from();
+    let old = search(&dir, &first).unwrap();
+    assert_eq!(old.len(), 2);
+    assert!(old
+        .iter()
+        .all(|h| h.valid_to == Some(amend_from()) && h.changed_by.is_none()));
+
+    // The subpoint added by № 586 is not found before it, found from its first day on.
+    let mut sub3 = q("сервис цифровых документов");
+    sub3.as_of = amend_from().pred_opt().unwrap();
+    assert!(search(&dir, &sub3).unwrap().is_empty());
+    sub3.as_of = amend_from();
+    let new = search(&dir, &sub3).unwrap();
+    assert_eq!(new.len(), 1);
+    assert_eq!(new[0].valid_from, Some(amend_from()));
+
+    // Today only the new wording.
+    let now = search(&dir, &q("апостиль")).unwrap();
+    assert!(now.iter().all(|h| h.valid_to.is_none()));
+}
+
+#[test]
+fn lang_and_act_filters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    build(&dir);
+    let mut kk = q("апостиль");
+    kk.lang = Some(Lang::Kk);
+    let hits = search(&dir, &kk).unwrap();
+    assert_eq!(langs(&hits), vec![Lang::Kk]);
+
+    let mut other = q("апостиль");
+    other.act = Some("V1800017705".into());
+    assert!(search(&dir, &other).unwrap().is_empty());
+    other.act = Some(ACT_ID.into());
+    assert_eq!(search(&dir, &other).unwrap().len(), 2);
+}
+
+#[test]
+fn all_words_are_required_and_title_words_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    build(&dir);
+    // "штамп" only in ru point 2, "Гааге" only in ru point 1: no unit has both.
+    assert!(search(&dir, &q("штамп Гааге")).unwrap().is_empty());
+    assert_eq!(search(&dir, &q("штамп OR Гааге")).unwrap().len(), 2);
+    // "Апостилирование" is in the ru title of every unit, "Гаагской" only in point 3.
+    let hits = search(&dir, &q("апостилирование гаагской")).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].path, "point:3");
+}
+
+#[test]
+fn bad_queries_are_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    build(&dir);
+    let handle = IndexReaderHandle::open(&dir).unwrap();
+    for bad in ["", "   ", ":", "-", "()"] {
+        match handle.search(&q(bad)) {
+            Err(SearchError::BadQuery(_)) => {}
+            other => panic!("{bad:?}: expected BadQuery, got {other:?}"),
+        }
+    }
+    for limit in [0, 1001] {
+        let mut lq = q("апостиль");
+        lq.limit = limit;
+        assert!(matches!(handle.search(&lq), Err(SearchError::BadQuery(_))));
+    }
+    // Text pasted from an act is not valid syntax ("1)" closes no parenthesis): its words
+    // are searched instead, with a notice.
+    let pasted = handle
+        .search_counted(&q("подпунктом 1) статьи 10 Закона"))
+        .unwrap();
+    assert_eq!(pasted.total, 1);
+    assert_eq!(
+        (pasted.hits[0].lang, pasted.hits[0].path.as_str()),
+        (Lang::Ru, "point:1")
+    );
+    assert!(pasted.notice.is_some());
+    let fine = handle.search_counted(&q("подпунктом статьи")).unwrap();
+    assert!(fine.notice.is_none());
+    let unknown_field = handle.search_counted(&q("Примечание: штамп")).unwrap();
+    assert!(unknown_field.notice.is_some());
+    assert_eq!(unknown_field.total, 0);
+    // Unbalanced syntax is either rejected or read leniently, never a crash.
+    for odd in ["\"апостиль", "AND OR (", "((апостиль", "апостиль)"] {
+        match handle.search(&q(odd)) {
+            Ok(_) | Err(SearchError::BadQuery(_)) => {}
+            Err(e) => panic!("{odd:?}: {e}"),
+        }
+    }
+}
+
+#[test]
+fn missing_index_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let err = search(&tmp.path().join("none"), &q("апостиль")).unwrap_err();
+    assert!(matches!(err, SearchError::NoIndex(_)));
+    assert!(err.to_string().contains("zan index"), "{err}");
+    let err = search(tmp.path(), &q("апостиль")).unwrap_err();
+    assert!(matches!(err, SearchError::NoIndex(_)));
+}
+
+#[test]
+fn acts_and_summary_stored_beside_the_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    let summary = build(&dir);
+    assert_eq!(load_acts(&dir).unwrap(), fixture_acts());
+    assert_eq!(load_summary(&dir).unwrap(), summary);
+}
+
+#[test]
+fn rebuild_replaces_the_index_atomically() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    build(&dir);
+    let mut calls = Vec::new();
+    let summary = build_index(&dir, &[kk_act()], &mut |done, total| {
+        calls.push((done, total))
+    })
+    .unwrap();
+    assert_eq!(summary.languages, 1);
+    assert_eq!(calls.first(), Some(&(0, 4)));
+    assert_eq!(calls.last(), Some(&(4, 4)));
+    // The Russian documents of the first build are gone.
+    let mut ru = q("апостиль");
+    ru.lang = Some(Lang::Ru);
+    assert!(search(&dir, &ru).unwrap().is_empty());
+    assert_eq!(search(&dir, &q("апостиль")).unwrap().len(), 1);
+    assert_eq!(load_acts(&dir).unwrap(), vec![kk_act()]);
+    // No temporary or old folder is left beside it.
+    let names: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["idx".to_string()]);
+}
+
+#[test]
+fn refuses_to_replace_a_folder_that_is_not_an_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("notes");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("notes.txt"), "keep me").unwrap();
+    let err = build_index(&dir, &fixture_acts(), &mut |_, _| {}).unwrap_err();
+    assert!(matches!(err, IndexError::NotAnIndex(_)), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("notes.txt")).unwrap(),
+        "keep me"
+    );
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn index_of_another_format_is_refused_with_advice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    let mut summary = build(&dir);
+    summary.format_version += 1;
+    std::fs::write(
+        dir.join(zan::index::SUMMARY_FILE),
+        serde_json::to_string(&summary).unwrap(),
+    )
+    .unwrap();
+    let err = IndexReaderHandle::open(&dir).unwrap_err();
+    assert!(matches!(err, SearchError::Corrupt { .. }), "{err}");
+    assert!(err.to_string().contains("zan index"), "{err}");
+}
