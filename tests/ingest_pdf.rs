@@ -80,3 +80,21 @@ fn truncated_pdf_is_a_clear_error() {
     let e = ingest::read_file(&p).unwrap_err().to_string();
     assert!(e.contains("cut.pdf"), "{e}");
 }
+
+/// PDFs made by LibreOffice from Kazakh and Russian text (tests/fixtures/pdf/README.md): the
+/// Cyrillic comes back through the fonts' ToUnicode maps, and the language is detected.
+#[test]
+fn libreoffice_pdfs_in_kazakh_and_russian() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pdf");
+    let kk = ingest::read_file(&dir.join("kk.pdf")).unwrap();
+    assert!(kk.text.contains("апостильдеу"), "{}", kk.text);
+    assert!(kk.text.contains("№ 25911 болып тіркелді"), "{}", kk.text);
+    assert_eq!(kk.lang, zan::model::Lang::Kk);
+    let ru = ingest::read_file(&dir.join("ru.pdf")).unwrap();
+    assert!(
+        ru.text.contains("Зарегистрирован в Министерстве юстиции"),
+        "{}",
+        ru.text
+    );
+    assert_eq!(ru.lang, zan::model::Lang::Ru);
+}

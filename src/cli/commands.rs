@@ -51,7 +51,14 @@ pub fn repair(file: &str, lang: &str, report: bool, reflow: bool) -> Result<()> 
     } else {
         ingest::read_bytes(Path::new(file))?
     };
-    let (text, encoding) = repair::decode_bytes(&bytes).map_err(|e| anyhow!("{file}: {e}"))?;
+    let (text, encoding) = if bytes.starts_with(b"%PDF-") {
+        (
+            ingest::read_file(Path::new(file))?.text,
+            "PDF text layer".to_string(),
+        )
+    } else {
+        repair::decode_bytes(&bytes).map_err(|e| anyhow!("{file}: {e}"))?
+    };
     let mut fixed = repair::repair_text(&text, lang);
     fixed.report.encoding = encoding;
     let out = if reflow {
