@@ -356,6 +356,12 @@ pub fn restore_moved_links_lang(line: &str, hint: Option<Lang>) -> Option<(Strin
         let Some(plan) = plan_gaps(body_seps, lead_gap, adjacent, tail, &toks, lang) else {
             continue;
         };
+        // An odd leading space is weak evidence on its own (headings of PDF tables start with
+        // one): without glue or a double space, the line must start mid-sentence.
+        let only_lead = plan.lead && !plan.end && plan.pieces.len() == 1;
+        if only_lead && !body[0].chars().next().is_some_and(|c| c.is_lowercase()) {
+            return None;
+        }
         // Reference words left in front of the tail would mean more links than gaps.
         let left = &words[j..t];
         let left_toks: Vec<Tok> = left

@@ -40,8 +40,9 @@ pub fn is_latin(c: char) -> bool {
     c.is_ascii_alphabetic() || c == 'ə' || c == 'Ə'
 }
 
+/// Digits belong to the word so that codes like `KKMFKZ2A` are judged as one token.
 fn is_word_char(c: char) -> bool {
-    c.is_alphabetic() || is_combining(c)
+    c.is_alphanumeric() || is_combining(c)
 }
 
 fn is_combining(c: char) -> bool {
@@ -72,6 +73,11 @@ pub fn fix_lookalikes(line: &str, lang: Lang) -> (String, usize) {
         segs.push((prev, &line[start..]));
     }
 
+    // One transliterated word makes the whole line a transliteration (`өндіріp` next to
+    // `kөrsetu` is `өндіріп`, not `өндірір`).
+    let translit_line = segs.iter().any(|&(w, s)| {
+        w && s.chars().any(is_cyrillic) && s.chars().any(|c| TRANSLIT_MARKERS.contains(c))
+    });
     let mut out = String::with_capacity(line.len() + 8);
     let mut count = 0;
     for (i, &(is_word, s)) in segs.iter().enumerate() {
@@ -79,7 +85,7 @@ pub fn fix_lookalikes(line: &str, lang: Lang) -> (String, usize) {
             out.push_str(s);
             continue;
         }
-        if let Some((fixed, n)) = fix_word(s, lang) {
+        if let Some((fixed, n)) = fix_word(s, lang, translit_line) {
             out.push_str(&fixed);
             count += n;
         } else if let Some(c) = lone_latin(&segs, i, lang) {
@@ -124,7 +130,7 @@ fn lone_latin(segs: &[(bool, &str)], i: usize, lang: Lang) -> Option<char> {
 }
 
 /// Fix one word if it mixes scripts; `None` when it is left as it is.
-fn fix_word(word: &str, lang: Lang) -> Option<(String, usize)> {
+fn fix_word(word: &str, lang: Lang, translit_line: bool) -> Option<(String, usize)> {
     let latin = word.chars().filter(|&c| is_latin(c)).count();
     let cyr = word.chars().filter(|&c| is_cyrillic(c)).count();
     if latin == 0 || cyr == 0 {
@@ -147,7 +153,7 @@ fn fix_word(word: &str, lang: Lang) -> Option<(String, usize)> {
         return None; // a Latin word with a stray Cyrillic look-alike
     }
     let kazakh = lang == Lang::Kk || word.chars().any(|c| KK_LETTERS.contains(c));
-    let translit = word.chars().any(|c| TRANSLIT_MARKERS.contains(c));
+    let translit = translit_line || word.chars().any(|c| TRANSLIT_MARKERS.contains(c));
     let chars: Vec<char> = word.chars().collect();
     let mut out = String::with_capacity(word.len() + 4);
     let mut n = 0;
@@ -278,6 +284,8 @@ mod tests {
         assert_eq!(kk("kөrsetu"), "көрсету");
         assert_eq!(kk("Көрсетіletіn"), "Көрсетілетін");
         assert_eq!(kk("өндіrіp"), "өндіріп");
+        assert_eq!(kk("kөrsetu өндіріp"), "көрсету өндіріп");
+        assert_eq!(kk("шығарып шiлдедегi p"), "шығарып шілдедегі p");
         assert_eq!(kk("жәne"), "және");
         assert_eq!(kk("қыzmettі"), "қызметті");
         assert_eq!(kk("сәйкестіgі"), "сәйкестігі");
@@ -291,6 +299,7 @@ mod tests {
             "сервисе Bilim мобильного приложения mGov.",
             "e-mail: info@edu.gov.kz",
             "БИК ККМFKZ2A",
+            "БИК: ККМFKZ2AКБК: 108125",
         ] {
             assert_eq!(fix_lookalikes(s, Lang::Ru).0, s);
             assert_eq!(kk(s), s);
