@@ -82,7 +82,7 @@ fn decode_single_byte(bytes: &[u8]) -> (String, String) {
 
 /// BOM-less UTF-16: ASCII-range text has a NUL in every other byte.
 fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let pairs = bytes.len() / 2;
@@ -133,10 +133,10 @@ fn check_text(text: &str, enc: &str) -> Result<(), DecodeError> {
 
 /// Frequent Russian bigrams (lowercase); Kazakh shares most of them in its Russian-alphabet part.
 const BIGRAMS: &[&str] = &[
-    "ст", "но", "то", "на", "ен", "ов", "ни", "ра", "во", "ко", "ни", "по", "ро", "ре", "ос", "пр",
-    "го", "ер", "не", "ет", "ан", "ли", "ор", "ел", "ть", "ла", "ал", "ве", "ка", "ит", "ий", "ие",
-    "от", "ол", "де", "ле", "ом", "ат", "та", "ов", "ти", "ия", "ны", "ва", "ль", "ог", "ем", "ое",
-    "за", "об", "ак", "ме", "ин", "ых", "ся", "ль", "ан", "ед", "ри", "ом", "уч", "ци", "ми",
+    "ст", "но", "то", "на", "ен", "ов", "ни", "ра", "во", "ко", "по", "ро", "ре", "ос", "пр", "го",
+    "ер", "не", "ет", "ан", "ли", "ор", "ел", "ть", "ла", "ал", "ве", "ка", "ит", "ий", "ие", "от",
+    "ол", "де", "ле", "ом", "ат", "та", "ти", "ия", "ны", "ва", "ль", "ог", "ем", "ое", "за", "об",
+    "ак", "ме", "ин", "ых", "ся", "ед", "ри", "уч", "ци", "ми",
 ];
 
 /// How much `text` looks like Russian/Kazakh prose: share of Cyrillic letters among non-ASCII

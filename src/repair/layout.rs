@@ -211,9 +211,8 @@ fn piece_ends(words: &[&str], toks: &[Tok], i: usize, lang: Lang) -> Vec<usize> 
     ends
 }
 
-/// Split `words` (all reference tokens) into exactly `g` reference phrases; the split with the
-/// fewest tokens in early phrases is not preferred over others — any split must be unique in
-/// count, so the first found is returned.
+/// Split `words` (all reference tokens) into exactly `g` reference phrases (the first split
+/// found; the phrase grammar leaves little room for a second one).
 fn split_pieces(words: &[&str], toks: &[Tok], g: usize, lang: Lang) -> Option<Vec<(usize, usize)>> {
     fn go(
         words: &[&str],

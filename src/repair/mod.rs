@@ -74,7 +74,7 @@ const KK_MARKERS: &[&str] = &[
     "редакцияда",
 ];
 const RU_MARKERS: &[&str] = &[
-    "и", "в", "на", "с", "по", "не", "от", "для", "к", "о", "или", "при", "об", "что", "в", "со",
+    "и", "в", "на", "с", "по", "не", "от", "для", "к", "о", "или", "при", "об", "что", "со",
 ];
 
 /// Kazakh or Russian, from the text's letters and function words: a word with a Kazakh-specific
