@@ -1,8 +1,22 @@
 //! Repair: turn damaged input into clean UTF-8 Cyrillic text, line for line.
 //! (decode bytes → NFC → look-alike letters → letter spacing → PDF layout artefacts)
+//!
+//! Every step works on one line at a time and never joins or splits lines, so line numbers of
+//! the repaired text are those of the input (later stages and error messages rely on that).
+
+mod decode;
+mod layout;
+mod lookalike;
+mod spacing;
+
+pub use decode::cyrillic_score;
+pub use layout::{restore_moved_links, restore_moved_links_lang};
+pub use lookalike::fix_lookalikes;
+pub use spacing::join_spaced_letters;
 
 use crate::model::Lang;
 use serde::{Deserialize, Serialize};
+use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 /// Counts of what repair changed, for `zan repair --report`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -10,10 +24,16 @@ pub struct RepairReport {
     pub encoding: String,
     pub lines: usize,
     pub changed_lines: usize,
+    /// Lines that were not in Unicode NFC.
     pub nfc_changes: usize,
+    /// Latin letters replaced inside Cyrillic words.
     pub lookalike_letters: usize,
     pub letter_spaced_words: usize,
+    /// Hyperlink texts put back in place.
     pub moved_links: usize,
+    /// Lines on which moved hyperlinks were put back.
+    #[serde(default)]
+    pub moved_link_lines: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,36 +51,151 @@ pub enum DecodeError {
     Binary(String),
 }
 
-/// Decode raw bytes of any common encoding to UTF-8; returns the text and the encoding's name.
+/// Decode raw bytes of any common encoding to UTF-8; returns the text and the encoding's name
+/// (encoding_rs names: "UTF-8", "UTF-16LE", "UTF-16BE", "windows-1251", "KOI8-R", "IBM866", …).
 pub fn decode_bytes(bytes: &[u8]) -> Result<(String, String), DecodeError> {
-    if bytes.is_empty() {
-        return Err(DecodeError::Empty);
-    }
-    Ok((String::from_utf8_lossy(bytes).into_owned(), "UTF-8".into()))
+    decode::decode_bytes(bytes)
 }
 
-/// Kazakh or Russian, from the text's letters.
+const KK_LETTERS: &str = "әғқңөұүһіӘҒҚҢӨҰҮҺІ";
+/// Frequent Kazakh function words written with the Russian part of the alphabet only.
+const KK_MARKERS: &[&str] = &[
+    "және",
+    "туралы",
+    "бойынша",
+    "мен",
+    "бен",
+    "пен",
+    "осы",
+    "немесе",
+    "мынадай",
+    "жазылсын",
+    "бекітілсін",
+    "редакцияда",
+];
+const RU_MARKERS: &[&str] = &[
+    "и", "в", "на", "с", "по", "не", "от", "для", "к", "о", "или", "при", "об", "что", "со",
+];
+
+/// Kazakh or Russian, from the text's letters and function words: a word with a Kazakh-specific
+/// letter (or Latin `ə`) or a Kazakh function word votes kk, a Russian function word votes ru.
+/// Russian texts quote Kazakh names, so a few Kazakh letters alone do not make a text Kazakh.
 pub fn detect_lang(text: &str) -> Lang {
-    let kk = text
-        .chars()
-        .filter(|c| "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(*c))
-        .count();
-    if kk * 200 > text.chars().filter(|c| c.is_alphabetic()).count().max(1) {
+    let mut kk = 0usize;
+    let mut ru = 0usize;
+    for w in text.split(|c: char| !c.is_alphabetic()) {
+        if w.is_empty() {
+            continue;
+        }
+        if w.chars()
+            .any(|c| KK_LETTERS.contains(c) || c == 'ə' || c == 'Ə')
+        {
+            kk += 1;
+        } else {
+            let lw = w.to_lowercase();
+            if KK_MARKERS.contains(&lw.as_str()) {
+                kk += 1;
+            } else if RU_MARKERS.contains(&lw.as_str()) {
+                ru += 1;
+            }
+        }
+    }
+    if kk > ru {
         Lang::Kk
     } else {
         Lang::Ru
     }
 }
 
-/// Repair decoded text; output has exactly as many lines as the input.
+/// Repair one line (no '\n' inside); returns the new line and adds to the report's counters.
+pub fn repair_line(line: &str, lang: Lang, report: &mut RepairReport) -> String {
+    let mut s: String = if is_nfc(line) {
+        line.to_string()
+    } else {
+        report.nfc_changes += 1;
+        line.nfc().collect()
+    };
+    let (fixed, n) = fix_lookalikes(&s, lang);
+    if n > 0 {
+        report.lookalike_letters += n;
+        s = fixed;
+    }
+    let (joined, n) = join_spaced_letters(&s, lang);
+    if n > 0 {
+        report.letter_spaced_words += n;
+        s = joined;
+    }
+    if let Some((restored, n)) = restore_moved_links_lang(&s, Some(lang)) {
+        report.moved_links += n;
+        report.moved_link_lines += 1;
+        s = restored;
+    }
+    s
+}
+
+/// Repair decoded text; output has exactly as many lines as the input ('\n'-separated; a
+/// trailing newline and "\r\n" line ends are kept).
 pub fn repair_text(text: &str, lang: Option<Lang>) -> Repaired {
     let lang = lang.unwrap_or_else(|| detect_lang(text));
+    let mut report = RepairReport {
+        lines: text.lines().count(),
+        ..Default::default()
+    };
+    let mut out = String::with_capacity(text.len() + 64);
+    for (i, raw) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let (line, cr) = match raw.strip_suffix('\r') {
+            Some(l) => (l, "\r"),
+            None => (raw, ""),
+        };
+        let fixed = repair_line(line, lang, &mut report);
+        if fixed != line {
+            report.changed_lines += 1;
+        }
+        out.push_str(&fixed);
+        out.push_str(cr);
+    }
     Repaired {
-        text: text.to_string(),
+        text: out,
         lang,
-        report: RepairReport {
-            lines: text.lines().count(),
-            ..Default::default()
-        },
+        report,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_languages() {
+        assert_eq!(
+            detect_lang("2-тармақ мынадай редакцияда жазылсын:"),
+            Lang::Kk
+        );
+        assert_eq!(detect_lang("пункт 12 изложить в новой редакции:"), Lang::Ru);
+        assert_eq!(
+            detect_lang("Министр просвещения Республики Казахстан Ә.Н. Тұрысов и в порядке"),
+            Lang::Ru
+        );
+        assert_eq!(detect_lang(""), Lang::Ru);
+    }
+
+    #[test]
+    fn keeps_line_structure() {
+        let t = "a\r\n  b\n\nшiлдедегi\n";
+        let r = repair_text(t, Some(Lang::Kk));
+        assert_eq!(r.text, "a\r\n  b\n\nшілдедегі\n");
+        assert_eq!(r.report.changed_lines, 1);
+        assert_eq!(r.report.lookalike_letters, 2);
+    }
+
+    #[test]
+    fn nfc_is_applied() {
+        let t = "и\u{0306}ск";
+        let r = repair_text(t, Some(Lang::Ru));
+        assert_eq!(r.text, "йск");
+        assert_eq!(r.report.nfc_changes, 1);
     }
 }
