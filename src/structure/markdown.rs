@@ -57,7 +57,7 @@ fn decode_entities(s: &str) -> String {
 /// Markdown inline cleanup: anchors, escapes, emphasis, tags, entities.
 pub(crate) fn clean_inline(s: &str) -> String {
     let s = ANCHOR.replace_all(s, " ");
-    let s = s.replace("**", "").replace("__", "");
+    let s = s.replace("**", "");
     // Escapes first, then stray emphasis stars (an escaped "\*" is kept as a star).
     let s = ESCAPE.replace_all(&s, "\u{1}$1");
     let s: String = s
