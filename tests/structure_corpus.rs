@@ -73,11 +73,39 @@ fn every_corpus_act_parses_in_both_languages() {
             }
             // Document order.
             assert!(a.units.windows(2).all(|w| w[0].line <= w[1].line));
+            // Every footnote line yields at least one event.
+            let text = std::fs::read_to_string(load(&code, lang).path).unwrap();
+            let word = if lang == Lang::Ru {
+                "Сноска"
+            } else {
+                "Ескерту"
+            };
+            let fn_lines: Vec<usize> = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| l.contains(word))
+                .map(|(i, _)| i + 1)
+                .collect();
+            let sources: std::collections::BTreeSet<usize> = a
+                .units
+                .iter()
+                .flat_map(|u| u.events.iter())
+                .chain(a.events.iter())
+                .filter_map(|e| e.source.rsplit(':').next()?.parse().ok())
+                .collect();
+            let missing: Vec<_> = fn_lines.iter().filter(|l| !sources.contains(l)).collect();
+            assert!(
+                missing.is_empty(),
+                "{code} {lang}: footnotes without events at {missing:?}"
+            );
             if std::env::var("ZAN_DUMP").is_ok() {
                 eprintln!(
-                    "{code} {lang}: {} units, {} events",
+                    "| {code} | {lang} | {} | {} | {} | {} | {} |",
                     a.units.len(),
-                    event_count(&a)
+                    a.units.iter().filter(|u| u.document.is_some()).count(),
+                    fn_lines.len(),
+                    event_count(&a),
+                    a.events.len()
                 );
             }
         }
@@ -115,14 +143,19 @@ fn apostille_rules_142971_ru() {
     assert_eq!(o.date, NaiveDate::from_ymd_opt(2021, 12, 10));
     assert!(ev.source.contains("rus.md:89"));
     // Subpoint 5) of point 10 has continuation paragraphs; point 6 has two indents.
-    assert!(find(&a, rules, "point:10/subpoint:5").unwrap().text.contains("По результатам заслушивания"));
+    assert!(find(&a, rules, "point:10/subpoint:5")
+        .unwrap()
+        .text
+        .contains("По результатам заслушивания"));
     assert!(find(&a, rules, "point:6/indent:2")
         .unwrap()
         .text
         .starts_with("День обращения"));
     // Appendix 1 of the Rules (the standard) with its table flattened and its footnote.
     let ap1 = find(&a, rules, "appendix:1").unwrap();
-    assert!(ap1.text.contains("1 | Наименование услугодателя | Территориальными"));
+    assert!(ap1
+        .text
+        .contains("1 | Наименование услугодателя | Территориальными"));
     assert_eq!(ap1.events.len(), 1);
     // The list of repealed orders is an appendix of the order itself, with its own points.
     let ap = a
@@ -134,7 +167,10 @@ fn apostille_rules_142971_ru() {
     assert!(ap.text.contains("Перечень утративших силу"));
     assert!(find(&a, None, "appendix:2/point:6").is_some());
     // Stamps and signatures are not unit text.
-    assert!(!a.units.iter().any(|u| u.text.contains("Утвержден приказом")));
+    assert!(!a
+        .units
+        .iter()
+        .any(|u| u.text.contains("Утвержден приказом")));
     assert!(!a.units.iter().any(|u| u.text.contains("Аймагамбетов")));
 }
 
@@ -167,7 +203,11 @@ fn footnotes_of_125804_ru_all_attached() {
     assert_eq!(from_footnotes, 44);
     // Multi-order footnote → one event per order, in date order.
     let p1 = find(&a, Some("Типовые правила"), "point:1").unwrap();
-    let dates: Vec<_> = p1.events.iter().map(|e| e.order.as_ref().unwrap().date).collect();
+    let dates: Vec<_> = p1
+        .events
+        .iter()
+        .map(|e| e.order.as_ref().unwrap().date)
+        .collect();
     assert!(dates.len() >= 3, "{dates:?}");
     assert!(dates.windows(2).all(|w| w[0] <= w[1]));
     // Repealed point 68.
@@ -182,12 +222,12 @@ fn footnotes_of_125804_ru_all_attached() {
     assert!(!find(&a, None, "title").unwrap().events.is_empty());
     assert!(!find(&a, None, "preamble").unwrap().events.is_empty());
     // "Типовые правила в редакции …" is about the whole document: act-level event.
-    assert!(a
-        .events
-        .iter()
-        .any(|e| e.document.as_deref().is_some_and(|d| d.starts_with("Типовые правила"))
-            && e.path.is_empty()
-            && e.kind == EventKind::Reworded));
+    assert!(a.events.iter().any(|e| e
+        .document
+        .as_deref()
+        .is_some_and(|d| d.starts_with("Типовые правила"))
+        && e.path.is_empty()
+        && e.kind == EventKind::Reworded));
 }
 
 #[test]
@@ -233,10 +273,9 @@ fn point_numbering_restarts_in_appendices() {
         .filter(|u| u.document.is_some() && path_to_string(&u.path) == "point:1")
         .count();
     assert!(doc_points >= 1);
-    assert!(a
-        .units
-        .iter()
-        .any(|u| u.path.len() == 2 && u.path[0].kind == UnitKind::Appendix && u.path[1] == zan::model::UnitRef::new(UnitKind::Point, "1")));
+    assert!(a.units.iter().any(|u| u.path.len() == 2
+        && u.path[0].kind == UnitKind::Appendix
+        && u.path[1] == zan::model::UnitRef::new(UnitKind::Point, "1")));
     // Order point 1, Rules point 1 and appendix point 1 coexist.
     assert!(find(&a, None, "point:1").is_some());
 }
@@ -268,7 +307,12 @@ fn kazakh_footnotes_105095() {
     // The indented footnote under point 1 and the plain-text one on appendix 4.
     let p1 = find(&a, Some("Бала қонақтайтын отбасы туралы ереже"), "point:1").unwrap();
     assert_eq!(p1.events.len(), 1);
-    let ap4 = find(&a, Some("Бала қонақтайтын отбасы туралы ереже"), "appendix:4").unwrap();
+    let ap4 = find(
+        &a,
+        Some("Бала қонақтайтын отбасы туралы ереже"),
+        "appendix:4",
+    )
+    .unwrap();
     assert_eq!(ap4.events.len(), 1);
 }
 
@@ -279,7 +323,9 @@ fn documents_introduced_by_order_appendix_stamps() {
     let docs: std::collections::BTreeSet<_> =
         a.units.iter().filter_map(|u| u.document.clone()).collect();
     assert!(docs.len() >= 3, "{docs:?}");
-    assert!(docs.iter().all(|d| d.starts_with("Минимальный социальный стандарт")));
+    assert!(docs
+        .iter()
+        .all(|d| d.starts_with("Минимальный социальный стандарт")));
     // 143761: "Приложение 1 в редакции" right under the Rules' heading is about the Rules.
     let b = act("143761", Lang::Ru);
     assert!(b.events.iter().any(|e| e
@@ -310,7 +356,10 @@ fn plain_text_acts_parse() {
     assert_eq!(a.id, "V1500012615");
     assert!(a.title.starts_with("Об утверждении Правил"));
     assert!(find(&a, None, "point:2/subpoint:1").is_some());
-    assert!(a.units.iter().any(|u| u.document.is_some() && path_to_string(&u.path) == "point:8"));
+    assert!(a
+        .units
+        .iter()
+        .any(|u| u.document.is_some() && path_to_string(&u.path) == "point:8"));
     let none = SourceDoc {
         path: "y.txt".into(),
         lang: Lang::Ru,
@@ -386,18 +435,33 @@ fn dump() {
         eprintln!(
             "{:>4} {:<28} {:<34} {:?} | {}",
             u.line,
-            u.document.as_deref().map(|d| d.chars().take(26).collect::<String>()).unwrap_or("-".into()),
+            u.document
+                .as_deref()
+                .map(|d| d.chars().take(26).collect::<String>())
+                .unwrap_or("-".into()),
             path_to_string(&u.path),
             u.status,
             t.replace('\n', " ⏎ ")
         );
         for e in &u.events {
             let o = e.order.as_ref().unwrap();
-            eprintln!("       ev {:?} {} {:?} {:?} eff={:?} {}", e.kind, o.number, o.date, o.issuer, e.effective, e.source);
+            eprintln!(
+                "       ev {:?} {} {:?} {:?} eff={:?} {}",
+                e.kind, o.number, o.date, o.issuer, e.effective, e.source
+            );
         }
     }
     for e in &a.events {
         let o = e.order.as_ref().unwrap();
-        eprintln!("  ACT ev {:?} doc={:?} {} {:?} {}", e.kind, e.document.as_deref().map(|d| d.chars().take(30).collect::<String>()), o.number, o.date, e.source);
+        eprintln!(
+            "  ACT ev {:?} doc={:?} {} {:?} {}",
+            e.kind,
+            e.document
+                .as_deref()
+                .map(|d| d.chars().take(30).collect::<String>()),
+            o.number,
+            o.date,
+            e.source
+        );
     }
 }

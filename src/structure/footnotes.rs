@@ -51,7 +51,8 @@ pub struct FootnoteEvent {
 
 /// True when `text` (a line, markup stripped) is a change footnote.
 pub fn is_footnote(text: &str) -> bool {
-    let t = text.trim_start_matches(|c: char| c.is_whitespace() || c == '*' || c == '>' || c == '_');
+    let t =
+        text.trim_start_matches(|c: char| c.is_whitespace() || c == '*' || c == '>' || c == '_');
     t.starts_with("Сноска") || t.starts_with("Ескерту")
 }
 
@@ -337,7 +338,8 @@ fn parse_target(head: &str) -> FootnoteTarget {
     if !units.is_empty() {
         return FootnoteTarget::Unit(units);
     }
-    if lower.contains("заголов") || lower.contains("тақырыб") || lower.contains("атау") {
+    if lower.contains("заголов") || lower.contains("тақырыб") || lower.contains("атау")
+    {
         return FootnoteTarget::Title;
     }
     if lower.contains("преамбул") || lower.contains("кіріспе") {
@@ -506,7 +508,10 @@ mod tests {
             FootnoteTarget::Unit(vec![UnitRef::new(UnitKind::Point, "24-1")])
         );
         assert_eq!(ev[0].kind, EventKind::Inserted);
-        assert_eq!(ev[0].order.issuer.as_deref(), Some("Министра просвещения РК"));
+        assert_eq!(
+            ev[0].order.issuer.as_deref(),
+            Some("Министра просвещения РК")
+        );
         let ev = parse_footnote("Сноска. Верхний правый угол приложения 2 в редакции приказа Министра просвещения РК от 03.07.2025 № 153 (…).", Lang::Ru);
         assert_eq!(
             ev[0].target,
@@ -518,7 +523,10 @@ mod tests {
             ev[0].target,
             FootnoteTarget::Unit(vec![UnitRef::new(UnitKind::Chapter, "2")])
         );
-        let ev = parse_footnote("Сноска. Правила в редакции приказа и.о. Министра юстиции РК от 30.06.2022 № 538 (…).", Lang::Ru);
+        let ev = parse_footnote(
+            "Сноска. Правила в редакции приказа и.о. Министра юстиции РК от 30.06.2022 № 538 (…).",
+            Lang::Ru,
+        );
         assert_eq!(ev[0].target, FootnoteTarget::Document);
     }
 

@@ -34,7 +34,8 @@ pub(crate) struct Block {
     pub text: String,
 }
 
-static ANCHOR: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)<a\s[^>]*>\s*</a>|<a\s[^>]*/>").unwrap());
+static ANCHOR: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)<a\s[^>]*>\s*</a>|<a\s[^>]*/>").unwrap());
 static ESCAPE: Lazy<Regex> = Lazy::new(|| Regex::new(r"\\([\\.)(*_\-#\[\]`>+!|{}])").unwrap());
 static TAG: Lazy<Regex> = Lazy::new(|| Regex::new(r"<[^>]*>").unwrap());
 static HEADING: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(#{1,6})\s+(.*)$").unwrap());
@@ -339,7 +340,10 @@ mod tests {
 
     #[test]
     fn cleans_markup() {
-        assert_eq!(clean_inline("<a id=\"an0_p5\"></a>1\\. *Текст* **жирный**"), "1. Текст жирный");
+        assert_eq!(
+            clean_inline("<a id=\"an0_p5\"></a>1\\. *Текст* **жирный**"),
+            "1. Текст жирный"
+        );
         assert_eq!(clean_inline("&quot;А&quot; &amp; Б"), "\"А\" & Б");
     }
 

@@ -9,8 +9,7 @@ pub use footnotes::{is_footnote, parse_footnote, unit_mentions, FootnoteEvent, F
 
 use crate::identity::{act_id, parse_requisites};
 use crate::model::{
-    ActMeta, HistoryEvent, Lang, Requisites, SourceDoc, SourceFormat, UnitKind, UnitRef,
-    UnitStatus,
+    ActMeta, HistoryEvent, Lang, Requisites, SourceDoc, SourceFormat, UnitKind, UnitRef, UnitStatus,
 };
 use serde::{Deserialize, Serialize};
 
@@ -120,7 +119,10 @@ pub fn parse_act(doc: &SourceDoc) -> Result<ActText, StructureError> {
     if doc.format != SourceFormat::Markdown {
         // Plain text: the title is the first line that is no point, stamp or footnote
         // (or the meta title when the text has none).
-        if let Some(i) = rest.iter().position(|bl| bl.kind == markdown::BlockKind::Para) {
+        if let Some(i) = rest
+            .iter()
+            .position(|bl| bl.kind == markdown::BlockKind::Para)
+        {
             let t = rest[i].text.clone();
             let looks_like_title = !t.chars().next().is_some_and(|c| c.is_ascii_digit())
                 && t.chars().count() < 400

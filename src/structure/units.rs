@@ -10,10 +10,10 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 use std::collections::HashMap;
 
-static POINT: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"^(\d{1,3}(?:-\d{1,3})*)\.(?:\s+(.*)|([^\d\s.].*))$").unwrap()
-});
-static SUBPOINT: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(\d{1,3}(?:-\d{1,3})*)\)\s*(.*)$").unwrap());
+static POINT: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^(\d{1,3}(?:-\d{1,3})*)\.(?:\s+(.*)|([^\d\s.].*))$").unwrap());
+static SUBPOINT: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^(\d{1,3}(?:-\d{1,3})*)\)\s*(.*)$").unwrap());
 static CHAPTER: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)^(?:глава\s+(\d+(?:-\d+)?)\b|(\d+(?:-\d+)?)\s*-\s*тарау\b)").unwrap()
 });
@@ -226,13 +226,13 @@ impl Builder {
     }
 
     fn exists(&self, path: &[UnitRef]) -> bool {
-        self.index
-            .contains_key(&(self.doc.clone(), path.to_vec()))
+        self.index.contains_key(&(self.doc.clone(), path.to_vec()))
     }
 
     fn push_unit(&mut self, kind_path: Vec<UnitRef>, text: String, line: usize) -> usize {
         let idx = self.units.len();
-        self.index.insert((self.doc.clone(), kind_path.clone()), idx);
+        self.index
+            .insert((self.doc.clone(), kind_path.clone()), idx);
         self.units.push(Unit {
             document: self.doc.clone(),
             path: kind_path,
@@ -250,7 +250,11 @@ impl Builder {
         if self.act_title_idx.is_some() {
             return;
         }
-        let idx = self.push_unit(vec![UnitRef::new(UnitKind::Title, "")], collapse(text), line);
+        let idx = self.push_unit(
+            vec![UnitRef::new(UnitKind::Title, "")],
+            collapse(text),
+            line,
+        );
         self.act_title_idx = Some(idx);
         self.preamble_open = true;
     }
@@ -323,7 +327,9 @@ impl Builder {
         let approval: Vec<String> = self
             .units
             .iter()
-            .filter(|u| u.document.is_none() && u.path.first().map(|p| p.kind) == Some(UnitKind::Point))
+            .filter(|u| {
+                u.document.is_none() && u.path.first().map(|p| p.kind) == Some(UnitKind::Point)
+            })
             .filter(|u| {
                 let l = u.text.to_lowercase();
                 l.contains("утверд") || l.contains("бекіт")
@@ -456,7 +462,12 @@ impl Builder {
                 target,
                 to_order,
             } => {
-                if to_order || self.doc.is_none() && self.appendix.is_none() && !target.is_empty() && kind_of(&target, false).is_none() {
+                if to_order
+                    || self.doc.is_none()
+                        && self.appendix.is_none()
+                        && !target.is_empty()
+                        && kind_of(&target, false).is_none()
+                {
                     self.close_point();
                     self.pending = Pending::OrderAppendix { num, line: b.line };
                 } else {
@@ -468,7 +479,8 @@ impl Builder {
     }
 
     fn heading(&mut self, b: &Block, level: u8) {
-        if level == 1 && self.act_title_idx.is_none() && self.doc.is_none() && self.units.is_empty() {
+        if level == 1 && self.act_title_idx.is_none() && self.doc.is_none() && self.units.is_empty()
+        {
             self.act_title(&b.text, b.line);
             return;
         }
@@ -787,8 +799,12 @@ impl Builder {
         }
         self.close_appendix();
         for u in &mut self.units {
-            u.events
-                .sort_by_key(|e| (e.order.as_ref().and_then(|o| o.date).is_none(), e.order.as_ref().and_then(|o| o.date)));
+            u.events.sort_by_key(|e| {
+                (
+                    e.order.as_ref().and_then(|o| o.date).is_none(),
+                    e.order.as_ref().and_then(|o| o.date),
+                )
+            });
             if u.kind() == Some(UnitKind::Appendix) {
                 u.text = u
                     .text
@@ -801,8 +817,12 @@ impl Builder {
                 u.text = collapse(&u.text);
             }
         }
-        self.act_events
-            .sort_by_key(|e| (e.order.as_ref().and_then(|o| o.date).is_none(), e.order.as_ref().and_then(|o| o.date)));
+        self.act_events.sort_by_key(|e| {
+            (
+                e.order.as_ref().and_then(|o| o.date).is_none(),
+                e.order.as_ref().and_then(|o| o.date),
+            )
+        });
         self.units.sort_by_key(|u| u.line);
     }
 }
