@@ -465,3 +465,36 @@ fn dump() {
         );
     }
 }
+
+#[test]
+fn seed_orders_as_plain_text_do_not_fail() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus/orders");
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        let lang = if text.chars().any(|c| "әғқңөұүһі".contains(c)) {
+            Lang::Kk
+        } else {
+            Lang::Ru
+        };
+        let doc = SourceDoc {
+            path: e.path(),
+            lang,
+            format: SourceFormat::Text,
+            text,
+            meta: None,
+        };
+        // The garbled OCR seed may lack requisites; the others must give an ID and points.
+        match parse_act(&doc) {
+            Ok(a) => {
+                if std::env::var("ZAN_DUMP").is_ok() {
+                    eprintln!("{:?}: {} {} units", e.file_name(), a.id, a.units.len());
+                }
+                assert!(!a.units.is_empty());
+            }
+            Err(err) => eprintln!("{:?}: {err}", e.file_name()),
+        }
+    }
+}

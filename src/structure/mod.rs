@@ -104,6 +104,7 @@ pub fn parse_act(doc: &SourceDoc) -> Result<ActText, StructureError> {
     })?;
 
     let mut b = units::Builder::new(file, doc.lang);
+    b.plain = doc.format != SourceFormat::Markdown;
     let heading_title = blocks
         .iter()
         .find(|b| matches!(b.kind, markdown::BlockKind::Heading(1)))
@@ -172,18 +173,29 @@ pub fn parse_act(doc: &SourceDoc) -> Result<ActText, StructureError> {
 /// registration ("Приказ … от … № 578. Зарегистрирован …", "… № 180 бұйрығы. … тіркелді").
 fn find_requisites_line(blocks: &[markdown::Block]) -> Option<(usize, Requisites)> {
     let mut best: Option<(usize, Requisites)> = None;
-    for bl in blocks.iter().take(40) {
+    let head = &blocks[..blocks.len().min(40)];
+    for (i, bl) in head.iter().enumerate() {
         let t = markdown::collapse(&bl.text);
         let l = t.to_lowercase();
         let cue = l.contains("зарегистрирован")
             || l.contains("тіркелді")
             || l.starts_with("приказ")
             || l.contains("бұйрығы");
-        if !cue || !t.contains('№') {
+        if !cue {
             continue;
         }
-        let req = parse_requisites(&t);
-        if req.registration.is_some() {
+        // PDF text wraps the requisites over several lines: read on a little.
+        let joined = head[i..head.len().min(i + 4)]
+            .iter()
+            .map(|b| b.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let joined = markdown::collapse(&joined);
+        if !joined.contains('№') {
+            continue;
+        }
+        let req = parse_requisites(&joined);
+        if req.registration.is_some() && req.number.is_some() {
             return Some((bl.line, req));
         }
         if req.number.is_some() && best.is_none() {

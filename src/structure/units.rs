@@ -195,6 +195,8 @@ pub(crate) struct Builder {
     current_indent: usize,
     /// Fallback title for a document whose heading is missing.
     pub fallback_title: String,
+    /// Plain text: indentation says nothing about points (PDF text indents every paragraph).
+    pub plain: bool,
 }
 
 impl Builder {
@@ -218,6 +220,7 @@ impl Builder {
             pending: Pending::None,
             current_indent: 0,
             fallback_title: String::new(),
+            plain: false,
         }
     }
 
@@ -556,7 +559,7 @@ impl Builder {
         if self.appendix.is_none() && t.chars().count() < 300 && self.structural_heading(b, false) {
             return;
         }
-        if b.indent <= 3 {
+        if b.indent <= 3 || self.plain {
             if let Some(c) = POINT.captures(t) {
                 let num = c[1].to_string();
                 let body = c.get(2).or(c.get(3)).map(|m| m.as_str()).unwrap_or("");
