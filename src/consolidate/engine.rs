@@ -17,6 +17,16 @@ pub struct OrderInput {
     pub source: String,
 }
 
+/// A rewording or insertion of a whole unit, inherited by the units inside it.
+struct WholeChange {
+    document: Option<String>,
+    path: Vec<UnitRef>,
+    effective: Option<NaiveDate>,
+    estimated: bool,
+    order: Option<OrderCite>,
+    inserted: bool,
+}
+
 /// One stretch of a unit's life with one wording.
 #[derive(Debug, Clone)]
 struct Seg {
@@ -80,8 +90,10 @@ pub fn effective_date(
 }
 
 /// Estimated effective date of an order known only from a footnote (its date).
+/// Registration usually follows the order within days and publication soon after; + 15 days is
+/// the usual "ten days after publication" rule on top of that.
 fn footnote_effective(order_date: Option<NaiveDate>) -> Option<NaiveDate> {
-    order_date.map(|d| d + Duration::days(10))
+    order_date.map(|d| d + Duration::days(15))
 }
 
 /// Comparable form of a wording: letters and digits only, lower case, ё→е, Latin i→і, and
@@ -202,6 +214,25 @@ impl Work {
             }
             w.history.push(ev);
         }
+        // A unit reworded or inserted as a whole carries new wording for everything inside it
+        // (subpoints of a point, points of an appendix, a whole document), so its parts share
+        // the date of that change when it is later than their own.
+        let mut wholesale: Vec<WholeChange> = Vec::new();
+        for ev in act.events.iter().chain(act.units.iter().flat_map(|u| u.events.iter())) {
+            if matches!(ev.kind, EventKind::Reworded | EventKind::Inserted) {
+                let eff = ev
+                    .effective
+                    .or_else(|| footnote_effective(ev.order.as_ref().and_then(|o| o.date)));
+                wholesale.push(WholeChange {
+                    document: ev.document.clone(),
+                    path: ev.path.clone(),
+                    effective: eff,
+                    estimated: ev.effective.is_none() || ev.estimated,
+                    order: ev.order.clone(),
+                    inserted: ev.kind == EventKind::Inserted,
+                });
+            }
+        }
         for unit in &act.units {
             let mut events: Vec<HistoryEvent> = unit
                 .events
@@ -225,11 +256,30 @@ impl Work {
                 .first()
                 .is_some_and(|e| e.kind == EventKind::Inserted);
             let mut segs = Vec::new();
-            let (from, est, by) = match last_change {
+            let (mut from, mut est, mut by) = match last_change {
                 Some(ev) => (ev.effective, ev.estimated, ev.order.clone()),
                 None => (start, true, None),
             };
-            if last_change.is_some() && !inserted_first {
+            let mut changed = last_change.is_some();
+            let mut inserted_first = inserted_first;
+            let outer = wholesale
+                .iter()
+                .filter(|c| {
+                    c.document == unit.document
+                        && c.path.len() < unit.path.len()
+                        && unit.path.starts_with(&c.path)
+                })
+                .max_by_key(|c| c.effective);
+            if let Some(c) = outer {
+                if c.effective > from || !changed {
+                    from = c.effective;
+                    est = c.estimated;
+                    by = c.order.clone();
+                    inserted_first = inserted_first || (c.inserted && last_change.is_none());
+                    changed = true;
+                }
+            }
+            if changed && !inserted_first {
                 segs.push(Seg {
                     from: start,
                     to: from,
