@@ -46,7 +46,8 @@ pub(crate) fn parse_head(lines: &[&str]) -> Option<Head> {
     // A requisites line may wrap inside its date, so it is judged with the next two lines.
     let looks_req = |k: usize| {
         let first = lines[k].trim_start();
-        if first.is_empty() {
+        if first.is_empty() || first.starts_with('#') || !first.chars().any(|c| c.is_ascii_digit())
+        {
             return false;
         }
         let l = lines[k..(k + 3).min(lines.len())]
@@ -207,11 +208,12 @@ pub(crate) fn appendix_header(lines: &[&str], i: usize, order_no: &str) -> Optio
             k = n + 1;
         }
         // Skip the rest of the header block (issuer, date, number of the order).
-        for j in k..(k + 8).min(lines.len()) {
-            if !order_no.is_empty() && lines[j].contains('№') && lines[j].contains(order_no) {
-                k = j + 1;
-                break;
-            }
+        let window = &lines[k.min(lines.len())..(k + 8).min(lines.len())];
+        if let Some(off) = window
+            .iter()
+            .position(|l| !order_no.is_empty() && l.contains('№') && l.contains(order_no))
+        {
+            k += off + 1;
         }
         return Some((num, k));
     }
