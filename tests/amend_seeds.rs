@@ -500,3 +500,15 @@ proptest::proptest! {
         let _ = parse_order(&s);
     }
 }
+
+/// A lead-in, a quoted title and an instruction on one line (the colon inside quotes must not
+/// split it).
+#[test]
+fn inline_leadin_and_instruction() {
+    let text = "Заголовок\n\nПриказ Министра от 2 апреля 2021 года № 55.\n\nПРИКАЗЫВАЮ:\n1. Внести в приказ Министра от 1 марта 2020 года № 10 \"Об утверждении: Правил\" следующее изменение: в Правилах учета, утвержденных указанным приказом: пункт 4 исключить.\n2. Настоящий приказ вводится в действие со дня опубликования.\n";
+    let o = parse_order(text).unwrap();
+    assert_eq!(o.amendments.len(), 1, "{:?}", o.amendments);
+    assert_eq!(o.amendments[0].op, Op::Repeal);
+    assert_eq!(o.amendments[0].document.as_deref(), Some("Правила учета"));
+    assert_eq!(path_to_string(&o.amendments[0].unit), "point:4");
+}

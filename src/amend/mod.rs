@@ -159,6 +159,8 @@ static POINT_NO: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(\d+)\.\s+(.*)$").unwr
 static AMENDING: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)\bвнести\b|енгізілсін|изменени|дополнени|өзгеріс|толықтыру").unwrap()
 });
+static REPEAL_ACT: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)утративш\w*\s+силу|күші\s+жойылды").unwrap());
 static ENUM: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(?:\d+|[а-я])\)\s+(\S+)").unwrap());
 
 /// State of the pass over the operative points.
@@ -300,7 +302,7 @@ impl<'a> Parser<'a> {
             let point = POINT_NO
                 .captures(&joined)
                 .and_then(|c| c[1].parse::<u32>().ok().map(|v| (v, c[2].to_string())));
-            if let Some((num, rest)) = point.filter(|(v, _)| *v == expected) {
+            if let Some((_, rest)) = point.filter(|(v, _)| *v == expected) {
                 expected += 1;
                 if ENTRY.is_match(&rest) {
                     self.entry = Some(rest);
@@ -308,7 +310,6 @@ impl<'a> Parser<'a> {
                     return j;
                 }
                 i = self.operative_point(&rest, i, j);
-                let _ = num;
                 continue;
             }
             i = if self.amending {
@@ -332,9 +333,7 @@ impl<'a> Parser<'a> {
     fn operative_point(&mut self, rest: &str, i: usize, j: usize) -> usize {
         let (masked, _) = text::mask_quotes(rest);
         let cites = crate::identity::find_date(&masked).is_some() && masked.contains('№');
-        let repeal = Regex::new(r"(?i)утративш\w*\s+силу|күші\s+жойылды")
-            .map(|r| r.is_match(&masked))
-            .unwrap_or(false);
+        let repeal = REPEAL_ACT.is_match(&masked);
         self.document = None;
         self.context.clear();
         if cites && repeal && !AMENDING.is_match(&masked) {
@@ -387,14 +386,11 @@ impl<'a> Parser<'a> {
                 }
             }
             // An instruction written on the same line after the lead-in's colon.
-            if let Some(c) = masked.find(':') {
-                let tail = masked[c + 1..].trim();
-                if !tail.is_empty() && grammar::has_verb(tail) {
-                    let tail_text =
-                        rest[rest.len().saturating_sub(masked.len() - c - 1)..].to_string();
-                    if self.amending {
-                        return self.item(&tail_text, i, j);
-                    }
+            if let Some(c) = text::colon_outside_quotes(rest) {
+                let tail = &rest[c + 1..];
+                let (mt, _) = text::mask_quotes(tail);
+                if self.amending && !mt.trim().is_empty() && grammar::has_verb(&mt) {
+                    return self.item(tail, i, j);
                 }
             }
             return j;
@@ -486,14 +482,14 @@ impl<'a> Parser<'a> {
             return j;
         }
         // A document lead-in and an instruction on one line: "в Правилах …: пункт 5 исключить;".
-        if let Some(c) = masked.find(':') {
-            let before = &masked[..c + 1];
-            if !grammar::has_verb(before) && grammar::mentions(before, lang).0.is_empty() {
-                let orig_before = &t[..t.len() - (masked.len() - c - 1)];
-                if let Some(d) = grammar::document_of_leadin(orig_before, lang) {
+        if let Some(c) = text::colon_outside_quotes(&t) {
+            let before = &t[..c + 1];
+            let (mb, _) = text::mask_quotes(before);
+            if !grammar::has_verb(&mb) && grammar::mentions(&mb, lang).0.is_empty() {
+                if let Some(d) = grammar::document_of_leadin(before, lang) {
                     self.document = Some(d);
                     self.context.clear();
-                    let rest = t[orig_before.len()..].to_string();
+                    let rest = t[c + 1..].to_string();
                     return self.item(&rest, i, j);
                 }
             }

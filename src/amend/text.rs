@@ -156,6 +156,14 @@ pub(crate) fn mask_quotes(s: &str) -> (String, Vec<String>) {
     (out, texts)
 }
 
+/// Byte index of the first `:` of `s` outside quoted segments.
+pub(crate) fn colon_outside_quotes(s: &str) -> Option<usize> {
+    let segs = quoted_segments(s);
+    s.char_indices()
+        .find(|(i, c)| *c == ':' && !segs.iter().any(|(a, b)| i >= a && i < b))
+        .map(|(i, _)| i)
+}
+
 /// Where a quoted wording opened at byte `open` of `flat` ends, searching no further than
 /// `limit`: returns the byte index of the closing quote and the end of that line.
 pub(crate) fn wording_end(flat: &str, open: usize, limit: usize) -> Option<(usize, usize)> {
