@@ -1,8 +1,17 @@
 //! Amend: split an amending order into header, operative points, amendment instructions and
 //! appendices (the amendment grammar, kk and ru).
 
+mod grammar;
+mod header;
+mod ordinals;
+mod text;
+
+pub use ordinals::ordinal_value;
+
 use crate::model::{ActCite, Lang, Registration, TargetAct, UnitRef};
 use chrono::NaiveDate;
+use once_cell::sync::Lazy;
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 /// The order's own identity (the `order` object of the `zan split` contract).
@@ -86,10 +95,536 @@ pub enum AmendError {
 }
 
 /// Parse a repaired order text.
+///
+/// Works on the text after repair, but tolerates the moved-hyperlink artefact on instruction
+/// lines (the grammar reads unit mentions in any order and undoes moved tails it recognises).
+/// Errors only when the text has no requisites at all (not an order); everything the grammar
+/// does not understand lands in `unparsed`.
 pub fn parse_order(text: &str) -> Result<ParsedOrder, AmendError> {
-    let _ = text;
-    Err(AmendError::Header {
+    let norm = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\u{a0}', " ");
+    if norm.trim().is_empty() {
+        return Err(AmendError::Header {
+            line: 1,
+            msg: "empty text".into(),
+        });
+    }
+    let lines: Vec<&str> = norm.split('\n').collect();
+    let lang = header::detect_lang(&norm);
+    let head = header::parse_head(&lines).ok_or_else(|| AmendError::Header {
         line: 1,
-        msg: "not implemented".into(),
+        msg: "no requisites line (order date and number) found".into(),
+    })?;
+    let order_no = head.req.number.clone().unwrap_or_default();
+    let start = header::command_end(&lines, head.after);
+    let mut p = Parser::new(&lines, lang, &order_no);
+    let end = p.run(start);
+    let appendices = header::appendices(&lines, end, &order_no);
+    let mut amendments = Vec::with_capacity(p.out.len());
+    let mut amendment_lines = Vec::with_capacity(p.out.len());
+    for (mut a, line, source) in p.out {
+        if let Some(src) = source {
+            a.text = header::appendix_text(&appendices, &src);
+        }
+        amendments.push(a);
+        amendment_lines.push(line);
+    }
+    Ok(ParsedOrder {
+        header: OrderHeader {
+            lang,
+            number: order_no,
+            date: head.req.date,
+            registration: head.req.registration.clone(),
+        },
+        issuer: head.req.issuer.clone(),
+        title: head.title,
+        target: p.first_target,
+        amendments,
+        amendment_lines,
+        entry_into_force: p.entry,
+        appendices,
+        unparsed: p.unparsed,
     })
+}
+
+static ENTRY: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?i)вводится\s+в\s+действие|вступает\s+в\s+силу|қолданысқа\s+енгізіледі|күшіне\s+енеді",
+    )
+    .unwrap()
+});
+static POINT_NO: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(\d+)\.\s+(.*)$").unwrap());
+static AMENDING: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\bвнести\b|енгізілсін|изменени|дополнени|өзгеріс|толықтыру").unwrap()
+});
+static REPEAL_ACT: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)утративш\w*\s+силу|күші\s+жойылды").unwrap());
+static ENUM: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(?:\d+|[а-я])\)\s+(\S+)").unwrap());
+
+/// State of the pass over the operative points.
+struct Parser<'a> {
+    lines: &'a [&'a str],
+    flat: String,
+    starts: Vec<usize>,
+    lang: Lang,
+    order_no: String,
+    base_indent: usize,
+    indented: bool,
+    limit: usize,
+    amending: bool,
+    target: Option<ActCite>,
+    first_target: Option<TargetAct>,
+    document: Option<String>,
+    context: Vec<UnitRef>,
+    /// Amendment, 1-based line, order appendix holding its text (when taken from one).
+    out: Vec<(Amendment, usize, Option<Option<String>>)>,
+    unparsed: Vec<Unparsed>,
+    entry: Option<String>,
+}
+
+impl<'a> Parser<'a> {
+    fn new(lines: &'a [&'a str], lang: Lang, order_no: &str) -> Self {
+        let mut flat = String::new();
+        let mut starts = Vec::with_capacity(lines.len());
+        for l in lines {
+            starts.push(flat.len());
+            flat.push_str(l);
+            flat.push('\n');
+        }
+        // The usual paragraph indentation (PDF extractions indent each paragraph).
+        let mut counts = std::collections::HashMap::new();
+        for l in lines.iter().filter(|l| !l.trim().is_empty()) {
+            let w = text::indent_width(l);
+            if (4..=12).contains(&w) {
+                *counts.entry(w).or_insert(0usize) += 1;
+            }
+        }
+        let base_indent = counts
+            .into_iter()
+            .max_by_key(|(w, c)| (*c, usize::MAX - w))
+            .map_or(0, |(w, _)| w);
+        Parser {
+            lines,
+            flat,
+            starts,
+            lang,
+            order_no: order_no.to_string(),
+            base_indent,
+            indented: false,
+            limit: lines.len(),
+            amending: false,
+            target: None,
+            first_target: None,
+            document: None,
+            context: Vec::new(),
+            out: Vec::new(),
+            unparsed: Vec::new(),
+            entry: None,
+        }
+    }
+
+    fn blank(&self, i: usize) -> bool {
+        self.lines[i].trim().is_empty()
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    fn flat_at(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(self.flat.len())
+    }
+
+    /// Exclusive end of the paragraph starting at line `i`.
+    fn para_end(&self, i: usize) -> usize {
+        let ends_clause = |l: &str| {
+            let t = l.trim_end();
+            t.ends_with([':', ';', '.']) || t.ends_with(text::is_quote)
+        };
+        let mut k = i + 1;
+        let mut last = i;
+        while k < self.limit {
+            let l = self.lines[k];
+            if l.trim().is_empty() {
+                if ends_clause(self.lines[last]) {
+                    break;
+                }
+                k += 1;
+                continue;
+            }
+            let starts_new = if self.indented {
+                text::indent_width(l) >= 4
+            } else {
+                ends_clause(self.lines[last])
+            };
+            if starts_new || l.trim_start().starts_with(text::is_quote) {
+                break;
+            }
+            last = k;
+            k += 1;
+        }
+        last + 1
+    }
+
+    /// The pass over the operative points; returns the line where the order's body ends.
+    fn run(&mut self, start: usize) -> usize {
+        let n = self.lines.len();
+        // Where the body can end at the latest: the first appendix header after the
+        // entry-into-force clause.
+        let entry_line = (start..n).find(|&k| ENTRY.is_match(self.lines[k]));
+        if let Some(e) = entry_line {
+            self.limit = (e..n)
+                .find(|&k| header::appendix_header(self.lines, k, &self.order_no).is_some())
+                .map_or(n, |h| header::header_block_start(self.lines, h).max(e + 1));
+        }
+        let first_point = (start..self.limit).find(|&k| {
+            POINT_NO.is_match(self.lines[k].trim_start())
+                && self.lines[k].trim_start().starts_with("1.")
+        });
+        let mut i = first_point.unwrap_or(start);
+        self.indented = text::indent_width(self.lines.get(i).copied().unwrap_or("")) >= 4;
+        let mut expected = 1u32;
+        while i < self.limit {
+            if self.blank(i) {
+                i += 1;
+                continue;
+            }
+            let j = self.para_end(i);
+            let undone: Vec<String> = (i..j)
+                .map(|k| text::undo_moved_tail(self.lines[k], self.base_indent))
+                .collect();
+            let joined = text::join_lines(&undone.join("\n"));
+            let point = POINT_NO
+                .captures(&joined)
+                .and_then(|c| c[1].parse::<u32>().ok().map(|v| (v, c[2].to_string())));
+            if let Some((_, rest)) = point.filter(|(v, _)| *v == expected) {
+                expected += 1;
+                if ENTRY.is_match(&rest) {
+                    self.entry = Some(rest);
+                    self.amending = false;
+                    return j;
+                }
+                i = self.operative_point(&rest, i, j);
+                continue;
+            }
+            i = if self.amending {
+                self.item(&joined, i, j)
+            } else {
+                let (masked, _) = text::mask_quotes(&joined);
+                if grammar::has_verb(&masked) && !joined.trim_start().starts_with(text::is_quote) {
+                    self.unparsed.push(Unparsed {
+                        line: i + 1,
+                        text: joined.clone(),
+                    });
+                }
+                j
+            };
+        }
+        i.min(n)
+    }
+
+    /// An operative point of the order: amending (sets the target act), repealing an act, or
+    /// other (execution, control). Returns the next line to read.
+    fn operative_point(&mut self, rest: &str, i: usize, j: usize) -> usize {
+        let (masked, _) = text::mask_quotes(rest);
+        let cites = crate::identity::find_date(&masked).is_some() && masked.contains('№');
+        let repeal = REPEAL_ACT.is_match(&masked);
+        self.document = None;
+        self.context.clear();
+        if cites && repeal && !AMENDING.is_match(&masked) {
+            self.amending = false;
+            if let Some(t) = header::parse_target(rest, self.lang) {
+                let act = ActCite {
+                    number: t.number.clone(),
+                    date: t.date,
+                };
+                self.out.push((
+                    Amendment {
+                        op: Op::RepealAct,
+                        act,
+                        document: None,
+                        unit: Vec::new(),
+                        text: None,
+                        words_old: None,
+                        words_new: None,
+                    },
+                    i + 1,
+                    None,
+                ));
+            } else {
+                self.unparsed.push(Unparsed {
+                    line: i + 1,
+                    text: rest.to_string(),
+                });
+            }
+            return j;
+        }
+        let head_end = masked.trim_end().ends_with(':');
+        if cites && (AMENDING.is_match(&masked) || head_end) {
+            match header::parse_target(rest, self.lang) {
+                Some(t) => {
+                    self.target = Some(ActCite {
+                        number: t.number.clone(),
+                        date: t.date,
+                    });
+                    if self.first_target.is_none() {
+                        self.first_target = Some(t);
+                    }
+                    self.amending = true;
+                }
+                None => {
+                    self.amending = false;
+                    self.unparsed.push(Unparsed {
+                        line: i + 1,
+                        text: rest.to_string(),
+                    });
+                }
+            }
+            // An instruction written on the same line after the lead-in's colon.
+            if let Some(c) = text::colon_outside_quotes(rest) {
+                let tail = &rest[c + 1..];
+                let (mt, _) = text::mask_quotes(tail);
+                if self.amending && !mt.trim().is_empty() && grammar::has_verb(&mt) {
+                    return self.item(tail, i, j);
+                }
+            }
+            return j;
+        }
+        self.amending = false;
+        if grammar::has_verb(&masked) {
+            self.unparsed.push(Unparsed {
+                line: i + 1,
+                text: rest.to_string(),
+            });
+        }
+        j
+    }
+
+    fn push(&mut self, op: Op, unit: Vec<UnitRef>, line: usize) -> &mut Amendment {
+        let act = self.target.clone().unwrap_or(ActCite {
+            number: String::new(),
+            date: None,
+        });
+        self.out.push((
+            Amendment {
+                op,
+                act,
+                document: self.document.clone(),
+                unit,
+                text: None,
+                words_old: None,
+                words_new: None,
+            },
+            line,
+            None,
+        ));
+        &mut self.out.last_mut().unwrap().0
+    }
+
+    fn with_context(&self, p: Vec<UnitRef>) -> Vec<UnitRef> {
+        let minr = p
+            .iter()
+            .map(|u| grammar::rank(u.kind))
+            .min()
+            .unwrap_or(u8::MAX);
+        let mut out: Vec<UnitRef> = self
+            .context
+            .iter()
+            .filter(|u| grammar::rank(u.kind) < minr)
+            .cloned()
+            .collect();
+        out.extend(p);
+        out
+    }
+
+    /// One paragraph inside an amending point: a document or unit lead-in, or an instruction
+    /// (whose new wording, when it has one, is read from the following lines). Returns the next
+    /// line to read.
+    fn item(&mut self, joined: &str, i: usize, j: usize) -> usize {
+        let mut t = joined.trim().to_string();
+        if t.starts_with(text::is_quote) {
+            // Either a quoted document name opening a lead-in ("«…» қағидаларында:") or a
+            // stray quoted block.
+            let (masked, _) = text::mask_quotes(&t);
+            if masked.trim_end().ends_with(':') && !grammar::has_verb(&masked) {
+                if let Some(d) = grammar::document_of_leadin(&t, self.lang) {
+                    self.document = Some(d);
+                    self.context.clear();
+                }
+            }
+            return j;
+        }
+        if let Some(c) = ENUM.captures(&t) {
+            if !c[1].to_lowercase().starts_with("тармақша") {
+                let s = c.get(1).unwrap().start();
+                t = t[s..].to_string();
+            }
+        }
+        let (masked, quotes) = text::mask_quotes(&t);
+        let lang = self.lang;
+        if !grammar::has_verb(&masked) {
+            if masked.trim_end().ends_with(':') {
+                let (ms, _) = grammar::mentions(&masked, lang);
+                if ms.is_empty() {
+                    if let Some(d) = grammar::document_of_leadin(&t, lang) {
+                        self.document = Some(d);
+                        self.context.clear();
+                    }
+                } else if let Some(p) = grammar::paths(&ms, Op::Replace).into_iter().next() {
+                    self.context = self.with_context(p);
+                }
+            }
+            return j;
+        }
+        // A document lead-in and an instruction on one line: "в Правилах …: пункт 5 исключить;".
+        if let Some(c) = text::colon_outside_quotes(&t) {
+            let before = &t[..c + 1];
+            let (mb, _) = text::mask_quotes(before);
+            if !grammar::has_verb(&mb) && grammar::mentions(&mb, lang).0.is_empty() {
+                if let Some(d) = grammar::document_of_leadin(before, lang) {
+                    self.document = Some(d);
+                    self.context.clear();
+                    let rest = t[c + 1..].to_string();
+                    return self.item(&rest, i, j);
+                }
+            }
+        }
+        let line = i + 1;
+        let (ms, source) = grammar::mentions(&masked, lang);
+        let words = grammar::word_changes(&masked, &quotes, lang);
+        if !words.is_empty() {
+            let mut ps = grammar::paths(&ms, Op::ReplaceWords);
+            if ps.is_empty() {
+                ps.push(Vec::new());
+            }
+            for w in words {
+                for p in &ps {
+                    let unit = self.with_context(p.clone());
+                    let a = self.push(w.op, unit, line);
+                    a.words_old = w.old.clone();
+                    a.words_new = w.new.clone();
+                }
+            }
+            return j;
+        }
+        let Some((op, _)) = grammar::main_verb(&masked, lang) else {
+            self.unparsed.push(Unparsed {
+                line,
+                text: t.clone(),
+            });
+            return j;
+        };
+        let ps = grammar::paths(&ms, op);
+        if ps.is_empty() {
+            self.unparsed.push(Unparsed {
+                line,
+                text: t.clone(),
+            });
+            return j;
+        }
+        let mut next = j;
+        let mut texts: Vec<Option<String>> = vec![None; ps.len()];
+        let from_appendix = source.is_some() && matches!(op, Op::Replace | Op::Insert);
+        if matches!(op, Op::Replace | Op::Insert) && !from_appendix {
+            match self.wording(i, j) {
+                Some((raw, end_line)) => {
+                    next = (end_line + 1).max(j);
+                    texts = split_wording(&raw, &ps);
+                }
+                None => {
+                    self.unparsed.push(Unparsed {
+                        line,
+                        text: format!("{t} [new wording not found]"),
+                    });
+                }
+            }
+        }
+        for (p, txt) in ps.into_iter().zip(texts) {
+            let unit = self.with_context(p);
+            let a = self.push(op, unit, line);
+            a.text = txt;
+            if from_appendix {
+                self.out.last_mut().unwrap().2 = source.clone();
+            }
+        }
+        next
+    }
+
+    /// The quoted new wording following the instruction in lines `i..j`: raw text between the
+    /// quotes and the index of the line where it ends.
+    fn wording(&self, i: usize, j: usize) -> Option<(String, usize)> {
+        let ps = self.flat_at(i);
+        let pe = self.flat_at(j);
+        let region = &self.flat[ps..pe];
+        // Verbs are never moved by the artefact, so the verb's place in the original text is
+        // the anchor; the wording's opening quote follows the colon after it.
+        let (_, vend) = grammar::main_verb(region, self.lang)?;
+        let colon = region[vend..].find(':').map(|c| ps + vend + c + 1);
+        let from = colon.unwrap_or(ps + vend);
+        let mut open = None;
+        for (k, c) in self.flat[from..].char_indices() {
+            if text::is_quote(c) {
+                open = Some(from + k);
+                break;
+            }
+            if c == ';' || k > 400 {
+                break;
+            }
+        }
+        let open = open?;
+        let limit = self.flat_at(self.limit);
+        let (close, eol) = text::wording_end(&self.flat, open, limit)?;
+        let q = self.flat[open..].chars().next().map_or(1, char::len_utf8);
+        let raw = self.flat[open + q..close].to_string();
+        Some((raw, self.line_of(eol)))
+    }
+}
+
+/// New wording per path: a list ("5 және 6-тармақтар") splits the quoted block where each
+/// further unit's number starts a line ("6. …").
+fn split_wording(raw: &str, paths: &[Vec<UnitRef>]) -> Vec<Option<String>> {
+    let clean = |s: &str| {
+        let t = text::join_lines(s);
+        // "….;" before the closing quote: the semicolon belongs to the instruction.
+        let t = t.strip_suffix(".;").map_or(t.clone(), |x| format!("{x}."));
+        if t.is_empty() {
+            None
+        } else {
+            Some(t)
+        }
+    };
+    if paths.len() == 1 {
+        return vec![clean(raw)];
+    }
+    let mut cuts = vec![0usize];
+    for p in &paths[1..] {
+        let Some(last) = p.last() else {
+            return vec![clean(raw); paths.len()];
+        };
+        let closer = if last.kind == crate::model::UnitKind::Subpoint {
+            r"\)"
+        } else {
+            r"\."
+        };
+        let re = Regex::new(&format!(
+            r#"(?m)^[ \t]*["«]?{}{}\s"#,
+            regex::escape(&last.num),
+            closer
+        ));
+        let from = *cuts.last().unwrap_or(&0);
+        match re
+            .ok()
+            .and_then(|r| r.find(&raw[from..]).map(|m| from + m.start()))
+        {
+            Some(c) if c > from => cuts.push(c),
+            _ => return vec![clean(raw); paths.len()],
+        }
+    }
+    cuts.push(raw.len());
+    cuts.windows(2).map(|w| clean(&raw[w[0]..w[1]])).collect()
 }
