@@ -21,25 +21,46 @@ impl Drop for Server {
 }
 
 fn free_addr() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
 }
 
 /// A plain HTTP/1.1 GET; returns status and body.
 fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).unwrap();
     let text = String::from_utf8_lossy(&buf).into_owned();
-    let status: u16 = text.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|x| x.1.to_string()).unwrap_or_default();
+    let status: u16 = text
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|x| x.1.to_string())
+        .unwrap_or_default();
     (status, body)
 }
 
 fn enc(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -55,7 +76,10 @@ fn index_search_and_serve_the_default_corpus() {
 
     // CLI search, both languages: corpus units by words of their current wording.
     let search = |q: &str, lang: &str| {
-        let o = zan().args(["search", q, "--index", &idx_s, "--lang", lang, "--json"]).output().unwrap();
+        let o = zan()
+            .args(["search", q, "--index", &idx_s, "--lang", lang, "--json"])
+            .output()
+            .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         String::from_utf8_lossy(&o.stdout).into_owned()
     };
@@ -78,7 +102,10 @@ fn index_search_and_serve_the_default_corpus() {
     let _server = Server(child);
     let start = Instant::now();
     while TcpStream::connect(addr).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(30), "server did not start");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let (st, body) = http_get(addr, &format!("/api/search?q={}&lang=kk", enc("апостиль")));
@@ -89,7 +116,10 @@ fn index_search_and_serve_the_default_corpus() {
     let (st, body) = http_get(addr, "/api/search?q=&lang=ru");
     assert_eq!(st, 400, "{body}");
     assert!(body.contains("\"error\""), "{body}");
-    let (st, _) = http_get(addr, &format!("/api/search?q={}&as_of=31.12.2020", enc("апостиль")));
+    let (st, _) = http_get(
+        addr,
+        &format!("/api/search?q={}&as_of=31.12.2020", enc("апостиль")),
+    );
     assert_eq!(st, 400);
     let (st, _) = http_get(addr, &format!("/api/search?q={}&lang=de", enc("апостиль")));
     assert_eq!(st, 400);

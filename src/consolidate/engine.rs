@@ -49,6 +49,8 @@ struct Line {
     document: Option<String>,
     path: Vec<UnitRef>,
     segs: Vec<Seg>,
+    /// True for units of the base text, false for units known only from amendments.
+    from_base: bool,
 }
 
 struct Work {
@@ -218,7 +220,11 @@ impl Work {
         // (subpoints of a point, points of an appendix, a whole document), so its parts share
         // the date of that change when it is later than their own.
         let mut wholesale: Vec<WholeChange> = Vec::new();
-        for ev in act.events.iter().chain(act.units.iter().flat_map(|u| u.events.iter())) {
+        for ev in act
+            .events
+            .iter()
+            .chain(act.units.iter().flat_map(|u| u.events.iter()))
+        {
             if matches!(ev.kind, EventKind::Reworded | EventKind::Inserted) {
                 let eff = ev
                     .effective
@@ -313,6 +319,7 @@ impl Work {
                 document: unit.document.clone(),
                 path: unit.path.clone(),
                 segs,
+                from_base: true,
             });
         }
         w
@@ -343,9 +350,10 @@ impl Work {
         }
     }
 
+    /// Titles of the approved documents of the base text, in order.
     fn documents(&self) -> Vec<String> {
         let mut docs: Vec<String> = Vec::new();
-        for l in &self.lines {
+        for l in self.lines.iter().filter(|l| l.from_base) {
             if let Some(d) = &l.document {
                 if !docs.contains(d) {
                     docs.push(d.clone());
@@ -356,6 +364,8 @@ impl Work {
     }
 
     /// The act's own title for the document an amendment names, so units are keyed alike.
+    /// Only the base text's titles count: a document known only from amendments keeps the name
+    /// the order gives it.
     fn resolve_document(&self, doc: &Option<String>) -> Option<String> {
         let d = doc.as_ref()?;
         let docs = self.documents();
@@ -364,7 +374,7 @@ impl Work {
             .map(|t| (title_similarity(d, t), t))
             .max_by(|a, b| a.0.total_cmp(&b.0));
         match best {
-            Some((s, t)) if s >= 0.5 || docs.len() == 1 => Some(t.clone()),
+            Some((s, t)) if s >= 0.5 || (docs.len() == 1 && s > 0.2) => Some(t.clone()),
             _ => Some(d.clone()),
         }
     }
@@ -417,13 +427,29 @@ impl Work {
         let line = &mut self.lines[idx];
         let by_some = Some(by.clone());
         // The base text already carries this order's wording (its footnote named the order).
-        if let Some(s) = line
+        if let Some(i) = line
             .segs
-            .iter_mut()
-            .find(|s| same_order(&s.changed_by, &by_some))
+            .iter()
+            .position(|s| same_order(&s.changed_by, &by_some))
         {
+            let s = &line.segs[i];
             if s.status == status && (status != UnitStatus::InForce || norm(&s.text) == norm(&text))
             {
+                // The footnote's date was a rougher estimate than the order's own clause.
+                if s.estimated && at.is_some() && s.from != at {
+                    let prev_ok = i == 0
+                        || line.segs[i - 1]
+                            .from
+                            .is_none_or(|f| at.is_some_and(|a| f < a));
+                    let next_ok = s.to.is_none_or(|t| at.is_some_and(|a| a < t));
+                    if prev_ok && next_ok {
+                        line.segs[i].from = at;
+                        line.segs[i].estimated = estimated;
+                        if i > 0 {
+                            line.segs[i - 1].to = at;
+                        }
+                    }
+                }
                 return false;
             }
         }
@@ -584,6 +610,7 @@ impl Work {
                                 document: document.clone(),
                                 path: am.unit.clone(),
                                 segs,
+                                from_base: false,
                             },
                         );
                         pos
