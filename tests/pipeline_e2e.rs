@@ -118,7 +118,7 @@ fn index_search_and_serve_the_default_corpus() {
     assert!(body.contains("\"error\""), "{body}");
     let (st, _) = http_get(
         addr,
-        &format!("/api/search?q={}&as_of=31.12.2020", enc("апостиль")),
+        &format!("/api/search?q={}&as_of=2020-13-45", enc("апостиль")),
     );
     assert_eq!(st, 400);
     let (st, _) = http_get(addr, &format!("/api/search?q={}&lang=de", enc("апостиль")));
