@@ -121,8 +121,9 @@ fn is_replaceable(dir: &Path) -> Result<bool, IndexError> {
     if !dir.is_dir() {
         return Ok(false);
     }
+    // Hidden files (a `.gitkeep` in the repository's `index/`) do not make a folder "used".
     let mut entries = fs::read_dir(dir).map_err(io(dir))?;
-    if entries.next().is_none() {
+    if entries.all(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with('.'))) {
         return Ok(true);
     }
     Ok(dir.join(TANTIVY_META).is_file() || dir.join(SUMMARY_FILE).is_file())
@@ -135,6 +136,15 @@ fn swap_in(tmp: &Path, dir: &Path, parent: &Path, name: &str, pid: u32) -> Resul
     let old = parent.join(format!("{name}.old-{pid}"));
     let had_old = dir.exists();
     if had_old {
+        // Keep the folder's hidden files (e.g. `.gitkeep`) across the swap.
+        if let Ok(entries) = fs::read_dir(dir) {
+            for e in entries.flatten() {
+                let n = e.file_name();
+                if n.to_string_lossy().starts_with('.') && e.path().is_file() {
+                    let _ = fs::copy(e.path(), tmp.join(&n));
+                }
+            }
+        }
         if old.exists() {
             fs::remove_dir_all(&old).map_err(io(&old))?;
         }
