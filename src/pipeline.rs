@@ -62,7 +62,11 @@ pub fn run(
     for doc in &loaded.acts {
         done += 1;
         progress(done, total, &doc.path);
-        match structure::parse_act(doc) {
+        // Consolidated texts are clean but for stray Latin look-alikes (`өкiлеттiк`); repair
+        // keeps every line, so the markup is untouched.
+        let mut doc = doc.clone();
+        doc.text = repair::repair_text(&doc.text, Some(doc.lang)).text;
+        match structure::parse_act(&doc) {
             Ok(a) => {
                 out.files_read += 1;
                 acts.push(a)

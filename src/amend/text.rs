@@ -51,6 +51,18 @@ pub(crate) fn join_lines(s: &str) -> String {
                 out.push_str(line.trim_start());
                 continue;
             }
+            // PDF extraction breaks lines inside brackets and quotes: "падчериц\n)" and
+            // "(\nили)" and `системе "\nНациональная` join without a space.
+            let next = line.trim_start();
+            let tail = out.trim_end();
+            let closes = next.starts_with([')', ',', '.', ';', ':']) && !next.starts_with("...");
+            let opens = tail.ends_with('(') || tail.ends_with(" \"") || tail.ends_with(" «");
+            if (closes || opens) && !next.is_empty() && !tail.is_empty() {
+                let t = tail.len();
+                out.truncate(t);
+                out.push_str(next);
+                continue;
+            }
             out.push(' ');
         }
         first = false;

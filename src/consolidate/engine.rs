@@ -436,20 +436,7 @@ impl Work {
             if s.status == status && (status != UnitStatus::InForce || norm(&s.text) == norm(&text))
             {
                 // The footnote's date was a rougher estimate than the order's own clause.
-                if s.estimated && at.is_some() && s.from != at {
-                    let prev_ok = i == 0
-                        || line.segs[i - 1]
-                            .from
-                            .is_none_or(|f| at.is_some_and(|a| f < a));
-                    let next_ok = s.to.is_none_or(|t| at.is_some_and(|a| a < t));
-                    if prev_ok && next_ok {
-                        line.segs[i].from = at;
-                        line.segs[i].estimated = estimated;
-                        if i > 0 {
-                            line.segs[i - 1].to = at;
-                        }
-                    }
-                }
+                move_start(line, i, at, estimated);
                 return false;
             }
         }
@@ -497,6 +484,45 @@ impl Work {
             }
         }
         true
+    }
+
+    /// A unit replaced or repealed as a whole takes its parts with it: a part whose wording the
+    /// base already dates to this order gets the order's date; any other part's separate
+    /// wording is unknown from then on (the new wording is in the whole unit's text).
+    fn carry_to_parts(
+        &mut self,
+        idx: usize,
+        at: Option<NaiveDate>,
+        estimated: bool,
+        by: &OrderCite,
+    ) {
+        let (doc, path) = (
+            self.lines[idx].document.clone(),
+            self.lines[idx].path.clone(),
+        );
+        let by_some = Some(by.clone());
+        for j in 0..self.lines.len() {
+            let l = &self.lines[j];
+            if j == idx
+                || l.document != doc
+                || l.path.len() <= path.len()
+                || !l.path.starts_with(&path)
+            {
+                continue;
+            }
+            if let Some(i) = l
+                .segs
+                .iter()
+                .position(|s| same_order(&s.changed_by, &by_some))
+            {
+                move_start(&mut self.lines[j], i, at, estimated);
+            } else if let Some(d) = at {
+                let cur = l.segs.iter().find(|s| s.contains(d));
+                if cur.is_some_and(|s| s.status != UnitStatus::Unknown) {
+                    self.set_version(j, at, String::new(), UnitStatus::Unknown, estimated, by);
+                }
+            }
+        }
     }
 
     fn conflict(&mut self, input: &OrderInput, line: usize, message: String) {
@@ -619,6 +645,7 @@ impl Work {
                 if !self.set_version(idx, at, text, status, estimated, &by) {
                     applied = false;
                 }
+                self.carry_to_parts(idx, at, estimated, &by);
             }
             Op::ReplaceWords | Op::DeleteWords | Op::InsertWords => {
                 let old = am.words_old.clone().unwrap_or_default();
@@ -740,6 +767,25 @@ impl Work {
             versions,
             history: self.history,
             conflicts: self.conflicts,
+        }
+    }
+}
+
+/// Move the start of version `i` to `at` (and the end of the one before), when that keeps the
+/// timeline in order and the old start was only an estimate.
+fn move_start(line: &mut Line, i: usize, at: Option<NaiveDate>, estimated: bool) {
+    let Some(a) = at else { return };
+    let s = &line.segs[i];
+    if !s.estimated || s.from == at {
+        return;
+    }
+    let prev_ok = i == 0 || line.segs[i - 1].from.is_none_or(|f| f < a);
+    let next_ok = s.to.is_none_or(|t| a < t);
+    if prev_ok && next_ok {
+        line.segs[i].from = at;
+        line.segs[i].estimated = estimated;
+        if i > 0 {
+            line.segs[i - 1].to = at;
         }
     }
 }
