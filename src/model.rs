@@ -88,12 +88,26 @@ impl UnitKind {
     }
 }
 
-/// One step of a unit address: `{"kind": "point", "num": "12-1"}`. `num` is empty for
-/// units that have no number (title, preamble).
+/// One step of a unit address: `{"kind": "point", "num": "12-1"}`; `{"kind": "title", "num":
+/// null}` for units that have no number (title, preamble).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct UnitRef {
     pub kind: UnitKind,
+    /// Empty for unnumbered units; written as JSON `null` (the `zan split` contract).
+    #[serde(serialize_with = "num_out", deserialize_with = "num_in")]
     pub num: String,
+}
+
+fn num_out<S: serde::Serializer>(num: &str, s: S) -> Result<S::Ok, S::Error> {
+    if num.is_empty() {
+        s.serialize_none()
+    } else {
+        s.serialize_str(num)
+    }
+}
+
+fn num_in<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 impl UnitRef {
@@ -282,4 +296,19 @@ pub struct UnitVersion {
     pub status: UnitStatus,
     /// The order that gave the unit this wording; `None` for the original wording.
     pub changed_by: Option<OrderCite>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unnumbered_units_are_null_in_json() {
+        let p = vec![UnitRef::new(UnitKind::Chapter, "2"), UnitRef::new(UnitKind::Title, "")];
+        let j = serde_json::to_string(&p).unwrap();
+        assert_eq!(j, r#"[{"kind":"chapter","num":"2"},{"kind":"title","num":null}]"#);
+        let back: Vec<UnitRef> = serde_json::from_str(&j).unwrap();
+        assert_eq!(back, p);
+        assert_eq!(parse_path("chapter:2/title"), Some(p));
+    }
 }
