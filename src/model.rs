@@ -304,9 +304,15 @@ mod tests {
 
     #[test]
     fn unnumbered_units_are_null_in_json() {
-        let p = vec![UnitRef::new(UnitKind::Chapter, "2"), UnitRef::new(UnitKind::Title, "")];
+        let p = vec![
+            UnitRef::new(UnitKind::Chapter, "2"),
+            UnitRef::new(UnitKind::Title, ""),
+        ];
         let j = serde_json::to_string(&p).unwrap();
-        assert_eq!(j, r#"[{"kind":"chapter","num":"2"},{"kind":"title","num":null}]"#);
+        assert_eq!(
+            j,
+            r#"[{"kind":"chapter","num":"2"},{"kind":"title","num":null}]"#
+        );
         let back: Vec<UnitRef> = serde_json::from_str(&j).unwrap();
         assert_eq!(back, p);
         assert_eq!(parse_path("chapter:2/title"), Some(p));
