@@ -4,7 +4,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use zan::consolidate::{render, ConsolidatedAct};
+use zan::consolidate::{self as cons, render, ConsolidatedAct};
 use zan::model::{parse_path, path_to_string, EventKind, Lang};
 use zan::{amend, index, ingest, pipeline, repair};
 
@@ -452,4 +452,60 @@ fn short(s: &str, n: usize) -> String {
     } else {
         format!("{}…", s.chars().take(n).collect::<String>())
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn diff(
+    act: &str,
+    lang: &str,
+    from: &str,
+    to: Option<String>,
+    corpus: Option<PathBuf>,
+    json: bool,
+    langs: bool,
+) -> Result<()> {
+    let from = NaiveDate::parse_from_str(from, "%Y-%m-%d")
+        .map_err(|_| anyhow!("--from: expected a date YYYY-MM-DD, got `{from}`"))?;
+    let to = parse_date(to.as_deref())?;
+    let out = run_pipeline(corpus)?;
+    if langs {
+        let kk = find_acts(&out.acts, act, Some(Lang::Kk))?[0];
+        let ru = find_acts(&out.acts, act, Some(Lang::Ru))?[0];
+        let (dk, dr) = (
+            cons::diff::diff(kk, from, to),
+            cons::diff::diff(ru, from, to),
+        );
+        let only = cons::diff::lang_mismatch(&dk, &dr);
+        if json {
+            let rows: Vec<_> = only
+                .iter()
+                .map(|(p, l)| serde_json::json!({"path": p, "changed_only_in": l}))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&rows)?);
+        } else {
+            println!(
+                "{act} {from} → {to}: {} unit(s) changed in kk, {} in ru; changed in one language only: {}",
+                dk.units.len(),
+                dr.units.len(),
+                only.len()
+            );
+            for (p, l) in only {
+                println!("  {:<30} only in {l}", path_to_string(&p));
+            }
+        }
+        return Ok(());
+    }
+    let lang = parse_lang(lang)?.ok_or_else(|| anyhow!("--lang: choose kk or ru"))?;
+    let a = find_acts(&out.acts, act, Some(lang))?[0];
+    let d = cons::diff::diff(a, from, to);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&d)?);
+    } else {
+        use std::io::IsTerminal;
+        print!(
+            "{}",
+            cons::diff::render(&d, std::io::stdout().is_terminal())
+        );
+    }
+    Ok(())
 }

@@ -108,6 +108,29 @@ enum Cmd {
         #[arg(long, default_value = "text")]
         format: String,
     },
+    /// What changed in an act between two dates: unit-level and word-level.
+    #[command(
+        after_help = "Examples:\n  zan diff --act V2000020668 --lang kk --from 2021-01-01 --to 2022-06-01\n  zan diff --act V1800017705 --from 2024-01-01 --to 2025-06-01 --langs\n  zan diff --act V1800017705 --lang ru --from 2024-01-01 --to 2025-06-01 --json"
+    )]
+    Diff {
+        #[arg(long)]
+        act: String,
+        /// kk or ru (default: ru; ignored with --langs).
+        #[arg(long, default_value = "ru")]
+        lang: String,
+        #[arg(long)]
+        from: String,
+        /// Default: today.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+        /// List the units changed in one language's text but not in the other's.
+        #[arg(long)]
+        langs: bool,
+    },
     /// Serve the JSON API and the search page.
     #[command(
         after_help = "Example:\n  zan serve --index index --addr 127.0.0.1:8080\n  curl 'http://127.0.0.1:8080/api/search?q=апостиль&lang=kk'"
@@ -164,6 +187,15 @@ pub fn run() -> i32 {
             corpus,
             format,
         } => commands::consolidate(&act, &lang, as_of, corpus, &format),
+        Cmd::Diff {
+            act,
+            lang,
+            from,
+            to,
+            corpus,
+            json,
+            langs,
+        } => commands::diff(&act, &lang, &from, to, corpus, json, langs),
         Cmd::Serve { index, addr } => commands::serve(&index, &addr),
         Cmd::Pipeline { corpus, index } => commands::pipeline(corpus, &index),
     };

@@ -464,8 +464,21 @@ impl Work {
             Some(i) => {
                 let s = &line.segs[i];
                 if s.status == status && norm(&s.text) == norm(&text) {
-                    if s.changed_by.is_none() && s.status != UnitStatus::Unknown {
-                        line.segs[i].changed_by = by_some;
+                    // The text we hold is this order's wording although no footnote said so
+                    // (official footnotes do miss orders): it dates from this order, and what
+                    // stood before it since the earlier change is not known.
+                    let earlier = s.changed_by.as_ref().is_none_or(|c| c.date < by.date);
+                    if earlier && s.from.is_none_or(|f| f < at) && s.status == UnitStatus::InForce {
+                        let mut before = s.clone();
+                        before.to = Some(at);
+                        before.text = String::new();
+                        before.status = UnitStatus::Unknown;
+                        // Keep the official typography of the base text.
+                        let mut after = new_seg(s.to);
+                        after.text = s.text.clone();
+                        line.segs[i] = before;
+                        line.segs.insert(i + 1, after);
+                        return true;
                     }
                     return false;
                 }

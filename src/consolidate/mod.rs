@@ -46,5 +46,6 @@ mod engine;
 pub use engine::{consolidate, effective_date, norm, OrderInput};
 pub mod render;
 
+pub mod diff;
 #[cfg(test)]
 mod tests;

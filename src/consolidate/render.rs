@@ -111,7 +111,32 @@ pub fn path_label(lang: Lang, path: &[UnitRef]) -> String {
         .join(" / ")
 }
 
-/// The official-style footnote after a changed unit.
+/// The issuer as official footnotes abbreviate it: "Министра просвещения РК",
+/// "ҚР Оқу-ағарту министрінің".
+pub fn short_issuer(lang: Lang, issuer: &str) -> String {
+    let s = collapse(issuer);
+    match lang {
+        Lang::Ru => {
+            let s = s.replace("Республики Казахстан", "РК");
+            s.trim_start_matches("Приказ ").to_string()
+        }
+        Lang::Kk => {
+            let s = s
+                .replace("Қазақстан Республикасының", "ҚР")
+                .replace("Қазақстан Республикасы", "ҚР");
+            if s.starts_with("ҚР") {
+                s
+            } else {
+                format!("ҚР {s}")
+            }
+        }
+    }
+}
+
+/// The official-style footnote after a changed unit:
+/// "Сноска. Пункт 12 в редакции приказа Министра просвещения РК от 31.01.2025 № 20 (вводится в
+/// действие …)" / "Ескерту. 12-тармақ жаңа редакцияда – ҚР Оқу-ағарту министрінің 31.01.2025
+/// № 20 бұйрығымен (…)".
 pub fn footnote(lang: Lang, v: &UnitVersion) -> Option<String> {
     let by = v.changed_by.as_ref()?;
     let date = by
@@ -123,6 +148,11 @@ pub fn footnote(lang: Lang, v: &UnitVersion) -> Option<String> {
         .last()
         .map(|u| unit_label(lang, u))
         .unwrap_or_default();
+    let issuer = by
+        .issuer
+        .as_deref()
+        .map(|i| format!("{} ", short_issuer(lang, i)))
+        .unwrap_or_default();
     let since = v
         .valid_from
         .map(|d| {
@@ -130,30 +160,28 @@ pub fn footnote(lang: Lang, v: &UnitVersion) -> Option<String> {
             match (lang, v.estimated) {
                 (Lang::Ru, true) => format!(" (вводится в действие ~{d}, дата оценочная)"),
                 (Lang::Ru, false) => format!(" (вводится в действие с {d})"),
-                (Lang::Kk, true) => format!(" (~{d} бастап, болжамды күн)"),
-                (Lang::Kk, false) => format!(" ({d} бастап)"),
+                (Lang::Kk, true) => format!(" (~{d} бастап қолданысқа енгізіледі, болжамды күн)"),
+                (Lang::Kk, false) => format!(" ({d} бастап қолданысқа енгізіледі)"),
             }
         })
         .unwrap_or_default();
     Some(match (lang, v.status) {
         (Lang::Ru, UnitStatus::Repealed) => {
             format!(
-                "Сноска. {label} исключен приказом от {date} № {}{since}.",
+                "Сноска. {label} исключен приказом {issuer}от {date} № {}{since}.",
                 by.number
             )
         }
         (Lang::Ru, _) => format!(
-            "Сноска. {label} в редакции приказа от {date} № {}{since}.",
+            "Сноска. {label} в редакции приказа {issuer}от {date} № {}{since}.",
             by.number
         ),
-        (Lang::Kk, UnitStatus::Repealed) => {
-            format!(
-                "Ескерту. {label} алып тасталды - {date} № {} бұйрығымен{since}.",
-                by.number
-            )
-        }
+        (Lang::Kk, UnitStatus::Repealed) => format!(
+            "Ескерту. {label} алып тасталды – {issuer}{date} № {}{since} бұйрығымен.",
+            by.number
+        ),
         (Lang::Kk, _) => format!(
-            "Ескерту. {label} жаңа редакцияда - {date} № {} бұйрығымен{since}.",
+            "Ескерту. {label} жаңа редакцияда – {issuer}{date} № {}{since} бұйрығымен.",
             by.number
         ),
     })
