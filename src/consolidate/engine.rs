@@ -65,6 +65,9 @@ struct Work {
     /// Registration number and own number/date, to link orders to this act.
     registration: Option<String>,
     cite: Option<(String, Option<NaiveDate>)>,
+    /// Changes applied from amending orders: (document, path, effective date, order number),
+    /// to report two orders changing one unit on the same day.
+    touched: Vec<(Option<String>, Vec<UnitRef>, Option<NaiveDate>, String)>,
 }
 
 /// When an order takes effect, from its entry-into-force clause. Publication dates are not in
@@ -197,6 +200,7 @@ impl Work {
             lines: Vec::new(),
             history: Vec::new(),
             conflicts: Vec::new(),
+            touched: Vec::new(),
             registration: act
                 .requisites
                 .registration
@@ -347,6 +351,7 @@ impl Work {
             conflicts: Vec::new(),
             registration: target.registration.as_ref().map(|r| r.number.clone()),
             cite: Some((target.number.clone(), target.date)),
+            touched: Vec::new(),
         }
     }
 
@@ -572,6 +577,34 @@ impl Work {
         };
         let kind = event_kind(am.op);
         let mut applied = true;
+        if !am.unit.is_empty() {
+            let clash = self.touched.iter().find(|(d, p, t, n)| {
+                d == &document && p == &am.unit && *t == at && n != &by.number
+            });
+            if let Some((_, _, _, other)) = clash {
+                let msg = format!(
+                    "{} is also changed by order № {other} on the same day{}",
+                    crate::model::path_to_string(&am.unit),
+                    at.map(|d| format!(" ({d})")).unwrap_or_default()
+                );
+                self.conflict(input, line_no, msg);
+            }
+            if let (Some(i), Some(d)) = (self.find(&document, &am.unit), at) {
+                let repealed = self.lines[i]
+                    .segs
+                    .iter()
+                    .any(|s| s.contains(d) && s.status == UnitStatus::Repealed);
+                if repealed && am.op != Op::Repeal {
+                    let msg = format!(
+                        "{} is amended although it was repealed before {d}",
+                        crate::model::path_to_string(&am.unit)
+                    );
+                    self.conflict(input, line_no, msg);
+                }
+            }
+            self.touched
+                .push((document.clone(), am.unit.clone(), at, by.number.clone()));
+        }
         match am.op {
             Op::Replace | Op::Insert | Op::Repeal => {
                 let (text, status) = match am.op {

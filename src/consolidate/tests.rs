@@ -231,3 +231,42 @@ fn effective_dates() {
     let (e, est) = effective_date(Some("алғашқы ресми жарияланған күнінен кейін күнтізбелік он күн өткен соң қолданысқа енгізіледі"), Some(d(2022, 7, 28)), Some(d(2022, 8, 1)));
     assert_eq!((e, est), (Some(d(2022, 8, 11)), true));
 }
+
+#[test]
+fn same_day_changes_and_changes_to_repealed_units_are_conflicts() {
+    let a = order(vec![am(Op::Repeal, pt("3"), None)]);
+    let mut b = order(vec![
+        am(Op::Replace, pt("3"), Some("3. Новая редакция.")),
+        am(Op::Replace, pt("2"), Some("2. Новая редакция.")),
+    ]);
+    b.order.header.number = "587".into();
+    let mut c = order(vec![am(
+        Op::Replace,
+        pt("2"),
+        Some("2. Ещё одна редакция."),
+    )]);
+    c.order.header.number = "600".into();
+    c.order.header.registration = Some(Registration {
+        number: "30000".into(),
+        date: Some(d(2022, 3, 1)),
+    });
+    let acts = consolidate(&[base()], &[a, b, c]);
+    let msgs: Vec<&str> = acts[0]
+        .conflicts
+        .iter()
+        .map(|c| c.message.as_str())
+        .collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("same day") && m.contains("point:3")),
+        "{msgs:?}"
+    );
+    assert!(msgs.iter().any(|m| m.contains("repealed")), "{msgs:?}");
+    // A later order on another day is no conflict.
+    assert!(
+        !msgs
+            .iter()
+            .any(|m| m.contains("point:2") && m.contains("same day")),
+        "{msgs:?}"
+    );
+}
