@@ -108,3 +108,17 @@ pub fn run(
     out.acts = consolidate::consolidate(&acts, &out.orders);
     Ok(out)
 }
+
+/// The corpus's consolidated base acts, repaired and split into units (no orders applied).
+pub fn base_acts(corpus: &Path) -> Result<Vec<ActText>, IngestError> {
+    let loaded = ingest::load_corpus(corpus)?;
+    Ok(loaded
+        .acts
+        .iter()
+        .filter_map(|d| {
+            let mut d = d.clone();
+            d.text = repair::repair_text(&d.text, Some(d.lang)).text;
+            structure::parse_act(&d).ok()
+        })
+        .collect())
+}

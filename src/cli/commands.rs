@@ -509,3 +509,44 @@ pub fn diff(
     }
     Ok(())
 }
+
+pub fn eval_roundtrip(
+    cases: usize,
+    seed: u64,
+    corpus: Option<PathBuf>,
+    show: Option<usize>,
+) -> Result<()> {
+    let dir = corpus_dir(corpus);
+    let acts = pipeline::base_acts(&dir)?;
+    if let Some(id) = show {
+        let all = cons::roundtrip::generate(&acts, seed, cases.max(id + 1));
+        let c = all
+            .iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| anyhow!("no case {id} with seed {seed}"))?;
+        println!("{}", c.order_text);
+        println!("effective {}; expected: {:?}", c.effective, c.expected);
+        match cons::roundtrip::check(&acts, c) {
+            Ok(()) => println!("OK"),
+            Err(e) => println!("FAILED: {e}"),
+        }
+        return Ok(());
+    }
+    let t = std::time::Instant::now();
+    let s = cons::roundtrip::run(&acts, seed, cases);
+    println!(
+        "round trip: {}/{} cases exact ({:.2}%), seed {seed}, {} base acts, {:.1}s",
+        s.passed,
+        s.cases,
+        100.0 * s.passed as f64 / s.cases.max(1) as f64,
+        acts.len(),
+        t.elapsed().as_secs_f64()
+    );
+    for (op, n, ok) in &s.per_op {
+        println!("  {:<14} {ok}/{n}", format!("{op:?}"));
+    }
+    for (id, m) in s.failures.iter().take(20) {
+        println!("  case {id}: {}", m.lines().next().unwrap_or(""));
+    }
+    Ok(())
+}

@@ -131,6 +131,11 @@ enum Cmd {
         #[arg(long)]
         langs: bool,
     },
+    /// Evaluations that measure zan's quality (figures quoted in issues).
+    Eval {
+        #[command(subcommand)]
+        cmd: EvalCmd,
+    },
     /// Serve the JSON API and the search page.
     #[command(
         after_help = "Example:\n  zan serve --index index --addr 127.0.0.1:8080\n  curl 'http://127.0.0.1:8080/api/search?q=апостиль&lang=kk'"
@@ -150,6 +155,26 @@ enum Cmd {
         corpus: Option<PathBuf>,
         #[arg(long, default_value = "index")]
         index: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvalCmd {
+    /// Generate amending orders from the corpus's base acts, parse + apply them, and compare
+    /// with the directly edited units.
+    #[command(
+        after_help = "Example:\n  zan eval roundtrip --cases 5000\n  zan eval roundtrip --cases 100 --show 15"
+    )]
+    Roundtrip {
+        #[arg(long, default_value_t = 2000)]
+        cases: usize,
+        #[arg(long, default_value_t = 20261123)]
+        seed: u64,
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Print the generated order of this case and what went wrong.
+        #[arg(long)]
+        show: Option<usize>,
     },
 }
 
@@ -196,6 +221,14 @@ pub fn run() -> i32 {
             json,
             langs,
         } => commands::diff(&act, &lang, &from, to, corpus, json, langs),
+        Cmd::Eval { cmd } => match cmd {
+            EvalCmd::Roundtrip {
+                cases,
+                seed,
+                corpus,
+                show,
+            } => commands::eval_roundtrip(cases, seed, corpus, show),
+        },
         Cmd::Serve { index, addr } => commands::serve(&index, &addr),
         Cmd::Pipeline { corpus, index } => commands::pipeline(corpus, &index),
     };

@@ -53,6 +53,9 @@ struct Line {
     from_base: bool,
 }
 
+/// (document, unit path, effective date, order number) of a change applied from an order.
+type Touch = (Option<String>, Vec<UnitRef>, Option<NaiveDate>, String);
+
 struct Work {
     id: String,
     lang: Lang,
@@ -67,7 +70,7 @@ struct Work {
     cite: Option<(String, Option<NaiveDate>)>,
     /// Changes applied from amending orders: (document, path, effective date, order number),
     /// to report two orders changing one unit on the same day.
-    touched: Vec<(Option<String>, Vec<UnitRef>, Option<NaiveDate>, String)>,
+    touched: Vec<Touch>,
 }
 
 /// When an order takes effect, from its entry-into-force clause. Publication dates are not in

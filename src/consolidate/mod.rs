@@ -47,5 +47,6 @@ pub use engine::{consolidate, effective_date, norm, OrderInput};
 pub mod render;
 
 pub mod diff;
+pub mod roundtrip;
 #[cfg(test)]
 mod tests;
