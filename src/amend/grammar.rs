@@ -128,7 +128,7 @@ static KK_PATS: Lazy<Vec<Pat>> = Lazy::new(|| {
             2,
         ),
         pat(
-            &format!(r"(?i)((?:{N}\s*(?:,|және)\s*)*{N})-тармақ(\w*)"),
+            &format!(r"(?i)((?:{N}\s*(?:,|және)\s*)*{N})-тарма[қғ](\w*)"),
             UnitKind::Point,
             1,
             2,
@@ -147,7 +147,9 @@ static KK_PATS: Lazy<Vec<Pat>> = Lazy::new(|| {
             1,
             2,
         ),
-        pat(&format!(r"(?i)({N})-бап(\w*)"), UnitKind::Article, 1, 2),
+        pat(&format!(r"(?i)({N})-ба[пб](\w*)"), UnitKind::Article, 1, 2),
+        pat(&format!(r"(?i)({N})-бөлім(\w*)"), UnitKind::Section, 1, 2),
+        pat(&format!(r"(?i)({N})-бөлі[кг](\w*)"), UnitKind::Part, 1, 2),
         pat(
             &format!(r"(?i)(?:({N})-)?\bқосымша(\w*)"),
             UnitKind::Appendix,

@@ -1,11 +1,13 @@
 //! Amend: split an amending order into header, operative points, amendment instructions and
 //! appendices (the amendment grammar, kk and ru).
 
+mod effective;
 mod grammar;
 mod header;
 mod ordinals;
 mod text;
 
+pub use effective::{parse_effective, Effective, EffectiveException, EffectiveKind, EffectiveRule};
 pub use ordinals::ordinal_value;
 
 use crate::model::{ActCite, Lang, Registration, TargetAct, UnitRef};
@@ -45,13 +47,42 @@ pub struct Amendment {
     pub text: Option<String>,
     pub words_old: Option<String>,
     pub words_new: Option<String>,
+    /// `whole_text` for changes "по всему тексту" / "бүкіл мәтін бойынша" (and for a whole
+    /// document replaced); `unit` otherwise.
+    #[serde(default)]
+    pub scope: Scope,
+    /// The only language whose text the amendment changes, when the order says so ("текст на
+    /// русском языке не меняется").
+    #[serde(default)]
+    pub lang_only: Option<Lang>,
+    /// For inserts: the unit the new one follows (point 6 for a new point 6-1).
+    #[serde(default)]
+    pub placement_after: Option<Vec<UnitRef>>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    #[default]
+    Unit,
+    WholeText,
 }
 
 /// `zan split --json` output: exactly the contract shape.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SplitJson {
-    pub order: OrderHeader,
+    pub order: SplitOrder,
     pub amendments: Vec<Amendment>,
+}
+
+/// The `order` object of `zan split --json`: the header plus the entry-into-force rule and the
+/// instructions not understood.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SplitOrder {
+    #[serde(flatten)]
+    pub header: OrderHeader,
+    pub effective: Option<Effective>,
+    pub unparsed: Vec<Unparsed>,
 }
 
 /// An instruction-like line that the grammar did not understand: reported, never dropped.
@@ -74,6 +105,9 @@ pub struct ParsedOrder {
     pub amendment_lines: Vec<usize>,
     /// The entry-into-force clause, verbatim.
     pub entry_into_force: Option<String>,
+    /// The entry-into-force clause as a rule.
+    #[serde(default)]
+    pub effective: Option<Effective>,
     /// The order's own appendices, by number ("" for a single unnumbered one).
     pub appendices: Vec<(String, String)>,
     pub unparsed: Vec<Unparsed>,
@@ -82,7 +116,11 @@ pub struct ParsedOrder {
 impl ParsedOrder {
     pub fn split_json(&self) -> SplitJson {
         SplitJson {
-            order: self.header.clone(),
+            order: SplitOrder {
+                header: self.header.clone(),
+                effective: self.effective.clone(),
+                unparsed: self.unparsed.clone(),
+            },
             amendments: self.amendments.clone(),
         }
     }
@@ -143,6 +181,7 @@ pub fn parse_order(text: &str) -> Result<ParsedOrder, AmendError> {
         target: p.first_target,
         amendments,
         amendment_lines,
+        effective: p.entry.as_deref().map(|e| parse_effective(e, lang)),
         entry_into_force: p.entry,
         appendices,
         unparsed: p.unparsed,
@@ -352,6 +391,9 @@ impl<'a> Parser<'a> {
                         text: None,
                         words_old: None,
                         words_new: None,
+                        scope: Scope::Unit,
+                        lang_only: None,
+                        placement_after: None,
                     },
                     i + 1,
                     None,
@@ -419,6 +461,9 @@ impl<'a> Parser<'a> {
                 text: None,
                 words_old: None,
                 words_new: None,
+                scope: Scope::Unit,
+                lang_only: None,
+                placement_after: None,
             },
             line,
             None,
