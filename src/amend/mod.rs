@@ -217,6 +217,8 @@ struct Parser<'a> {
     first_target: Option<TargetAct>,
     document: Option<String>,
     context: Vec<UnitRef>,
+    /// Language-only note of the current lead-in ("в тексте на казахском языке:").
+    lang_ctx: Option<Lang>,
     /// Amendment, 1-based line, order appendix holding its text (when taken from one).
     out: Vec<(Amendment, usize, Option<Option<String>>)>,
     unparsed: Vec<Unparsed>,
@@ -258,6 +260,7 @@ impl<'a> Parser<'a> {
             first_target: None,
             document: None,
             context: Vec::new(),
+            lang_ctx: None,
             out: Vec::new(),
             unparsed: Vec::new(),
             entry: None,
@@ -375,6 +378,7 @@ impl<'a> Parser<'a> {
         let repeal = REPEAL_ACT.is_match(&masked);
         self.document = None;
         self.context.clear();
+        self.lang_ctx = None;
         if cites && repeal && !AMENDING.is_match(&masked) {
             self.amending = false;
             if let Some(t) = header::parse_target(rest, self.lang) {
@@ -492,7 +496,11 @@ impl<'a> Parser<'a> {
     /// line to read.
     fn item(&mut self, joined: &str, i: usize, j: usize) -> usize {
         let mut t = joined.trim().to_string();
-        if t.starts_with(text::is_quote) {
+        let quoted_instruction = t.starts_with(text::is_quote) && {
+            let (m, _) = text::mask_quotes(&t);
+            grammar::has_verb(&m)
+        };
+        if t.starts_with(text::is_quote) && !quoted_instruction {
             // Either a quoted document name opening a lead-in ("«…» қағидаларында:") or a
             // stray quoted block.
             let (masked, _) = text::mask_quotes(&t);
@@ -515,6 +523,7 @@ impl<'a> Parser<'a> {
         if !grammar::has_verb(&masked) {
             if masked.trim_end().ends_with(':') {
                 let (ms, _) = grammar::mentions(&masked, lang);
+                self.lang_ctx = grammar::lang_only(&masked);
                 if ms.is_empty() {
                     if let Some(d) = grammar::document_of_leadin(&t, lang) {
                         self.document = Some(d);
@@ -523,6 +532,13 @@ impl<'a> Parser<'a> {
                 } else if let Some(p) = grammar::paths(&ms, Op::Replace).into_iter().next() {
                     self.context = self.with_context(p);
                 }
+            } else {
+                // Neither a lead-in nor a known instruction ("пункт 5 считать пунктом 6;"):
+                // reported, never dropped.
+                self.unparsed.push(Unparsed {
+                    line: i + 1,
+                    text: t.clone(),
+                });
             }
             return j;
         }
@@ -542,15 +558,27 @@ impl<'a> Parser<'a> {
         let line = i + 1;
         let (ms, source) = grammar::mentions(&masked, lang);
         let words = grammar::word_changes(&masked, &quotes, lang);
+        let lang_only = grammar::lang_only(&masked).or(self.lang_ctx);
         if !words.is_empty() {
+            let whole = grammar::whole_text(&masked);
             let mut ps = grammar::paths(&ms, Op::ReplaceWords);
-            if ps.is_empty() {
-                ps.push(Vec::new());
+            if ps.is_empty() || whole {
+                ps = vec![Vec::new()];
             }
             for w in words {
                 for p in &ps {
-                    let unit = self.with_context(p.clone());
+                    let unit = if whole {
+                        Vec::new()
+                    } else {
+                        self.with_context(p.clone())
+                    };
                     let a = self.push(w.op, unit, line);
+                    a.scope = if a.unit.is_empty() {
+                        Scope::WholeText
+                    } else {
+                        Scope::Unit
+                    };
+                    a.lang_only = lang_only;
                     a.words_old = w.old.clone();
                     a.words_new = w.new.clone();
                 }
@@ -591,8 +619,15 @@ impl<'a> Parser<'a> {
         }
         for (p, txt) in ps.into_iter().zip(texts) {
             let unit = self.with_context(p);
+            let placement = if op == Op::Insert {
+                grammar::stated_placement(&ms, &unit).or_else(|| grammar::derived_placement(&unit))
+            } else {
+                None
+            };
             let a = self.push(op, unit, line);
             a.text = txt;
+            a.lang_only = lang_only;
+            a.placement_after = placement;
             if from_appendix {
                 self.out.last_mut().unwrap().2 = source.clone();
             }
