@@ -53,8 +53,8 @@ pub struct Effective {
     pub text: String,
 }
 
-/// Cardinal number words (genitive and nominative, ru and kk), for "десяти календарных дней" /
-/// "күнтізбелік он күн".
+/// Cardinal number words (genitive and nominative, ru and kk), summed word by word:
+/// "двадцати одного" = 21, "жиырма бір" = 21; digits are taken as they are.
 fn number_value(words: &str) -> Option<u32> {
     let w = words.trim().to_lowercase();
     if let Some(n) = w
@@ -64,53 +64,73 @@ fn number_value(words: &str) -> Option<u32> {
     {
         return Some(n);
     }
-    const RU: [(&str, u32); 14] = [
-        ("одного", 1),
-        ("одн", 1),
-        ("пят", 5),
-        ("сем", 7),
-        ("десят", 10),
+    // Longer stems first, so that "пятнадцат" is not read as "пят".
+    const RU: [(&str, u32); 27] = [
+        ("одиннадцат", 11),
+        ("двенадцат", 12),
+        ("тринадцат", 13),
         ("четырнадцат", 14),
         ("пятнадцат", 15),
+        ("шестнадцат", 16),
+        ("семнадцат", 17),
+        ("восемнадцат", 18),
+        ("девятнадцат", 19),
         ("двадцат", 20),
         ("тридцат", 30),
         ("сорок", 40),
+        ("пятидесят", 50),
         ("шестидесят", 60),
-        ("шестьдесят", 60),
         ("девяност", 90),
-        ("трех", 3),
+        ("десят", 10),
+        ("одн", 1),
+        ("один", 1),
+        ("дв", 2),
+        ("тр", 3),
+        ("четыр", 4),
+        ("пят", 5),
+        ("шест", 6),
+        ("сем", 7),
+        ("восьм", 8),
+        ("девят", 9),
+        ("сто", 100),
     ];
-    const KK: [(&str, u32); 12] = [
+    const KK: [(&str, u32); 18] = [
         ("бір", 1),
+        ("екі", 2),
         ("үш", 3),
+        ("төрт", 4),
         ("бес", 5),
+        ("алты", 6),
         ("жеті", 7),
+        ("сегіз", 8),
+        ("тоғыз", 9),
         ("он", 10),
-        ("он төрт", 14),
-        ("он бес", 15),
         ("жиырма", 20),
         ("отыз", 30),
         ("қырық", 40),
+        ("елу", 50),
         ("алпыс", 60),
+        ("жетпіс", 70),
+        ("сексен", 80),
         ("тоқсан", 90),
     ];
-    // Russian stems: the longest that starts the phrase.
-    let ru = RU
-        .iter()
-        .filter(|(s, _)| w.starts_with(s))
-        .max_by_key(|(s, _)| s.len())
-        .map(|(_, v)| *v);
-    if ru.is_some() {
-        return ru;
+    let mut total = 0;
+    for word in w.split_whitespace() {
+        if word.starts_with("календарн") || word.starts_with("күнтізбел") {
+            continue;
+        }
+        let v = KK
+            .iter()
+            .find(|(s, _)| word == *s)
+            .or_else(|| RU.iter().find(|(s, _)| word.starts_with(s)))
+            .map(|(_, v)| *v)?;
+        total += v;
     }
-    KK.iter()
-        .filter(|(s, _)| w == *s || w.starts_with(&format!("{s} ")))
-        .max_by_key(|(s, _)| s.len())
-        .map(|(_, v)| *v)
+    (total > 0).then_some(total)
 }
 
 static RU_DAYS: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)по\s+истечении\s+(\d+|[а-яё]+)(?:\s*\([^)]*\))?\s+(?:календарных\s+)?дн").unwrap()
+    Regex::new(r"(?i)по\s+истечении\s+(\d+|[а-яё]+(?:\s+[а-яё]+)?)(?:\s*\([^)]*\))?\s+(?:календарн\w*\s+)?дн").unwrap()
 });
 static KK_DAYS: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)(?:к[үу]нт[іi]збел[іi]к\s+)?(\d+|(?:он|жиырма|отыз|қырық|алпыс|тоқсан|бір|үш|бес|жеті)(?:\s+(?:бір|екі|үш|төрт|бес|алты|жеті|сегіз|тоғыз))?)(?:\s*\([^)]*\))?\s+(?:к[үу]нт[іi]збел[іi]к\s+)?к[үу]н\s+[өе]ткен").unwrap()

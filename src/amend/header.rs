@@ -7,8 +7,19 @@ use crate::model::{Lang, Registration, Requisites, TargetAct};
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-/// Kazakh-specific letters decide the language: Russian has none of them.
+/// The command word decides the language ("ПРИКАЗЫВАЮ" / "БҰЙЫРАМЫН"), because a Russian
+/// order may quote Kazakh wording (changes "в тексте на казахском языке"); without one,
+/// Kazakh-specific letters decide: Russian has none of them.
 pub(crate) fn detect_lang(text: &str) -> Lang {
+    static RU_CMD: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"ПРИКАЗЫВАЮ|ПОСТАНОВЛЯЮ|РЕШИЛ|Приказ\s+Министра").unwrap());
+    static KK_CMD: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"Б[ҰҮУ]Й[ЫҮ]РАМЫН|ҚАУЛЫ\s+ЕТЕДІ|бұйрығы\.").unwrap());
+    match (RU_CMD.is_match(text), KK_CMD.is_match(text)) {
+        (true, false) => return Lang::Ru,
+        (false, true) => return Lang::Kk,
+        _ => {}
+    }
     let kk = text
         .chars()
         .filter(|c| "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(*c))
