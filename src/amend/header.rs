@@ -301,6 +301,34 @@ pub(crate) fn appendices(lines: &[&str], from: usize, order_no: &str) -> Vec<(St
     out
 }
 
+/// Numbered items of an appendix ("1. Приказ … от … № …"), each joined onto one line.
+pub(crate) fn appendix_items(apps: &[(String, String)], num: &Option<String>) -> Vec<String> {
+    static ITEM: Lazy<Regex> = Lazy::new(|| Regex::new(r"^\s*\d+[.)]\s").unwrap());
+    let found = match num {
+        Some(n) => apps.iter().find(|(k, _)| k == n),
+        None => None,
+    }
+    .or_else(|| if apps.len() == 1 { apps.first() } else { None })
+    .or_else(|| apps.iter().find(|(k, _)| k.is_empty()));
+    let Some((_, text)) = found else {
+        return Vec::new();
+    };
+    let mut items: Vec<String> = Vec::new();
+    let mut open = false;
+    for l in text.lines() {
+        if ITEM.is_match(l) {
+            items.push(l.trim().to_string());
+            open = true;
+        } else if open && !l.trim().is_empty() {
+            if let Some(last) = items.last_mut() {
+                last.push('\n');
+                last.push_str(l);
+            }
+        }
+    }
+    items.into_iter().map(|i| join_lines(&i)).collect()
+}
+
 /// Text of an appendix for an amendment's `text`: whitespace collapsed.
 pub(crate) fn appendix_text(apps: &[(String, String)], num: &Option<String>) -> Option<String> {
     let found = match num {

@@ -160,6 +160,22 @@ pub fn parse_order(text: &str) -> Result<ParsedOrder, AmendError> {
     let mut p = Parser::new(&lines, lang, &order_no);
     let end = p.run(start);
     let appendices = header::appendices(&lines, end, &order_no);
+    for (line, src) in std::mem::take(&mut p.repeal_lists) {
+        let items = header::appendix_items(&appendices, &src);
+        let before = p.out.len();
+        for it in &items {
+            // Items that cite no act (a heading, a note) are not instructions.
+            if header::parse_target(it, lang).is_some() {
+                p.repeal_item(it, line);
+            }
+        }
+        if p.out.len() == before {
+            p.unparsed.push(Unparsed {
+                line,
+                text: "repealed acts listed in the order's appendix: none found".into(),
+            });
+        }
+    }
     let mut amendments = Vec::with_capacity(p.out.len());
     let mut amendment_lines = Vec::with_capacity(p.out.len());
     for (mut a, line, source) in p.out {
@@ -217,6 +233,10 @@ struct Parser<'a> {
     first_target: Option<TargetAct>,
     document: Option<String>,
     context: Vec<UnitRef>,
+    /// Inside "Признать утратившими силу:": each item cites a repealed act.
+    repealing: bool,
+    /// Repeal points whose acts are listed in the order's appendix: (line, appendix number).
+    repeal_lists: Vec<(usize, Option<String>)>,
     /// Language-only note of the current lead-in ("в тексте на казахском языке:").
     lang_ctx: Option<Lang>,
     /// Amendment, 1-based line, order appendix holding its text (when taken from one).
@@ -261,6 +281,8 @@ impl<'a> Parser<'a> {
             document: None,
             context: Vec::new(),
             lang_ctx: None,
+            repealing: false,
+            repeal_lists: Vec::new(),
             out: Vec::new(),
             unparsed: Vec::new(),
             entry: None,
@@ -356,6 +378,9 @@ impl<'a> Parser<'a> {
             }
             i = if self.amending {
                 self.item(&joined, i, j)
+            } else if self.repealing {
+                self.repeal_item(&joined, i + 1);
+                j
             } else {
                 let (masked, _) = text::mask_quotes(&joined);
                 if grammar::has_verb(&masked) && !joined.trim_start().starts_with(text::is_quote) {
@@ -379,35 +404,30 @@ impl<'a> Parser<'a> {
         self.document = None;
         self.context.clear();
         self.lang_ctx = None;
-        if cites && repeal && !AMENDING.is_match(&masked) {
+        self.repealing = false;
+        if repeal && !AMENDING.is_match(&masked) {
             self.amending = false;
-            if let Some(t) = header::parse_target(rest, self.lang) {
-                let act = ActCite {
-                    number: t.number.clone(),
-                    date: t.date,
-                };
-                self.out.push((
-                    Amendment {
-                        op: Op::RepealAct,
-                        act,
-                        document: None,
-                        unit: Vec::new(),
-                        text: None,
-                        words_old: None,
-                        words_new: None,
-                        scope: Scope::Unit,
-                        lang_only: None,
-                        placement_after: None,
-                    },
-                    i + 1,
-                    None,
-                ));
-            } else {
-                self.unparsed.push(Unparsed {
-                    line: i + 1,
-                    text: rest.to_string(),
-                });
+            if cites {
+                self.repeal_item(rest, i + 1);
+                return j;
             }
+            // "… согласно приложению к настоящему приказу" / "осы бұйрыққа қосымшаға сәйкес":
+            // the repealed acts are listed in the order's appendix.
+            let (_, source) = grammar::mentions(&masked, self.lang);
+            if let Some(src) = source {
+                self.repeal_lists.push((i + 1, src));
+                return j;
+            }
+            // "Признать утратившими силу:" / "Мыналардың күші жойылды деп танылсын:" — one
+            // act per following item.
+            if masked.trim_end().ends_with(':') {
+                self.repealing = true;
+                return j;
+            }
+            self.unparsed.push(Unparsed {
+                line: i + 1,
+                text: rest.to_string(),
+            });
             return j;
         }
         let head_end = masked.trim_end().ends_with(':');
@@ -449,6 +469,39 @@ impl<'a> Parser<'a> {
             });
         }
         j
+    }
+
+    /// One repealed act (or units of one, "пункт 2 приказа … от … № …") cited in `text`.
+    /// Returns false (and reports the line) when no act is cited.
+    fn repeal_item(&mut self, text: &str, line: usize) -> bool {
+        let Some(t) = header::parse_target(text, self.lang) else {
+            self.unparsed.push(Unparsed {
+                line,
+                text: text.to_string(),
+            });
+            return false;
+        };
+        let act = ActCite {
+            number: t.number.clone(),
+            date: t.date,
+        };
+        // Units named before the act's date are units of that act.
+        let (masked, _) = text::mask_quotes(text);
+        let head = crate::identity::find_date(&masked).map_or(&masked[..], |(_, r)| &masked[..r.start]);
+        let (ms, _) = grammar::mentions(head, self.lang);
+        let ps = grammar::paths(&ms, Op::Repeal);
+        let saved = self.target.replace(act);
+        let saved_doc = self.document.take();
+        if ps.is_empty() {
+            self.push(Op::RepealAct, Vec::new(), line);
+        } else {
+            for p in ps {
+                self.push(Op::Repeal, p, line);
+            }
+        }
+        self.target = saved;
+        self.document = saved_doc;
+        true
     }
 
     fn push(&mut self, op: Op, unit: Vec<UnitRef>, line: usize) -> &mut Amendment {
