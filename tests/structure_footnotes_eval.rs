@@ -15,5 +15,8 @@ fn corpus_footnotes_become_events() {
     // Several orders in one footnote give several events; most land on a unit.
     assert!(ev.events >= ev.as_events);
     assert!(ev.events_on_units * 10 >= ev.events * 9);
-    assert!(ev.placeholders > 0, "repealed placeholders carry events too");
+    assert!(
+        ev.placeholders > 0,
+        "repealed placeholders carry events too"
+    );
 }

@@ -139,8 +139,9 @@ static PUBLICATION: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(?i)опубликовани|жарияланған|жарияланғаннан").unwrap());
 static SIGNING: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(?i)подписани|принятия|қол\s+қойылған|қабылданған").unwrap());
-static RU_EXCEPT: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?i)за\s+исключением\s+([^,;]*?)(?:,\s*котор|\s+настоящего|\s*,|$)").unwrap());
+static RU_EXCEPT: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)за\s+исключением\s+([^,;]*?)(?:,\s*котор|\s+настоящего|\s*,|$)").unwrap()
+});
 static KK_EXCEPT: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)қоспағанда").unwrap());
 static KK_RELATIVE: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(?i)(?:қолданысқа\s+)?енгізілетін|күшіне\s+енетін").unwrap());
@@ -187,13 +188,13 @@ pub fn parse_effective(clause: &str, lang: Lang) -> Effective {
     match lang {
         Lang::Ru => {
             if let Some(m) = RU_EXCEPT.find(&text) {
-                let units_txt = RU_EXCEPT.captures(&text).map(|c| c[1].to_string()).unwrap_or_default();
+                let units_txt = RU_EXCEPT
+                    .captures(&text)
+                    .map(|c| c[1].to_string())
+                    .unwrap_or_default();
                 let after = &text[m.start()..];
                 // The exception's rule follows "котор…"; the main rule is what precedes.
-                let rule_txt = after
-                    .find("котор")
-                    .map(|k| &after[k..])
-                    .unwrap_or("");
+                let rule_txt = after.find("котор").map(|k| &after[k..]).unwrap_or("");
                 let units = units_of(&units_txt, Lang::Ru);
                 if !units.is_empty() && !rule_txt.is_empty() {
                     exceptions.push(EffectiveException {
@@ -219,11 +220,7 @@ pub fn parse_effective(clause: &str, lang: Lang) -> Effective {
                 };
                 let units = units_of(units_txt, Lang::Kk);
                 if !units.is_empty() {
-                    main = text[m.end()..]
-                        .split(". ")
-                        .next()
-                        .unwrap_or("")
-                        .to_string();
+                    main = text[m.end()..].split(". ").next().unwrap_or("").to_string();
                     exceptions.push(EffectiveException {
                         units,
                         rule: rule_of(&rule_txt),
@@ -260,7 +257,10 @@ mod tests {
         assert_eq!(e.rule.days, Some(10));
         let e = parse_effective("Осы бүйрық алғашқы ресми жарияланғаннан кейін құнтізбелік он күн еткен соң қолданысқа енгізіледі.", Lang::Kk);
         assert_eq!(e.rule.days, Some(10));
-        let e = parse_effective("Настоящий приказ вводится в действие со дня его подписания.", Lang::Ru);
+        let e = parse_effective(
+            "Настоящий приказ вводится в действие со дня его подписания.",
+            Lang::Ru,
+        );
         assert_eq!(e.rule.kind, EffectiveKind::FromSigning);
         let e = parse_effective("Настоящий приказ вводится в действие с 1 января 2022 года и подлежит официальному опубликованию.", Lang::Ru);
         assert_eq!(e.rule.kind, EffectiveKind::FromDate);
@@ -272,13 +272,19 @@ mod tests {
             crate::model::path_to_string(&e.exceptions[0].units[0]),
             "point:1/subpoint:3"
         );
-        assert_eq!(e.exceptions[0].rule.date, NaiveDate::from_ymd_opt(2024, 7, 1));
+        assert_eq!(
+            e.exceptions[0].rule.date,
+            NaiveDate::from_ymd_opt(2024, 7, 1)
+        );
         let e = parse_effective("Осы бұйрық 2022 жылғы 1 қаңтардан бастап қолданысқа енгізілетін осы бұйрықтың 1-тармағының 3) тармақшасын қоспағанда, алғашқы ресми жарияланған күнінен кейін күнтізбелік он күн өткен соң қолданысқа енгізіледі.", Lang::Kk);
         assert_eq!(e.rule.days, Some(10));
         assert_eq!(
             crate::model::path_to_string(&e.exceptions[0].units[0]),
             "point:1/subpoint:3"
         );
-        assert_eq!(e.exceptions[0].rule.date, NaiveDate::from_ymd_opt(2022, 1, 1));
+        assert_eq!(
+            e.exceptions[0].rule.date,
+            NaiveDate::from_ymd_opt(2022, 1, 1)
+        );
     }
 }

@@ -190,8 +190,7 @@ fn is_instrumental(lang: Lang, suffix: &str) -> bool {
 /// hyphen after a plural noun ("пункты 10-12", "7-9-тармақтар"), where "6-1" would otherwise be
 /// one inserted unit's number.
 fn split_list(s: &str, plural: bool) -> Vec<String> {
-    static SEP: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"\s*(,|\bи\b|\bжәне\b|[–—])\s*").unwrap());
+    static SEP: Lazy<Regex> = Lazy::new(|| Regex::new(r"\s*(,|\bи\b|\bжәне\b|[–—])\s*").unwrap());
     let clean = |p: &str| p.trim().trim_end_matches(')').trim().to_string();
     let mut out: Vec<String> = Vec::new();
     let mut pos = 0;
@@ -237,8 +236,16 @@ fn split_list(s: &str, plural: bool) -> Vec<String> {
 fn is_plural(lang: Lang, suffix: &str) -> bool {
     let s = suffix.to_lowercase();
     match lang {
-        Lang::Ru => matches!(s.as_str(), "ы" | "ов" | "ам" | "ами" | "ах" | "и" | "ей" | "ям" | "ями" | "ях"),
-        Lang::Kk => s.starts_with("тар") || s.starts_with("тер") || s.starts_with("дар") || s.starts_with("лар"),
+        Lang::Ru => matches!(
+            s.as_str(),
+            "ы" | "ов" | "ам" | "ами" | "ах" | "и" | "ей" | "ям" | "ями" | "ях"
+        ),
+        Lang::Kk => {
+            s.starts_with("тар")
+                || s.starts_with("тер")
+                || s.starts_with("дар")
+                || s.starts_with("лар")
+        }
     }
 }
 
@@ -287,7 +294,10 @@ pub(crate) fn mentions(masked: &str, lang: Lang) -> (Vec<Mention>, Option<Option
             };
             taken.push(whole.clone());
             let after = match lang {
-                Lang::Ru => text[..whole.start].trim_end().to_lowercase().ends_with("после"),
+                Lang::Ru => text[..whole.start]
+                    .trim_end()
+                    .to_lowercase()
+                    .ends_with("после"),
                 Lang::Kk => text[whole.end..].trim_start().starts_with("кейін"),
             };
             out.push(Mention {
@@ -423,7 +433,10 @@ pub(crate) fn lang_only(masked: &str) -> Option<Lang> {
         Lang::Ru => Lang::Kk,
         Lang::Kk => Lang::Ru,
     };
-    if let Some(c) = RU_UNCHANGED.captures(masked).or_else(|| KK_UNCHANGED.captures(masked)) {
+    if let Some(c) = RU_UNCHANGED
+        .captures(masked)
+        .or_else(|| KK_UNCHANGED.captures(masked))
+    {
         return Some(other(lang_of(&c[1])));
     }
     RU_IN_LANG
@@ -469,7 +482,10 @@ pub(crate) fn stated_placement(ms: &[Mention], inserted: &[UnitRef]) -> Option<V
         .filter(|u| rank(u.kind) < rank(m.kind))
         .cloned()
         .collect();
-    p.push(UnitRef::new(m.kind, m.nums.first().cloned().unwrap_or_default()));
+    p.push(UnitRef::new(
+        m.kind,
+        m.nums.first().cloned().unwrap_or_default(),
+    ));
     Some(p)
 }
 
@@ -500,9 +516,8 @@ static RU_W_AFTER: Lazy<Regex> = Lazy::new(|| {
 static RU_W_DELETE: Lazy<Regex> =
     Lazy::new(|| Regex::new(&format!(r"(?i){RU_WORD}\s+{Q}\s*,?\s*исключить")).unwrap());
 /// "…, слова «X» – словами «Y»": a second replacement with the verb left out.
-static RU_W_ELLIPTIC: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(&format!(r"(?i){RU_WORD}\s+{Q}\s*[–—-]\s*{RU_WORD}\s+{Q}")).unwrap()
-});
+static RU_W_ELLIPTIC: Lazy<Regex> =
+    Lazy::new(|| Regex::new(&format!(r"(?i){RU_WORD}\s+{Q}\s*[–—-]\s*{RU_WORD}\s+{Q}")).unwrap());
 static RU_W_APPEND: Lazy<Regex> =
     Lazy::new(|| Regex::new(&format!(r"(?i)дополнить\s+{RU_WORD}\s+{Q}")).unwrap());
 const KK_WORD: &str = r"(?:деген\s+)?(?:сөз\w*|цифр\w*|белгі\w*|сөйлем\w*|аббревиатур\w*)";

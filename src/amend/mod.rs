@@ -487,7 +487,8 @@ impl<'a> Parser<'a> {
         };
         // Units named before the act's date are units of that act.
         let (masked, _) = text::mask_quotes(text);
-        let head = crate::identity::find_date(&masked).map_or(&masked[..], |(_, r)| &masked[..r.start]);
+        let head =
+            crate::identity::find_date(&masked).map_or(&masked[..], |(_, r)| &masked[..r.start]);
         let (ms, _) = grammar::mentions(head, self.lang);
         let ps = grammar::paths(&ms, Op::Repeal);
         let saved = self.target.replace(act);

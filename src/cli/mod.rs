@@ -139,7 +139,9 @@ enum Cmd {
 #[derive(Subcommand)]
 enum EvalCmd {
     /// How many change footnotes of the corpus acts become history events; lists the rest.
-    #[command(after_help = "Example:\n  zan eval footnotes --corpus ../shared/corpus/kazakhstan-law")]
+    #[command(
+        after_help = "Example:\n  zan eval footnotes --corpus ../shared/corpus/kazakhstan-law"
+    )]
     Footnotes {
         /// Corpus folder (default: corpus/).
         #[arg(long)]

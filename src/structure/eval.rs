@@ -143,6 +143,8 @@ fn display_name(p: &Path) -> String {
         .unwrap_or_default();
     format!(
         "{parent}{}",
-        p.file_name().map(|f| f.to_string_lossy()).unwrap_or_default()
+        p.file_name()
+            .map(|f| f.to_string_lossy())
+            .unwrap_or_default()
     )
 }
