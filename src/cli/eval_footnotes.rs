@@ -2,6 +2,8 @@
 //! list of the rest (logic in `zan::structure::eval`).
 
 use anyhow::{Context, Result};
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 pub fn run(corpus: Option<PathBuf>, json: bool) -> Result<()> {
@@ -15,28 +17,44 @@ pub fn run(corpus: Option<PathBuf>, json: bool) -> Result<()> {
     });
     let ev = zan::structure::eval::eval_footnotes(&dir)
         .with_context(|| format!("{}: cannot read the corpus", dir.display()))?;
+    let mut out = String::new();
     if json {
-        println!("{}", serde_json::to_string_pretty(&ev)?);
-        return Ok(());
+        writeln!(out, "{}", serde_json::to_string_pretty(&ev)?)?;
+        return emit(&out);
     }
-    println!("corpus:                {}", dir.display());
-    println!("acts (texts):          {}", ev.acts);
-    println!("footnotes:             {}", ev.footnotes);
-    println!(
+    writeln!(out, "corpus:                {}", dir.display())?;
+    writeln!(out, "acts (texts):          {}", ev.acts)?;
+    writeln!(out, "footnotes:             {}", ev.footnotes)?;
+    writeln!(
+        out,
         "became events:         {} ({:.1}%)",
         ev.as_events,
         ev.rate()
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "events:                {} ({} on units, {} act/document level)",
         ev.events,
         ev.events_on_units,
         ev.events - ev.events_on_units
-    );
-    println!("repealed placeholders: {} events", ev.placeholders);
-    println!("not understood:        {}", ev.missed.len());
+    )?;
+    writeln!(
+        out,
+        "tied by position:      {} events (the unit named was not found by name)",
+        ev.events_by_position
+    )?;
+    writeln!(out, "repealed placeholders: {} events", ev.placeholders)?;
+    writeln!(out, "not understood:        {}", ev.missed.len())?;
     for m in &ev.missed {
-        println!("  {}:{}: [{}] {}", m.file, m.line, m.reason, m.text);
+        writeln!(out, "  {}:{}: [{}] {}", m.file, m.line, m.reason, m.text)?;
     }
-    Ok(())
+    emit(&out)
+}
+
+/// Print the report; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> Result<()> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
 }

@@ -31,6 +31,9 @@ pub struct FootnoteEval {
     pub events: usize,
     /// Events tied to a unit of the text (the rest are act- or document-level).
     pub events_on_units: usize,
+    /// Events of footnotes naming a unit that was not found by that name, so the event went to
+    /// the unit the footnote follows (a weaker tie, counted to be watched).
+    pub events_by_position: usize,
     /// Repealed placeholders ("5. Исключен приказом …") that became events.
     pub placeholders: usize,
     pub missed: Vec<MissedFootnote>,
@@ -81,7 +84,8 @@ pub fn eval_footnotes(dir: &Path) -> Result<FootnoteEval, ingest::IngestError> {
             }
         };
         // Events per source line, with whether each is complete and tied to a unit.
-        let mut by_line: BTreeMap<usize, Vec<(bool, bool)>> = BTreeMap::new();
+        let mut by_line: BTreeMap<usize, Vec<(bool, bool, Vec<crate::model::UnitRef>)>> =
+            BTreeMap::new();
         let note_lines: BTreeSet<usize> = notes.iter().map(|(l, _)| *l).collect();
         let all = act
             .units
@@ -102,20 +106,32 @@ pub fn eval_footnotes(dir: &Path) -> Result<FootnoteEval, ingest::IngestError> {
                 .as_ref()
                 .is_some_and(|o| !o.number.is_empty() && o.date.is_some());
             if note_lines.contains(&line) {
-                by_line
-                    .entry(line)
-                    .or_default()
-                    .push((complete, !e.path.is_empty()));
+                by_line.entry(line).or_default().push((
+                    complete,
+                    !e.path.is_empty(),
+                    e.path.clone(),
+                ));
             } else if complete {
                 out.placeholders += 1;
             }
         }
         for (line, text) in notes {
             match by_line.get(&line) {
-                Some(evs) if evs.iter().all(|(c, _)| *c) => {
+                Some(evs) if evs.iter().all(|(c, _, _)| *c) => {
                     out.as_events += 1;
                     out.events += evs.len();
-                    out.events_on_units += evs.iter().filter(|(_, u)| *u).count();
+                    out.events_on_units += evs.iter().filter(|(_, u, _)| *u).count();
+                    let named =
+                        super::parse_footnote(&text, doc.lang)
+                            .first()
+                            .and_then(|f| match &f.target {
+                                super::FootnoteTarget::Unit(p) => Some(p.clone()),
+                                _ => None,
+                            });
+                    if let Some(named) = named {
+                        out.events_by_position +=
+                            evs.iter().filter(|(_, _, p)| !p.ends_with(&named)).count();
+                    }
                 }
                 Some(_) => out.missed.push(MissedFootnote {
                     file: file.clone(),
