@@ -37,6 +37,8 @@ pub(crate) struct Mention {
     pub nums: Vec<String>,
     /// Named in the instrumental case ("пунктом 6-1", "6-1-тармақпен"): the unit being added.
     pub inserted: bool,
+    /// Named as the place of an insertion ("после пункта 6", "6-тармақтан кейін").
+    pub after: bool,
 }
 
 struct Pat {
@@ -58,7 +60,7 @@ fn pat(re: &str, kind: UnitKind, num: usize, suffix: usize) -> Pat {
 }
 
 static RU_PATS: Lazy<Vec<Pat>> = Lazy::new(|| {
-    let list = |item: &str| format!(r"({item}(?:\s*(?:,|и)\s*{item})*)");
+    let list = |item: &str| format!(r"({item}(?:\s*(?:,|\bи\b|[–—])\s*{item})*)");
     vec![
         pat(
             &format!(r"(?i)\bподпункт(\w*)\s+{}", list(&format!(r"{N}\)"))),
@@ -122,13 +124,13 @@ static RU_PATS: Lazy<Vec<Pat>> = Lazy::new(|| {
 static KK_PATS: Lazy<Vec<Pat>> = Lazy::new(|| {
     vec![
         pat(
-            &format!(r"(?i)({N}\)(?:\s*(?:,|және)\s*{N}\))*)\s*тармақша(\w*)"),
+            &format!(r"(?i)({N}\)(?:\s*(?:,|және|[–—])\s*{N}\))*)\s*тармақша(\w*)"),
             UnitKind::Subpoint,
             1,
             2,
         ),
         pat(
-            &format!(r"(?i)((?:{N}\s*(?:,|және)\s*)*{N})-тармақ(\w*)"),
+            &format!(r"(?i)((?:{N}\s*(?:,|және|[–—])\s*)*{N})-тарма[қғ](\w*)"),
             UnitKind::Point,
             1,
             2,
@@ -147,7 +149,9 @@ static KK_PATS: Lazy<Vec<Pat>> = Lazy::new(|| {
             1,
             2,
         ),
-        pat(&format!(r"(?i)({N})-бап(\w*)"), UnitKind::Article, 1, 2),
+        pat(&format!(r"(?i)({N})-ба[пб](\w*)"), UnitKind::Article, 1, 2),
+        pat(&format!(r"(?i)({N})-бөлім(\w*)"), UnitKind::Section, 1, 2),
+        pat(&format!(r"(?i)({N})-бөлі[кг](\w*)"), UnitKind::Part, 1, 2),
         pat(
             &format!(r"(?i)(?:({N})-)?\bқосымша(\w*)"),
             UnitKind::Appendix,
@@ -155,7 +159,7 @@ static KK_PATS: Lazy<Vec<Pat>> = Lazy::new(|| {
             2,
         ),
         pat(r"(?i)\bкіріспе(\w*)", UnitKind::Preamble, 0, 1),
-        pat(r"(?i)\bтақырыб(\w*)", UnitKind::Title, 0, 1),
+        pat(r"(?i)\b(?:тақырыб|атау)(\w*)", UnitKind::Title, 0, 1),
     ]
 });
 
@@ -182,12 +186,67 @@ fn is_instrumental(lang: Lang, suffix: &str) -> bool {
     }
 }
 
-fn split_list(s: &str) -> Vec<String> {
-    static SEP: Lazy<Regex> = Lazy::new(|| Regex::new(r"\s*(?:,|\bи\b|\bжәне\b)\s*").unwrap());
-    SEP.split(s)
-        .map(|p| p.trim().trim_end_matches(')').trim().to_string())
-        .filter(|p| !p.is_empty())
-        .collect()
+/// Numbers of a list ("3, 5 и 7–9"): ranges are expanded when written with a dash, or with a
+/// hyphen after a plural noun ("пункты 10-12", "7-9-тармақтар"), where "6-1" would otherwise be
+/// one inserted unit's number.
+fn split_list(s: &str, plural: bool) -> Vec<String> {
+    static SEP: Lazy<Regex> = Lazy::new(|| Regex::new(r"\s*(,|\bи\b|\bжәне\b|[–—])\s*").unwrap());
+    let clean = |p: &str| p.trim().trim_end_matches(')').trim().to_string();
+    let mut out: Vec<String> = Vec::new();
+    let mut pos = 0;
+    let mut range_open = false;
+    let push = |item: String, range: bool, out: &mut Vec<String>| {
+        if item.is_empty() {
+            return;
+        }
+        if range {
+            if let (Some(a), Ok(b)) = (
+                out.last().and_then(|l| l.parse::<u32>().ok()),
+                item.parse::<u32>(),
+            ) {
+                if b > a && b - a <= 60 {
+                    out.extend((a + 1..=b).map(|n| n.to_string()));
+                    return;
+                }
+            }
+        }
+        // "10-12" after a plural noun: a range, not the number of an inserted unit.
+        if plural {
+            if let Some((a, b)) = item.split_once('-') {
+                if let (Ok(a), Ok(b)) = (a.parse::<u32>(), b.parse::<u32>()) {
+                    if b > a && b - a <= 60 {
+                        out.extend((a..=b).map(|n| n.to_string()));
+                        return;
+                    }
+                }
+            }
+        }
+        out.push(item);
+    };
+    for m in SEP.captures_iter(s) {
+        let whole = m.get(0).unwrap();
+        push(clean(&s[pos..whole.start()]), range_open, &mut out);
+        range_open = matches!(&m[1], "–" | "—");
+        pos = whole.end();
+    }
+    push(clean(&s[pos..]), range_open, &mut out);
+    out
+}
+
+fn is_plural(lang: Lang, suffix: &str) -> bool {
+    let s = suffix.to_lowercase();
+    match lang {
+        Lang::Ru => matches!(
+            s.as_str(),
+            "ы" | "ов" | "ам" | "ами" | "ах" | "и" | "ей" | "ям" | "ями" | "ях"
+        ),
+        Lang::Kk => {
+            s.starts_with("тар")
+                || s.starts_with("тер")
+                || s.starts_with("дар")
+                || s.starts_with("лар")
+        }
+    }
 }
 
 /// Unit mentions of a masked instruction head, and the order's own appendix it takes the
@@ -219,8 +278,9 @@ pub(crate) fn mentions(masked: &str, lang: Lang) -> (Vec<Mention>, Option<Option
             if p.kind == UnitKind::Point && lang == Lang::Kk && suffix.starts_with('ш') {
                 continue;
             }
+            let plural = is_plural(lang, suffix);
             let nums: Vec<String> = match c.get(p.num).filter(|_| p.num > 0) {
-                Some(m) => split_list(m.as_str())
+                Some(m) => split_list(m.as_str(), plural)
                     .into_iter()
                     .map(|n| {
                         if p.kind == UnitKind::Indent || p.kind == UnitKind::Part {
@@ -233,11 +293,19 @@ pub(crate) fn mentions(masked: &str, lang: Lang) -> (Vec<Mention>, Option<Option
                 None => vec![String::new()],
             };
             taken.push(whole.clone());
+            let after = match lang {
+                Lang::Ru => text[..whole.start]
+                    .trim_end()
+                    .to_lowercase()
+                    .ends_with("после"),
+                Lang::Kk => text[whole.end..].trim_start().starts_with("кейін"),
+            };
             out.push(Mention {
                 start: whole.start,
                 kind: p.kind,
                 nums,
                 inserted: is_instrumental(lang, suffix),
+                after,
             });
         }
     }
@@ -249,7 +317,7 @@ pub(crate) fn mentions(masked: &str, lang: Lang) -> (Vec<Mention>, Option<Option
 /// per number. For an insertion only containers above the inserted unit are kept ("после
 /// пункта 5 дополнить пунктом 5-1" adds point 5-1, not 5/5-1).
 pub(crate) fn paths(ms: &[Mention], op: Op) -> Vec<Vec<UnitRef>> {
-    let mut ms: Vec<Mention> = ms.to_vec();
+    let mut ms: Vec<Mention> = ms.iter().filter(|m| !m.after).cloned().collect();
     if op == Op::Insert {
         if let Some(ins) = ms.iter().rposition(|m| m.inserted) {
             let r = rank(ms[ins].kind);
@@ -331,6 +399,96 @@ pub(crate) fn main_verb(masked: &str, lang: Lang) -> Option<(Op, usize)> {
     del.find(masked).map(|m| (Op::Repeal, m.end()))
 }
 
+static RU_WHOLE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)по\s+всему\s+тексту|по\s+тексту").unwrap());
+static KK_WHOLE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)бүкіл\s+мәтін\w*\s+бойынша|мәтін\w*\s+бойынша").unwrap());
+
+/// "по всему тексту" / "бүкіл мәтін бойынша": the change applies to the whole text.
+pub(crate) fn whole_text(masked: &str) -> bool {
+    RU_WHOLE.is_match(masked) || KK_WHOLE.is_match(masked)
+}
+
+static RU_UNCHANGED: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)текст\w*\s+на\s+(казахском|государственном|русском)\s+языке\s+не\s+(?:меняется|изменяется)").unwrap()
+});
+static RU_IN_LANG: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)на\s+(казахском|государственном|русском)\s+языке").unwrap());
+static KK_UNCHANGED: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)(орыс|қазақ|мемлекеттік)\s+т[іи]л\w*\s+мәтін\w*\s+(?:өзгермейді|өзгертілмейді|өзгеріс\s+енгізілмейді)").unwrap()
+});
+static KK_IN_LANG: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)(орыс|қазақ|мемлекеттік)\s+т[іи]л\w*\s+мәтін").unwrap());
+
+/// The only language an instruction changes, when the order says so: "…, текст на русском
+/// языке не меняется" (→ kk), "в тексте на казахском языке" (→ kk), "қазақ тіліндегі мәтін
+/// өзгермейді" (→ ru), "орыс тіліндегі мәтінде" (→ ru). Either language's wording is read,
+/// because an order in one language describes changes of the other's text too.
+pub(crate) fn lang_only(masked: &str) -> Option<Lang> {
+    let lang_of = |w: &str| match w.to_lowercase().as_str() {
+        "русском" | "орыс" => Lang::Ru,
+        _ => Lang::Kk,
+    };
+    let other = |l: Lang| match l {
+        Lang::Ru => Lang::Kk,
+        Lang::Kk => Lang::Ru,
+    };
+    if let Some(c) = RU_UNCHANGED
+        .captures(masked)
+        .or_else(|| KK_UNCHANGED.captures(masked))
+    {
+        return Some(other(lang_of(&c[1])));
+    }
+    RU_IN_LANG
+        .captures(masked)
+        .or_else(|| KK_IN_LANG.captures(masked))
+        .map(|c| lang_of(&c[1]))
+}
+
+/// Where an inserted unit goes when the order does not say: after the unit numbered one
+/// lower ("6-1" follows "6", "6-2" follows "6-1", "15" follows "14"); `None` for a first unit.
+pub(crate) fn derived_placement(path: &[UnitRef]) -> Option<Vec<UnitRef>> {
+    let (last, outer) = path.split_last()?;
+    let mut parts: Vec<u32> = last
+        .num
+        .split('-')
+        .map(|p| p.parse::<u32>().ok())
+        .collect::<Option<Vec<_>>>()?;
+    let tail = parts.last_mut()?;
+    if *tail > 1 {
+        *tail -= 1;
+    } else if parts.len() > 1 {
+        parts.pop();
+    } else {
+        return None;
+    }
+    let num = parts
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join("-");
+    let mut p = outer.to_vec();
+    p.push(UnitRef::new(last.kind, num));
+    Some(p)
+}
+
+/// The unit named as the place of an insertion ("после пункта 6"), inside the containers of
+/// the inserted unit.
+pub(crate) fn stated_placement(ms: &[Mention], inserted: &[UnitRef]) -> Option<Vec<UnitRef>> {
+    let m = ms.iter().find(|m| m.after)?;
+    let mut p: Vec<UnitRef> = inserted
+        .iter()
+        .take(inserted.len().saturating_sub(1))
+        .filter(|u| rank(u.kind) < rank(m.kind))
+        .cloned()
+        .collect();
+    p.push(UnitRef::new(
+        m.kind,
+        m.nums.first().cloned().unwrap_or_default(),
+    ));
+    Some(p)
+}
+
 /// A change of words: op, old words (or anchor), new words.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct WordChange {
@@ -357,6 +515,9 @@ static RU_W_AFTER: Lazy<Regex> = Lazy::new(|| {
 });
 static RU_W_DELETE: Lazy<Regex> =
     Lazy::new(|| Regex::new(&format!(r"(?i){RU_WORD}\s+{Q}\s*,?\s*исключить")).unwrap());
+/// "…, слова «X» – словами «Y»": a second replacement with the verb left out.
+static RU_W_ELLIPTIC: Lazy<Regex> =
+    Lazy::new(|| Regex::new(&format!(r"(?i){RU_WORD}\s+{Q}\s*[–—-]\s*{RU_WORD}\s+{Q}")).unwrap());
 static RU_W_APPEND: Lazy<Regex> =
     Lazy::new(|| Regex::new(&format!(r"(?i)дополнить\s+{RU_WORD}\s+{Q}")).unwrap());
 const KK_WORD: &str = r"(?:деген\s+)?(?:сөз\w*|цифр\w*|белгі\w*|сөйлем\w*|аббревиатур\w*)";
@@ -386,14 +547,15 @@ pub(crate) fn word_changes(masked: &str, quotes: &[String], lang: Lang) -> Vec<W
             .map(|s| super::text::collapse(s))
     };
     // (regex, op, old group, new group)
-    let rules: [(&Regex, Op, usize, usize); 4] = match lang {
-        Lang::Ru => [
+    let rules: &[(&Regex, Op, usize, usize)] = match lang {
+        Lang::Ru => &[
             (&RU_W_REPLACE, Op::ReplaceWords, 1, 2),
             (&RU_W_AFTER, Op::InsertWords, 1, 2),
             (&RU_W_DELETE, Op::DeleteWords, 1, 0),
+            (&RU_W_ELLIPTIC, Op::ReplaceWords, 1, 2),
             (&RU_W_APPEND, Op::InsertWords, 0, 1),
         ],
-        Lang::Kk => [
+        Lang::Kk => &[
             (&KK_W_REPLACE, Op::ReplaceWords, 1, 2),
             (&KK_W_AFTER, Op::InsertWords, 1, 2),
             (&KK_W_DELETE, Op::DeleteWords, 1, 0),
@@ -402,7 +564,7 @@ pub(crate) fn word_changes(masked: &str, quotes: &[String], lang: Lang) -> Vec<W
     };
     let mut out: Vec<WordChange> = Vec::new();
     let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
-    for (re, op, old, new) in rules {
+    for &(re, op, old, new) in rules {
         for c in re.captures_iter(masked) {
             let r = c.get(0).unwrap().range();
             if taken.iter().any(|t| t.start < r.end && r.start < t.end) {

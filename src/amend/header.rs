@@ -7,8 +7,19 @@ use crate::model::{Lang, Registration, Requisites, TargetAct};
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-/// Kazakh-specific letters decide the language: Russian has none of them.
+/// The command word decides the language ("ПРИКАЗЫВАЮ" / "БҰЙЫРАМЫН"), because a Russian
+/// order may quote Kazakh wording (changes "в тексте на казахском языке"); without one,
+/// Kazakh-specific letters decide: Russian has none of them.
 pub(crate) fn detect_lang(text: &str) -> Lang {
+    static RU_CMD: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"ПРИКАЗЫВАЮ|ПОСТАНОВЛЯЮ|РЕШИЛ|Приказ\s+Министра").unwrap());
+    static KK_CMD: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"Б[ҰҮУ]Й[ЫҮ]РАМЫН|ҚАУЛЫ\s+ЕТЕДІ|бұйрығы\.").unwrap());
+    match (RU_CMD.is_match(text), KK_CMD.is_match(text)) {
+        (true, false) => return Lang::Ru,
+        (false, true) => return Lang::Kk,
+        _ => {}
+    }
     let kk = text
         .chars()
         .filter(|c| "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(*c))
@@ -288,6 +299,34 @@ pub(crate) fn appendices(lines: &[&str], from: usize, order_no: &str) -> Vec<(St
         out.push((num.clone(), text));
     }
     out
+}
+
+/// Numbered items of an appendix ("1. Приказ … от … № …"), each joined onto one line.
+pub(crate) fn appendix_items(apps: &[(String, String)], num: &Option<String>) -> Vec<String> {
+    static ITEM: Lazy<Regex> = Lazy::new(|| Regex::new(r"^\s*\d+[.)]\s").unwrap());
+    let found = match num {
+        Some(n) => apps.iter().find(|(k, _)| k == n),
+        None => None,
+    }
+    .or_else(|| if apps.len() == 1 { apps.first() } else { None })
+    .or_else(|| apps.iter().find(|(k, _)| k.is_empty()));
+    let Some((_, text)) = found else {
+        return Vec::new();
+    };
+    let mut items: Vec<String> = Vec::new();
+    let mut open = false;
+    for l in text.lines() {
+        if ITEM.is_match(l) {
+            items.push(l.trim().to_string());
+            open = true;
+        } else if open && !l.trim().is_empty() {
+            if let Some(last) = items.last_mut() {
+                last.push('\n');
+                last.push_str(l);
+            }
+        }
+    }
+    items.into_iter().map(|i| join_lines(&i)).collect()
 }
 
 /// Text of an appendix for an amendment's `text`: whitespace collapsed.

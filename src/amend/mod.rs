@@ -1,11 +1,13 @@
 //! Amend: split an amending order into header, operative points, amendment instructions and
 //! appendices (the amendment grammar, kk and ru).
 
+mod effective;
 mod grammar;
 mod header;
 mod ordinals;
 mod text;
 
+pub use effective::{parse_effective, Effective, EffectiveException, EffectiveKind, EffectiveRule};
 pub use ordinals::ordinal_value;
 
 use crate::model::{ActCite, Lang, Registration, TargetAct, UnitRef};
@@ -45,13 +47,42 @@ pub struct Amendment {
     pub text: Option<String>,
     pub words_old: Option<String>,
     pub words_new: Option<String>,
+    /// `whole_text` for changes "по всему тексту" / "бүкіл мәтін бойынша" (and for a whole
+    /// document replaced); `unit` otherwise.
+    #[serde(default)]
+    pub scope: Scope,
+    /// The only language whose text the amendment changes, when the order says so ("текст на
+    /// русском языке не меняется").
+    #[serde(default)]
+    pub lang_only: Option<Lang>,
+    /// For inserts: the unit the new one follows (point 6 for a new point 6-1).
+    #[serde(default)]
+    pub placement_after: Option<Vec<UnitRef>>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    #[default]
+    Unit,
+    WholeText,
 }
 
 /// `zan split --json` output: exactly the contract shape.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SplitJson {
-    pub order: OrderHeader,
+    pub order: SplitOrder,
     pub amendments: Vec<Amendment>,
+}
+
+/// The `order` object of `zan split --json`: the header plus the entry-into-force rule and the
+/// instructions not understood.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SplitOrder {
+    #[serde(flatten)]
+    pub header: OrderHeader,
+    pub effective: Option<Effective>,
+    pub unparsed: Vec<Unparsed>,
 }
 
 /// An instruction-like line that the grammar did not understand: reported, never dropped.
@@ -74,6 +105,9 @@ pub struct ParsedOrder {
     pub amendment_lines: Vec<usize>,
     /// The entry-into-force clause, verbatim.
     pub entry_into_force: Option<String>,
+    /// The entry-into-force clause as a rule.
+    #[serde(default)]
+    pub effective: Option<Effective>,
     /// The order's own appendices, by number ("" for a single unnumbered one).
     pub appendices: Vec<(String, String)>,
     pub unparsed: Vec<Unparsed>,
@@ -82,7 +116,11 @@ pub struct ParsedOrder {
 impl ParsedOrder {
     pub fn split_json(&self) -> SplitJson {
         SplitJson {
-            order: self.header.clone(),
+            order: SplitOrder {
+                header: self.header.clone(),
+                effective: self.effective.clone(),
+                unparsed: self.unparsed.clone(),
+            },
             amendments: self.amendments.clone(),
         }
     }
@@ -122,6 +160,22 @@ pub fn parse_order(text: &str) -> Result<ParsedOrder, AmendError> {
     let mut p = Parser::new(&lines, lang, &order_no);
     let end = p.run(start);
     let appendices = header::appendices(&lines, end, &order_no);
+    for (line, src) in std::mem::take(&mut p.repeal_lists) {
+        let items = header::appendix_items(&appendices, &src);
+        let before = p.out.len();
+        for it in &items {
+            // Items that cite no act (a heading, a note) are not instructions.
+            if header::parse_target(it, lang).is_some() {
+                p.repeal_item(it, line);
+            }
+        }
+        if p.out.len() == before {
+            p.unparsed.push(Unparsed {
+                line,
+                text: "repealed acts listed in the order's appendix: none found".into(),
+            });
+        }
+    }
     let mut amendments = Vec::with_capacity(p.out.len());
     let mut amendment_lines = Vec::with_capacity(p.out.len());
     for (mut a, line, source) in p.out {
@@ -143,6 +197,7 @@ pub fn parse_order(text: &str) -> Result<ParsedOrder, AmendError> {
         target: p.first_target,
         amendments,
         amendment_lines,
+        effective: p.entry.as_deref().map(|e| parse_effective(e, lang)),
         entry_into_force: p.entry,
         appendices,
         unparsed: p.unparsed,
@@ -178,6 +233,12 @@ struct Parser<'a> {
     first_target: Option<TargetAct>,
     document: Option<String>,
     context: Vec<UnitRef>,
+    /// Inside "Признать утратившими силу:": each item cites a repealed act.
+    repealing: bool,
+    /// Repeal points whose acts are listed in the order's appendix: (line, appendix number).
+    repeal_lists: Vec<(usize, Option<String>)>,
+    /// Language-only note of the current lead-in ("в тексте на казахском языке:").
+    lang_ctx: Option<Lang>,
     /// Amendment, 1-based line, order appendix holding its text (when taken from one).
     out: Vec<(Amendment, usize, Option<Option<String>>)>,
     unparsed: Vec<Unparsed>,
@@ -219,6 +280,9 @@ impl<'a> Parser<'a> {
             first_target: None,
             document: None,
             context: Vec::new(),
+            lang_ctx: None,
+            repealing: false,
+            repeal_lists: Vec::new(),
             out: Vec::new(),
             unparsed: Vec::new(),
             entry: None,
@@ -314,6 +378,9 @@ impl<'a> Parser<'a> {
             }
             i = if self.amending {
                 self.item(&joined, i, j)
+            } else if self.repealing {
+                self.repeal_item(&joined, i + 1);
+                j
             } else {
                 let (masked, _) = text::mask_quotes(&joined);
                 if grammar::has_verb(&masked) && !joined.trim_start().starts_with(text::is_quote) {
@@ -336,32 +403,31 @@ impl<'a> Parser<'a> {
         let repeal = REPEAL_ACT.is_match(&masked);
         self.document = None;
         self.context.clear();
-        if cites && repeal && !AMENDING.is_match(&masked) {
+        self.lang_ctx = None;
+        self.repealing = false;
+        if repeal && !AMENDING.is_match(&masked) {
             self.amending = false;
-            if let Some(t) = header::parse_target(rest, self.lang) {
-                let act = ActCite {
-                    number: t.number.clone(),
-                    date: t.date,
-                };
-                self.out.push((
-                    Amendment {
-                        op: Op::RepealAct,
-                        act,
-                        document: None,
-                        unit: Vec::new(),
-                        text: None,
-                        words_old: None,
-                        words_new: None,
-                    },
-                    i + 1,
-                    None,
-                ));
-            } else {
-                self.unparsed.push(Unparsed {
-                    line: i + 1,
-                    text: rest.to_string(),
-                });
+            if cites {
+                self.repeal_item(rest, i + 1);
+                return j;
             }
+            // "… согласно приложению к настоящему приказу" / "осы бұйрыққа қосымшаға сәйкес":
+            // the repealed acts are listed in the order's appendix.
+            let (_, source) = grammar::mentions(&masked, self.lang);
+            if let Some(src) = source {
+                self.repeal_lists.push((i + 1, src));
+                return j;
+            }
+            // "Признать утратившими силу:" / "Мыналардың күші жойылды деп танылсын:" — one
+            // act per following item.
+            if masked.trim_end().ends_with(':') {
+                self.repealing = true;
+                return j;
+            }
+            self.unparsed.push(Unparsed {
+                line: i + 1,
+                text: rest.to_string(),
+            });
             return j;
         }
         let head_end = masked.trim_end().ends_with(':');
@@ -405,6 +471,40 @@ impl<'a> Parser<'a> {
         j
     }
 
+    /// One repealed act (or units of one, "пункт 2 приказа … от … № …") cited in `text`.
+    /// Returns false (and reports the line) when no act is cited.
+    fn repeal_item(&mut self, text: &str, line: usize) -> bool {
+        let Some(t) = header::parse_target(text, self.lang) else {
+            self.unparsed.push(Unparsed {
+                line,
+                text: text.to_string(),
+            });
+            return false;
+        };
+        let act = ActCite {
+            number: t.number.clone(),
+            date: t.date,
+        };
+        // Units named before the act's date are units of that act.
+        let (masked, _) = text::mask_quotes(text);
+        let head =
+            crate::identity::find_date(&masked).map_or(&masked[..], |(_, r)| &masked[..r.start]);
+        let (ms, _) = grammar::mentions(head, self.lang);
+        let ps = grammar::paths(&ms, Op::Repeal);
+        let saved = self.target.replace(act);
+        let saved_doc = self.document.take();
+        if ps.is_empty() {
+            self.push(Op::RepealAct, Vec::new(), line);
+        } else {
+            for p in ps {
+                self.push(Op::Repeal, p, line);
+            }
+        }
+        self.target = saved;
+        self.document = saved_doc;
+        true
+    }
+
     fn push(&mut self, op: Op, unit: Vec<UnitRef>, line: usize) -> &mut Amendment {
         let act = self.target.clone().unwrap_or(ActCite {
             number: String::new(),
@@ -419,6 +519,9 @@ impl<'a> Parser<'a> {
                 text: None,
                 words_old: None,
                 words_new: None,
+                scope: Scope::Unit,
+                lang_only: None,
+                placement_after: None,
             },
             line,
             None,
@@ -447,7 +550,11 @@ impl<'a> Parser<'a> {
     /// line to read.
     fn item(&mut self, joined: &str, i: usize, j: usize) -> usize {
         let mut t = joined.trim().to_string();
-        if t.starts_with(text::is_quote) {
+        let quoted_instruction = t.starts_with(text::is_quote) && {
+            let (m, _) = text::mask_quotes(&t);
+            grammar::has_verb(&m)
+        };
+        if t.starts_with(text::is_quote) && !quoted_instruction {
             // Either a quoted document name opening a lead-in ("«…» қағидаларында:") or a
             // stray quoted block.
             let (masked, _) = text::mask_quotes(&t);
@@ -470,6 +577,7 @@ impl<'a> Parser<'a> {
         if !grammar::has_verb(&masked) {
             if masked.trim_end().ends_with(':') {
                 let (ms, _) = grammar::mentions(&masked, lang);
+                self.lang_ctx = grammar::lang_only(&masked);
                 if ms.is_empty() {
                     if let Some(d) = grammar::document_of_leadin(&t, lang) {
                         self.document = Some(d);
@@ -478,6 +586,13 @@ impl<'a> Parser<'a> {
                 } else if let Some(p) = grammar::paths(&ms, Op::Replace).into_iter().next() {
                     self.context = self.with_context(p);
                 }
+            } else {
+                // Neither a lead-in nor a known instruction ("пункт 5 считать пунктом 6;"):
+                // reported, never dropped.
+                self.unparsed.push(Unparsed {
+                    line: i + 1,
+                    text: t.clone(),
+                });
             }
             return j;
         }
@@ -497,15 +612,27 @@ impl<'a> Parser<'a> {
         let line = i + 1;
         let (ms, source) = grammar::mentions(&masked, lang);
         let words = grammar::word_changes(&masked, &quotes, lang);
+        let lang_only = grammar::lang_only(&masked).or(self.lang_ctx);
         if !words.is_empty() {
+            let whole = grammar::whole_text(&masked);
             let mut ps = grammar::paths(&ms, Op::ReplaceWords);
-            if ps.is_empty() {
-                ps.push(Vec::new());
+            if ps.is_empty() || whole {
+                ps = vec![Vec::new()];
             }
             for w in words {
                 for p in &ps {
-                    let unit = self.with_context(p.clone());
+                    let unit = if whole {
+                        Vec::new()
+                    } else {
+                        self.with_context(p.clone())
+                    };
                     let a = self.push(w.op, unit, line);
+                    a.scope = if a.unit.is_empty() {
+                        Scope::WholeText
+                    } else {
+                        Scope::Unit
+                    };
+                    a.lang_only = lang_only;
                     a.words_old = w.old.clone();
                     a.words_new = w.new.clone();
                 }
@@ -546,8 +673,15 @@ impl<'a> Parser<'a> {
         }
         for (p, txt) in ps.into_iter().zip(texts) {
             let unit = self.with_context(p);
+            let placement = if op == Op::Insert {
+                grammar::stated_placement(&ms, &unit).or_else(|| grammar::derived_placement(&unit))
+            } else {
+                None
+            };
             let a = self.push(op, unit, line);
             a.text = txt;
+            a.lang_only = lang_only;
+            a.placement_after = placement;
             if from_appendix {
                 self.out.last_mut().unwrap().2 = source.clone();
             }

@@ -2,6 +2,7 @@
 //! one-line error naming the file or argument at fault and exits non-zero on bad input.
 
 mod commands;
+mod eval_footnotes;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -156,6 +157,26 @@ enum Cmd {
         #[arg(long, default_value = "index")]
         index: PathBuf,
     },
+    /// Measure a stage on the corpus (figures of the issues, with their baselines).
+    Eval {
+        #[command(subcommand)]
+        cmd: EvalCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvalCmd {
+    /// How many change footnotes of the corpus acts become history events; lists the rest.
+    #[command(
+        after_help = "Example:\n  zan eval footnotes --corpus ../shared/corpus/kazakhstan-law"
+    )]
+    Footnotes {
+        /// Corpus folder (default: corpus/).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -231,6 +252,9 @@ pub fn run() -> i32 {
         },
         Cmd::Serve { index, addr } => commands::serve(&index, &addr),
         Cmd::Pipeline { corpus, index } => commands::pipeline(corpus, &index),
+        Cmd::Eval { cmd } => match cmd {
+            EvalCmd::Footnotes { corpus, json } => eval_footnotes::run(corpus, json),
+        },
     };
     match res {
         Ok(()) => 0,

@@ -68,6 +68,7 @@ fn order(amendments: Vec<Amendment>) -> OrderInput {
             amendments,
             amendment_lines: (1..=n).collect(),
             entry_into_force: Some("вводится в действие по истечении десяти календарных дней после дня его первого официального опубликования".into()),
+            effective: None,
             appendices: vec![],
             unparsed: vec![],
         },
@@ -90,6 +91,9 @@ fn am(op: Op, unit: Vec<UnitRef>, text: Option<&str>) -> Amendment {
         text: text.map(String::from),
         words_old: None,
         words_new: None,
+        scope: Default::default(),
+        lang_only: None,
+        placement_after: None,
     }
 }
 

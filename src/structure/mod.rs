@@ -2,6 +2,7 @@
 //! its change footnotes (Сноска/Ескерту) into history events.
 
 pub mod footnotes;
+pub mod eval;
 pub(crate) mod markdown;
 pub(crate) mod units;
 
