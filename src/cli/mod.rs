@@ -132,7 +132,7 @@ enum Cmd {
         #[arg(long)]
         langs: bool,
     },
-    /// Evaluations that measure zan's quality (figures quoted in issues).
+    /// Measure a stage on the corpus (figures of the issues, with their baselines).
     Eval {
         #[command(subcommand)]
         cmd: EvalCmd,
@@ -157,11 +157,6 @@ enum Cmd {
         #[arg(long, default_value = "index")]
         index: PathBuf,
     },
-    /// Measure a stage on the corpus (figures of the issues, with their baselines).
-    Eval {
-        #[command(subcommand)]
-        cmd: EvalCmd,
-    },
 }
 
 #[derive(Subcommand)]
@@ -177,10 +172,6 @@ enum EvalCmd {
         #[arg(long)]
         json: bool,
     },
-}
-
-#[derive(Subcommand)]
-enum EvalCmd {
     /// Generate amending orders from the corpus's base acts, parse + apply them, and compare
     /// with the directly edited units.
     #[command(
@@ -249,12 +240,10 @@ pub fn run() -> i32 {
                 corpus,
                 show,
             } => commands::eval_roundtrip(cases, seed, corpus, show),
+            EvalCmd::Footnotes { corpus, json } => eval_footnotes::run(corpus, json),
         },
         Cmd::Serve { index, addr } => commands::serve(&index, &addr),
         Cmd::Pipeline { corpus, index } => commands::pipeline(corpus, &index),
-        Cmd::Eval { cmd } => match cmd {
-            EvalCmd::Footnotes { corpus, json } => eval_footnotes::run(corpus, json),
-        },
     };
     match res {
         Ok(()) => 0,
