@@ -6,6 +6,7 @@
 //! search intersects the text query with `valid_from <= D < valid_to`.
 
 pub mod analyzer;
+pub mod kazakh;
 mod build;
 mod search;
 
