@@ -142,11 +142,12 @@ fn strip_layer(word: &mut Vec<char>, suffixes: &[&str], min_stem: usize) -> Opti
             continue;
         }
         let imperative = matches!(*s, "сын" | "сін");
-        if N_CASE.contains(s) {
-            if !matches!(prev, 'ы' | 'і') {
-                continue;
-            }
-        } else if !imperative && !sound_agrees(sc[0], prev) {
+        let after_possessive = N_CASE.contains(s) && matches!(prev, 'ы' | 'і');
+        let n_only = N_CASE.contains(s) && !CASE.contains(s);
+        if n_only && !after_possessive {
+            continue;
+        }
+        if !after_possessive && !imperative && !sound_agrees(sc[0], prev) {
             continue;
         }
         // The instrumental `-мен/-бен/-пен` and imperative `-сын/-сін` aside, vowels agree.
