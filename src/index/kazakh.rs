@@ -52,10 +52,7 @@ fn is_nasal(c: char) -> bool {
 /// Harmony of the last vowel of `stem`; `None` when it does not decide: `у`, `и` and `ю` go
 /// with both classes (`беру-ге`, `ресурс-тар`).
 fn stem_harmony(stem: &[char]) -> Option<Harmony> {
-    let last = stem
-        .iter()
-        .rev()
-        .find(|&&c| is_vowel(c) || c == 'у')?;
+    let last = stem.iter().rev().find(|&&c| is_vowel(c) || c == 'у')?;
     harmony_of_vowel(*last)
 }
 
@@ -169,32 +166,92 @@ fn strip_layer(word: &mut Vec<char>, suffixes: &[&str], min_stem: usize) -> Opti
 /// Case endings, including the attributive `-дағы`/`-ғы` forms.
 const CASE: &[&str] = &[
     // genitive
-    "ның", "нің", "дың", "дің", "тың", "тің", // dative
-    "ға", "ге", "қа", "ке", // accusative
-    "ны", "ні", "ды", "ді", "ты", "ті", // locative
-    "да", "де", "та", "те", // ablative
-    "дан", "ден", "тан", "тен", "нан", "нен", // instrumental
-    "мен", "бен", "пен", "менен", "бенен", "пенен", // attributive locative
-    "дағы", "дегі", "тағы", "тегі",
+    "ның",
+    "нің",
+    "дың",
+    "дің",
+    "тың",
+    "тің", // dative
+    "ға",
+    "ге",
+    "қа",
+    "ке", // accusative
+    "ны",
+    "ні",
+    "ды",
+    "ді",
+    "ты",
+    "ті", // locative
+    "да",
+    "де",
+    "та",
+    "те", // ablative
+    "дан",
+    "ден",
+    "тан",
+    "тен",
+    "нан",
+    "нен", // instrumental
+    "мен",
+    "бен",
+    "пен",
+    "менен",
+    "бенен",
+    "пенен", // attributive locative
+    "дағы",
+    "дегі",
+    "тағы",
+    "тегі",
     // finite verb endings, outermost like the cases: present 3rd person (`енгізіледі`),
     // imperative 3rd person (`бекітілсін`)
-    "ады", "еді", "сын", "сін",
+    "ады",
+    "еді",
+    "сын",
+    "сін",
 ];
 
 /// Possessive 3rd person fused with a case: the pronominal `-н-` forms. Stripping one of these
 /// consumes the possessive layer too.
 const POSS_CASE: &[&str] = &[
-    "ын", "ін", "сын", "сін", // accusative
-    "ына", "іне", "сына", "сіне", // dative
-    "ында", "інде", "сында", "сінде", // locative
-    "ынан", "інен", "сынан", "сінен", // ablative
-    "ымен", "імен", "сымен", "сімен", // instrumental
-    "ындағы", "індегі", "сындағы", "сіндегі",
+    "ын",
+    "ін",
+    "сын",
+    "сін", // accusative
+    "ына",
+    "іне",
+    "сына",
+    "сіне", // dative
+    "ында",
+    "інде",
+    "сында",
+    "сінде", // locative
+    "ынан",
+    "інен",
+    "сынан",
+    "сінен", // ablative
+    "ымен",
+    "імен",
+    "сымен",
+    "сімен", // instrumental
+    "ындағы",
+    "індегі",
+    "сындағы",
+    "сіндегі",
 ];
 
 /// The pronominal `-н-` cases on their own, after a possessive `-ы/-і` that the next layer
 /// strips (or that ends a known stem: `отбасы-на`).
-const N_CASE: &[&str] = &["н", "на", "не", "нда", "нде", "нан", "нен", "ндағы", "ндегі"];
+const N_CASE: &[&str] = &[
+    "н",
+    "на",
+    "не",
+    "нда",
+    "нде",
+    "нан",
+    "нен",
+    "ндағы",
+    "ндегі",
+];
 
 /// Attributive `-ғы/-гі/-қы/-кі` (`жылғы`, `кейінгі`): only after a consonant, so that a
 /// possessive after `ғ` (`тармағы`) is not read as one.
@@ -217,17 +274,46 @@ const MIN_STEM: usize = 2;
 /// Frequent words that do not inflect but end like a suffix (postpositions, conjunctions,
 /// adverbs, the country's name): kept whole.
 const UNINFLECTED: &[&str] = &[
-    "және", "немесе", "туралы", "арқылы", "бойынша", "кейін", "дейін", "бастап", "бірге",
-    "үшін", "сондай", "қатысты", "байланысты", "сәйкес", "жалпы", "қазақстан", "ретінде",
-    "бірақ", "тиісінше", "қоспағанда",
+    "және",
+    "немесе",
+    "туралы",
+    "арқылы",
+    "бойынша",
+    "кейін",
+    "дейін",
+    "бастап",
+    "бірге",
+    "үшін",
+    "сондай",
+    "қатысты",
+    "байланысты",
+    "сәйкес",
+    "жалпы",
+    "қазақстан",
+    "ретінде",
+    "бірақ",
+    "тиісінше",
+    "қоспағанда",
 ];
 
 /// Frequent stems whose own ending looks like a suffix (`тұлға` is not `тұл-ға`): stripping
 /// stops when it reaches one of them.
 const STEMS: &[&str] = &[
-    "тұлға", "оқиға", "аудан", "отбасы", "қаулы", "төлемақы", "өтемақы", "жалақы", "ақы", "баға",
-    "мекенжай", "баланс", "сағат",
-    "тарау", "ауыл",
+    "тұлға",
+    "оқиға",
+    "аудан",
+    "отбасы",
+    "қаулы",
+    "төлемақы",
+    "өтемақы",
+    "жалақы",
+    "ақы",
+    "баға",
+    "мекенжай",
+    "баланс",
+    "сағат",
+    "тарау",
+    "ауыл",
 ];
 
 /// The stem of one lowercased Kazakh word. Words with digits or Latin letters, and very short
@@ -323,7 +409,8 @@ mod tests {
         ] {
             assert_eq!(stem(w), "қызмет", "{w}");
         }
-        for w in ["тармақ", "тармағы", "тармағының", "тармағына", "тармақтар"] {
+        for w in ["тармақ", "тармағы", "тармағының", "тармағына", "тармақтар"]
+        {
             assert_eq!(stem(w), "тармақ", "{w}");
         }
     }

@@ -208,6 +208,7 @@ async fn search(State(state): State<Shared>, p: Params) -> Result<Json<SearchRes
         as_of: date_param(&p)?,
         limit,
         act: param(&p, "act").map(str::to_string),
+        ..SearchQuery::new("", NaiveDate::MIN)
     };
     // tantivy searches block: keep them off the async workers.
     let st = state.clone();
