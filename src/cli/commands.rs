@@ -26,7 +26,7 @@ fn parse_date(s: Option<&str>) -> Result<NaiveDate> {
 }
 
 /// The corpus folder: the one given, else `corpus/` here, else the one shipped with the source.
-fn corpus_dir(given: Option<PathBuf>) -> PathBuf {
+pub(crate) fn corpus_dir(given: Option<PathBuf>) -> PathBuf {
     if let Some(p) = given {
         return p;
     }

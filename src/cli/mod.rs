@@ -2,6 +2,7 @@
 //! one-line error naming the file or argument at fault and exits non-zero on bad input.
 
 mod commands;
+mod eval_search;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -118,6 +119,11 @@ enum Cmd {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
     },
+    /// Measure quality: search (MRR/Recall over a query set), and more.
+    Eval {
+        #[command(subcommand)]
+        cmd: EvalCmd,
+    },
     /// The main job: corpus/ → index/, then a short tour (counts, one search, one history).
     #[command(
         after_help = "Example:\n  zan pipeline\n  zan pipeline --corpus my-corpus --index /tmp/zan-index"
@@ -127,6 +133,31 @@ enum Cmd {
         corpus: Option<PathBuf>,
         #[arg(long, default_value = "index")]
         index: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvalCmd {
+    /// MRR@k and Recall@k over a query set, for the stemmed index and a baseline without
+    /// stemming built from the same acts.
+    #[command(
+        after_help = "Examples:\n  zan eval search tests/data/queries.tsv\n  zan eval search tests/data/queries.tsv --index index --verbose"
+    )]
+    Search {
+        /// TSV: id, lang, as_of, query, act, doc, units, note (see src/index/eval.rs).
+        queries: PathBuf,
+        /// Evaluate this index (default: build one from the corpus in a temporary folder).
+        #[arg(long)]
+        index: Option<PathBuf>,
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        #[arg(long, default_value_t = 10)]
+        k: usize,
+        #[arg(long)]
+        json: bool,
+        /// One line per query: rank with and without stemming, top hit.
+        #[arg(long)]
+        verbose: bool,
     },
 }
 
@@ -166,6 +197,23 @@ pub fn run() -> i32 {
         } => commands::consolidate(&act, &lang, as_of, corpus, &format),
         Cmd::Serve { index, addr } => commands::serve(&index, &addr),
         Cmd::Pipeline { corpus, index } => commands::pipeline(corpus, &index),
+        Cmd::Eval { cmd } => match cmd {
+            EvalCmd::Search {
+                queries,
+                index,
+                corpus,
+                k,
+                json,
+                verbose,
+            } => eval_search::run(
+                &queries,
+                index.as_deref(),
+                commands::corpus_dir(corpus),
+                k,
+                json,
+                verbose,
+            ),
+        },
     };
     match res {
         Ok(()) => 0,

@@ -8,8 +8,8 @@
 
 use crate::model::Lang;
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer,
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+    Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// Name the exact-form analyzer is registered under in the index's tokenizer manager.
@@ -17,6 +17,45 @@ pub const TOKENIZER: &str = "kkru";
 /// Names of the stemming analyzers.
 pub const KK_STEM: &str = "kk_stem";
 pub const RU_STEM: &str = "ru_stem";
+/// Names of the baseline analyzers: stop words dropped like the stemming ones, no stemming.
+pub const KK_PLAIN: &str = "kk_plain";
+pub const RU_PLAIN: &str = "ru_plain";
+
+/// Kazakh function words dropped from the stemmed fields (no stop list ships for Kazakh):
+/// conjunctions, particles and demonstratives that carry no meaning in a search.
+const KK_STOP: &[&str] = &[
+    "және",
+    "мен",
+    "бен",
+    "пен",
+    "немесе",
+    "не",
+    "да",
+    "де",
+    "та",
+    "те",
+    "ал",
+    "бірақ",
+    "әрі",
+    "осы",
+    "сол",
+    "бұл",
+    "ол",
+    "сондай",
+    "ақ",
+    "үшін",
+    "ғана",
+    "әр",
+    "бойынша",
+];
+
+/// Name of the baseline (no stemming) analyzer of `lang`.
+pub fn plain_tokenizer(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Kk => KK_PLAIN,
+        Lang::Ru => RU_PLAIN,
+    }
+}
 
 /// Name of the stemming analyzer of `lang`.
 pub fn stem_tokenizer(lang: Lang) -> &'static str {
@@ -39,16 +78,35 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// The analyzer of `lang` with its stemmer.
+fn stop_words(lang: Lang) -> StopWordFilter {
+    match lang {
+        Lang::Ru => StopWordFilter::new(Language::Russian)
+            .unwrap_or_else(|| StopWordFilter::remove(Vec::<String>::new())),
+        Lang::Kk => StopWordFilter::remove(KK_STOP.iter().map(|w| w.to_string())),
+    }
+}
+
+/// The analyzer of `lang` with its stop words and stemmer.
 pub fn stemmed(lang: Lang) -> TextAnalyzer {
     let base = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
-        .filter(KkRuFolding);
+        .filter(KkRuFolding)
+        .filter(stop_words(lang));
     match lang {
         Lang::Ru => base.filter(Stemmer::new(Language::Russian)).build(),
         Lang::Kk => base.filter(KazakhStemmer).build(),
     }
+}
+
+/// The analyzer of `lang` without stemming (stop words dropped): the baseline.
+pub fn plain(lang: Lang) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(KkRuFolding)
+        .filter(stop_words(lang))
+        .build()
 }
 
 /// Register the analyzers on an index (needed after every open: tantivy does not persist
@@ -57,6 +115,8 @@ pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(TOKENIZER, analyzer());
     index.tokenizers().register(KK_STEM, stemmed(Lang::Kk));
     index.tokenizers().register(RU_STEM, stemmed(Lang::Ru));
+    index.tokenizers().register(KK_PLAIN, plain(Lang::Kk));
+    index.tokenizers().register(RU_PLAIN, plain(Lang::Ru));
 }
 
 /// Replaces each Cyrillic token by its Kazakh stem ([`super::kazakh::stem`]).

@@ -371,8 +371,10 @@ pub fn stem(word: &str) -> String {
         return w.into_iter().collect();
     }
 
-    // `тармағ-ы` → `тармақ`: consonants voiced before a vowel suffix are unvoiced again.
-    if vowel_suffix {
+    // `тармағ-ы` → `тармақ`: consonants voiced between vowels are unvoiced again (not after
+    // a consonant: `мониторинг-і` stays `мониторинг`).
+    let after_vowel = w.len() >= 2 && is_vowel(w[w.len() - 2]);
+    if vowel_suffix && after_vowel {
         if let Some(last) = w.last_mut() {
             *last = match *last {
                 'ғ' => 'қ',
@@ -432,6 +434,12 @@ mod tests {
         assert_eq!(stem("бекітілген"), "бекітіл");
         assert_eq!(stem("беру"), "бер");
         assert_eq!(stem("беруге"), "бер");
+    }
+
+    #[test]
+    fn loanword_final_consonants_stay() {
+        assert_eq!(stem("мониторингінің"), "мониторинг");
+        assert_eq!(stem("көмегі"), "көмек");
     }
 
     #[test]

@@ -12,6 +12,7 @@
 
 pub mod analyzer;
 mod build;
+pub mod eval;
 
 pub mod kazakh;
 mod query;
@@ -86,8 +87,8 @@ impl Fields {
     }
 }
 
-/// The schema; `stemming: false` gives the stem fields the exact analyzer (the baseline of
-/// `zan eval search`).
+/// The schema; `stemming: false` gives the stem fields an analyzer without stemmer (the
+/// baseline of `zan eval search`).
 pub(crate) fn schema(stemming: bool) -> (Schema, Fields) {
     let text_indexing = TextFieldIndexing::default()
         .set_tokenizer(TOKENIZER)
@@ -99,7 +100,7 @@ pub(crate) fn schema(stemming: bool) -> (Schema, Fields) {
         let name = if stemming {
             analyzer::stem_tokenizer(lang)
         } else {
-            TOKENIZER
+            analyzer::plain_tokenizer(lang)
         };
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()

@@ -19,7 +19,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Term;
 
 /// Weight of a match in the act or document title against one in the unit's own text.
-const CTX_BOOST: f32 = 0.3;
+const CTX_BOOST: f32 = 0.1;
 /// Extra weight when the exact form matches too (a bare word): the form typed ranks first.
 const EXACT_BONUS: f32 = 0.3;
 
@@ -228,7 +228,8 @@ impl Builder<'_> {
         }
     }
 
-    /// One exact (folded) token: stems in each language and the exact form.
+    /// One exact (folded) token: stems in each language and the exact form. A stop word (no
+    /// stem in any language: `в`, `и`, `және`) is no condition at all.
     fn word(&self, exact: &str) -> Option<Q> {
         let f = self.fields;
         let mut clauses = Vec::new();
@@ -239,8 +240,46 @@ impl Builder<'_> {
             clauses.push(term_q(f.stemmed_text(lang), stem));
             clauses.push(boost(term_q(f.stemmed_ctx(lang), stem), CTX_BOOST));
         }
+        if clauses.is_empty() {
+            return None;
+        }
         clauses.push(boost(term_q(f.text, exact), EXACT_BONUS));
         any(clauses)
+    }
+
+    /// For a query of plain words only (no operator, phrase or field): the words, of which
+    /// about two thirds must match. Used when no unit has them all — people type words that
+    /// the text has in another part of speech ("регистрирует" for "регистрацию").
+    pub fn relaxed(&self, text: &str) -> Option<(Q, usize, usize)> {
+        let ast = tantivy::query_grammar::parse_query(text).ok()?;
+        let leaves: Vec<&str> = match &ast {
+            UserInputAst::Clause(items) => items
+                .iter()
+                .map(|(occur, sub)| match (occur, sub) {
+                    (None, UserInputAst::Leaf(leaf)) => match &**leaf {
+                        UserInputLeaf::Literal(l)
+                            if l.field_name.is_none() && l.delimiter == Delimiter::None =>
+                        {
+                            Some(l.phrase.as_str())
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()?,
+            _ => return None,
+        };
+        let words: Vec<Q> = leaves.iter().filter_map(|w| self.bare(w)).collect();
+        let n = words.len();
+        if n < 3 {
+            return None;
+        }
+        let need = (n * 2).div_ceil(3);
+        let q = BooleanQuery::with_minimum_required_clauses(
+            words.into_iter().map(|q| (Occur::Should, q)).collect(),
+            need,
+        );
+        Some((Box::new(q), need, n))
     }
 
     /// A quoted phrase: exact forms, in order (`slop` from `"…"~N`).

@@ -318,9 +318,23 @@ impl IndexReaderHandle {
                 (query, Some(format!("{e}: searched its words")))
             }
         };
-        let query = self.filtered(user.box_clone(), q)?;
-
+        let mut query = self.filtered(user.box_clone(), q)?;
+        let mut user = user;
+        let mut notice = notice;
         let searcher = self.reader.searcher();
+        if notice.is_none() && searcher.search(&query, &Count)? == 0 {
+            if let Some((relaxed, need, n)) = builder.relaxed(text) {
+                let candidate = self.filtered(relaxed.box_clone(), q)?;
+                if searcher.search(&candidate, &Count)? > 0 {
+                    query = candidate;
+                    user = relaxed;
+                    notice = Some(format!(
+                        "no unit has all {n} words: showing units with at least {need} of them"
+                    ));
+                }
+            }
+        }
+
         let aggs = facet_aggregations();
         let agg_collector = AggregationCollector::from_aggs(aggs, Default::default());
         let (addrs, total, aggs): (Vec<(f32, DocAddress)>, usize, _) = match q.sort {
