@@ -15,6 +15,8 @@ use tantivy::{Index, IndexWriter, TantivyDocument};
 
 /// Memory budget of the index writer: small, the corpus is small and the machine modest.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
+/// Unit versions from which the index is written by several threads.
+const PARALLEL_FROM: usize = 200_000;
 
 /// Counts written to `summary.json` and returned to the CLI.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,9 +205,18 @@ fn write_all(
     let (schema, fields) = schema(options.stemming);
     let index = Index::create_in_dir(tmp, schema).map_err(tv)?;
     analyzer::register(&index);
-    let mut writer: IndexWriter = index.writer(WRITER_HEAP_BYTES).map_err(tv)?;
-
     let total: usize = acts.iter().map(|a| a.versions.len()).sum();
+    // One indexing thread below a size where threads pay: one segment, documents in input
+    // order, so equal scores rank the same on every build (search results are reproducible).
+    let threads = if total < PARALLEL_FROM {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    };
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(threads, WRITER_HEAP_BYTES * threads)
+        .map_err(tv)?;
+
     let mut summary = IndexSummary {
         format_version: FORMAT_VERSION,
         texts: acts.len(),

@@ -22,6 +22,9 @@ use tantivy::Term;
 const CTX_BOOST: f32 = 0.1;
 /// Extra weight when the exact form matches too (a bare word): the form typed ranks first.
 const EXACT_BONUS: f32 = 0.3;
+/// Words apart (moves) a proximity match allows, and its weight.
+const PROXIMITY_SLOP: u32 = 6;
+const PROXIMITY_BOOST: f32 = 0.5;
 
 /// What turns text into terms: the index's own analyzers (so a baseline index without stems
 /// is queried without stems).
@@ -247,28 +250,54 @@ impl Builder<'_> {
         any(clauses)
     }
 
+    /// The words of a plain-words query (no operator, phrase or field), else `None`.
+    fn plain_words(text: &str) -> Option<Vec<String>> {
+        let ast = tantivy::query_grammar::parse_query(text).ok()?;
+        let items = match &ast {
+            UserInputAst::Clause(items) => items.iter().collect::<Vec<_>>(),
+            _ => return None,
+        };
+        items
+            .into_iter()
+            .map(|(occur, sub)| match (occur, sub) {
+                (None, UserInputAst::Leaf(leaf)) => match &**leaf {
+                    UserInputLeaf::Literal(l)
+                        if l.field_name.is_none() && l.delimiter == Delimiter::None =>
+                    {
+                        Some(l.phrase.clone())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Ranks units where the words of a plain-words query stand close together (within a
+    /// few words, in order) above units that have them scattered: a sloppy phrase on the
+    /// stems, to add as an optional clause.
+    pub fn proximity(&self, text: &str) -> Option<Q> {
+        let words = Self::plain_words(text)?;
+        let joined = words.join(" ");
+        let f = self.fields;
+        let clauses: Vec<Q> = self
+            .langs
+            .iter()
+            .filter_map(|&lang| {
+                let stems = tokens(&self.analyzers.stem(lang), &joined);
+                (stems.len() >= 2)
+                    .then(|| seq(f.stemmed_text(lang), &stems, PROXIMITY_SLOP))
+                    .flatten()
+            })
+            .collect();
+        any(clauses).map(|q| boost(q, PROXIMITY_BOOST))
+    }
+
     /// For a query of plain words only (no operator, phrase or field): the words, of which
     /// about two thirds must match. Used when no unit has them all — people type words that
     /// the text has in another part of speech ("регистрирует" for "регистрацию").
     pub fn relaxed(&self, text: &str) -> Option<(Q, usize, usize)> {
-        let ast = tantivy::query_grammar::parse_query(text).ok()?;
-        let leaves: Vec<&str> = match &ast {
-            UserInputAst::Clause(items) => items
-                .iter()
-                .map(|(occur, sub)| match (occur, sub) {
-                    (None, UserInputAst::Leaf(leaf)) => match &**leaf {
-                        UserInputLeaf::Literal(l)
-                            if l.field_name.is_none() && l.delimiter == Delimiter::None =>
-                        {
-                            Some(l.phrase.as_str())
-                        }
-                        _ => None,
-                    },
-                    _ => None,
-                })
-                .collect::<Option<Vec<_>>>()?,
-            _ => return None,
-        };
+        let leaves = Self::plain_words(text)?;
         let words: Vec<Q> = leaves.iter().filter_map(|w| self.bare(w)).collect();
         let n = words.len();
         if n < 3 {

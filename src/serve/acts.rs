@@ -23,7 +23,11 @@ pub struct Edition {
 /// The editions of `act`, oldest first.
 pub fn editions(act: &ConsolidatedAct) -> Vec<Edition> {
     let mut by: BTreeMap<Option<NaiveDate>, Edition> = BTreeMap::new();
-    for v in act.versions.iter().filter(|v| v.status != UnitStatus::Unknown) {
+    for v in act
+        .versions
+        .iter()
+        .filter(|v| v.status != UnitStatus::Unknown)
+    {
         let e = by.entry(v.valid_from).or_insert_with(|| Edition {
             date: v.valid_from,
             estimated: false,
@@ -235,8 +239,22 @@ mod tests {
             base_known: true,
             version_date: None,
             versions: vec![
-                version("1", "1. срок десять дней", a, Some(b), UnitStatus::InForce, None),
-                version("1", "1. срок пять дней", b, None, UnitStatus::InForce, Some("7")),
+                version(
+                    "1",
+                    "1. срок десять дней",
+                    a,
+                    Some(b),
+                    UnitStatus::InForce,
+                    None,
+                ),
+                version(
+                    "1",
+                    "1. срок пять дней",
+                    b,
+                    None,
+                    UnitStatus::InForce,
+                    Some("7"),
+                ),
                 version("2", "2. старое", a, Some(b), UnitStatus::InForce, None),
                 version("2", "2. Исключен", b, None, UnitStatus::Repealed, Some("7")),
                 version("3", "3. новое", b, None, UnitStatus::InForce, Some("7")),
@@ -259,10 +277,16 @@ mod tests {
                 ("point:3", Change::Added)
             ]
         );
-        assert!(diff.iter().all(|u| u.changed_by.as_ref().unwrap().number == "7"));
+        assert!(diff
+            .iter()
+            .all(|u| u.changed_by.as_ref().unwrap().number == "7"));
         let w = &diff[0].words;
-        assert!(w.iter().any(|p| p.op == "delete" && p.text.contains("десять")));
-        assert!(w.iter().any(|p| p.op == "insert" && p.text.contains("пять")));
+        assert!(w
+            .iter()
+            .any(|p| p.op == "delete" && p.text.contains("десять")));
+        assert!(w
+            .iter()
+            .any(|p| p.op == "insert" && p.text.contains("пять")));
         // Same date: nothing.
         assert!(super::diff(&a, d(2021, 1, 1), d(2021, 6, 1)).is_empty());
     }

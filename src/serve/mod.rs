@@ -725,12 +725,17 @@ async fn unit_history(
                 .collect(),
         })
         .collect();
-    if out.iter().all(|t| t.timeline.is_empty() && t.events.is_empty()) {
+    if out
+        .iter()
+        .all(|t| t.timeline.is_empty() && t.events.is_empty())
+    {
         return Err(ApiError::not_found(format!(
             "act `{id}` has no unit {}",
             path_to_string(&path)
         )));
     }
-    Ok(Json(serde_json::json!({"id": id, "unit": path_to_string(&path), "texts": out}))
-        .into_response())
+    Ok(
+        Json(serde_json::json!({"id": id, "unit": path_to_string(&path), "texts": out}))
+            .into_response(),
+    )
 }
