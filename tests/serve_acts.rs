@@ -127,10 +127,10 @@ async fn unknown_and_malformed_get_json_errors() {
         (format!("/api/acts/{ACT_ID}/units/point:99/history"), 404),
         (format!("/api/acts/{ACT_ID}/units/clause:1/history"), 400),
         (format!("/api/acts/{ACT_ID}/units/point:2"), 404),
-        (format!("/api/search?q=a&status=maybe"), 400),
-        (format!("/api/search?q=a&sort=random"), 400),
-        (format!("/api/search?q=a&kind=clause"), 400),
-        (format!("/api/search?q=a&year=twenty"), 400),
+        ("/api/search?q=a&status=maybe".to_string(), 400),
+        ("/api/search?q=a&sort=random".to_string(), 400),
+        ("/api/search?q=a&kind=clause".to_string(), 400),
+        ("/api/search?q=a&year=twenty".to_string(), 400),
         (format!("/api/search?q={}", "a".repeat(3000)), 400),
     ] {
         let (st, v) = get_json(&app, &uri).await;
