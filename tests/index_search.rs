@@ -35,8 +35,8 @@ fn word_found_in_both_languages_with_snippets() {
     assert_eq!(summary.unit_versions, 8);
     assert_eq!(summary.in_force, 8);
 
-    // "апостиль" is the first defined term of point 2 in both texts.
-    let hits = search(&dir, &q("апостиль")).unwrap();
+    // "апостиль" (this exact form) is the first defined term of point 2 in both texts.
+    let hits = search(&dir, &q("\"апостиль\"")).unwrap();
     assert_eq!(langs(&hits), vec![Lang::Kk, Lang::Ru]);
     for h in &hits {
         assert_eq!(h.act_id, ACT_ID);
@@ -95,13 +95,13 @@ fn validity_dates_select_versions() {
     build(&dir);
 
     // Before the base order was in force: nothing.
-    let mut before = q("апостиль");
+    let mut before = q("\"апостиль\"");
     before.as_of = base_from().pred_opt().unwrap();
     assert!(search(&dir, &before).unwrap().is_empty());
 
     // On the first day of the base order: the old wording of point 2, which ends the day
     // order № 586 takes effect.
-    let mut first = q("апостиль");
+    let mut first = q("\"апостиль\"");
     first.as_of = base_from();
     let old = search(&dir, &first).unwrap();
     assert_eq!(old.len(), 2);
@@ -128,12 +128,12 @@ fn lang_and_act_filters() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("idx");
     build(&dir);
-    let mut kk = q("апостиль");
+    let mut kk = q("\"апостиль\"");
     kk.lang = Some(Lang::Kk);
     let hits = search(&dir, &kk).unwrap();
     assert_eq!(langs(&hits), vec![Lang::Kk]);
 
-    let mut other = q("апостиль");
+    let mut other = q("\"апостиль\"");
     other.act = Some("V1800017705".into());
     assert!(search(&dir, &other).unwrap().is_empty());
     other.act = Some(ACT_ID.into());
@@ -229,10 +229,10 @@ fn rebuild_replaces_the_index_atomically() {
     assert_eq!(calls.first(), Some(&(0, 4)));
     assert_eq!(calls.last(), Some(&(4, 4)));
     // The Russian documents of the first build are gone.
-    let mut ru = q("апостиль");
+    let mut ru = q("\"апостиль\"");
     ru.lang = Some(Lang::Ru);
     assert!(search(&dir, &ru).unwrap().is_empty());
-    assert_eq!(search(&dir, &q("апостиль")).unwrap().len(), 1);
+    assert_eq!(search(&dir, &q("\"апостиль\"")).unwrap().len(), 1);
     assert_eq!(load_acts(&dir).unwrap(), vec![kk_act()]);
     // No temporary or old folder is left beside it.
     let names: Vec<_> = std::fs::read_dir(tmp.path())
@@ -271,4 +271,125 @@ fn index_of_another_format_is_refused_with_advice() {
     let err = IndexReaderHandle::open(&dir).unwrap_err();
     assert!(matches!(err, SearchError::Corrupt { .. }), "{err}");
     assert!(err.to_string().contains("zan index"), "{err}");
+}
+
+#[test]
+fn bare_words_match_other_forms_and_phrases_stay_exact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    build(&dir);
+    let paths = |query: &str, lang: Lang| {
+        let mut sq = q(query);
+        sq.lang = Some(lang);
+        let mut p: Vec<String> = search(&dir, &sq)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.path)
+            .collect();
+        p.sort();
+        p
+    };
+    // ru: "апостиля" (points 1 and 3) and "апостиль" (point 2) share a stem.
+    assert_eq!(
+        paths("апостилем", Lang::Ru),
+        vec!["point:1", "point:2", "point:3"]
+    );
+    assert_eq!(paths("\"апостиль\"", Lang::Ru), vec!["point:2"]);
+    // kk: "конвенциясына" (point 3) found by the bare stem form "конвенция"; the exact
+    // form only where it is written.
+    assert_eq!(paths("конвенция", Lang::Kk), vec!["point:1", "point:3"]);
+    assert_eq!(paths("\"конвенциясына\"", Lang::Kk), vec!["point:3"]);
+    // A phrase keeps its word order.
+    assert_eq!(paths("\"гаагской конвенции\"", Lang::Ru), vec!["point:3"]);
+    assert!(paths("\"конвенции гаагской\"", Lang::Ru).is_empty());
+}
+
+#[test]
+fn snippets_mark_every_form_and_groups_and_facets_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    build(&dir);
+    let handle = IndexReaderHandle::open(&dir).unwrap();
+    let mut sq = q("апостиль");
+    sq.lang = Some(Lang::Ru);
+    let res = handle.search_counted(&sq).unwrap();
+    let p3 = res.hits.iter().find(|h| h.path == "point:3").unwrap();
+    assert!(p3.snippet.contains("[апостиля]"), "{}", p3.snippet);
+    assert!(
+        p3.snippet_html.contains("<b>апостиля</b>"),
+        "{}",
+        p3.snippet_html
+    );
+    // One act: one group holding every hit; facets count all matches.
+    assert_eq!(res.groups.len(), 1);
+    assert_eq!(res.groups[0].act_id, ACT_ID);
+    assert_eq!(res.groups[0].total as usize, res.total);
+    assert_eq!(res.groups[0].hits.len(), res.hits.len());
+    let kinds: u64 = res.facets.unit_kind.iter().map(|f| f.count).sum();
+    assert_eq!(kinds as usize, res.total);
+    assert_eq!(res.facets.lang.len(), 1);
+}
+
+#[test]
+fn field_filters_in_the_query_and_in_the_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    build(&dir);
+    let handle = IndexReaderHandle::open(&dir).unwrap();
+    let total = |sq: &SearchQuery| handle.search_counted(sq).unwrap().total;
+    let all = total(&q("апостиль"));
+    assert!(all >= 6, "{all}");
+    assert_eq!(total(&q("апостиль lang:kk")) * 2, all);
+    assert_eq!(total(&q("апостиль act:v2000020668")), all);
+    assert_eq!(total(&q("апостиль act:V1800017705")), 0);
+    assert_eq!(total(&q("апостиль kind:point")), all);
+    assert_eq!(total(&q("апостиль -гаагской")), all - 1);
+    let mut kind = q("апостиль");
+    kind.unit_kind = Some("chapter".into());
+    assert_eq!(total(&kind), 0);
+    kind.unit_kind = Some("nonsense".into());
+    assert!(matches!(
+        handle.search(&kind),
+        Err(SearchError::BadQuery(_))
+    ));
+    // Sorted by date: the newest wording first.
+    let mut by_date = q("апостиль");
+    by_date.sort = zan::index::SortBy::Date;
+    let hits = handle.search(&by_date).unwrap();
+    let dates: Vec<_> = hits.iter().map(|h| h.valid_from).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+}
+
+#[test]
+fn status_filter_reads_old_wordings() {
+    use zan::index::StatusFilter;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    build(&dir);
+    let handle = IndexReaderHandle::open(&dir).unwrap();
+    // Today: the old wording of point 2 (ended when № 586 took effect) is "repealed"
+    // (no longer in force), the new one in force; "all" has both.
+    let mut sq = q("\"апостиль\"");
+    sq.lang = Some(Lang::Ru);
+    let now = handle.search(&sq).unwrap();
+    sq.status = StatusFilter::Repealed;
+    let old = handle.search(&sq).unwrap();
+    sq.status = StatusFilter::All;
+    let all = handle.search(&sq).unwrap();
+    assert_eq!(now.len(), 1);
+    assert_eq!(old.len(), 1);
+    assert_eq!(old[0].valid_to, Some(amend_from()));
+    assert_eq!(all.len(), 2);
+    // Before the act existed nothing, whatever the status.
+    sq.as_of = base_from().pred_opt().unwrap();
+    for st in [
+        StatusFilter::InForce,
+        StatusFilter::Repealed,
+        StatusFilter::All,
+    ] {
+        sq.status = st;
+        assert!(handle.search(&sq).unwrap().is_empty(), "{st:?}");
+    }
 }

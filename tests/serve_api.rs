@@ -63,9 +63,10 @@ fn enc(s: &str) -> String {
 #[tokio::test]
 async fn search_returns_hits() {
     let f = fixture();
-    let (status, v) = get_json(&f.app, &format!("/api/search?q={}", enc("апостиль"))).await;
+    // Quoted: this exact form (bare, it also finds "апостиля", "апостильді").
+    let (status, v) = get_json(&f.app, &format!("/api/search?q={}", enc("\"апостиль\""))).await;
     assert_eq!(status, StatusCode::OK, "{v}");
-    assert_eq!(v["query"], "апостиль");
+    assert_eq!(v["query"], "\"апостиль\"");
     assert_eq!(v["total"], 2);
     let hits = v["hits"].as_array().unwrap();
     assert_eq!(hits.len(), 2);
@@ -84,7 +85,7 @@ async fn search_returns_hits() {
     // Kazakh only, on a date before order № 586: the old wording.
     let uri = format!(
         "/api/search?q={}&lang=kk&as_of=2021-06-01&limit=5",
-        enc("апостиль")
+        enc("\"апостиль\"")
     );
     let (status, v) = get_json(&f.app, &uri).await;
     assert_eq!(status, StatusCode::OK, "{v}");

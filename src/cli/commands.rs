@@ -26,7 +26,7 @@ fn parse_date(s: Option<&str>) -> Result<NaiveDate> {
 }
 
 /// The corpus folder: the one given, else `corpus/` here, else the one shipped with the source.
-fn corpus_dir(given: Option<PathBuf>) -> PathBuf {
+pub(crate) fn corpus_dir(given: Option<PathBuf>) -> PathBuf {
     if let Some(p) = given {
         return p;
     }
@@ -233,7 +233,7 @@ pub fn search(
         lang,
         as_of: parse_date(as_of.as_deref())?,
         limit,
-        act: None,
+        ..index::SearchQuery::new("", chrono::NaiveDate::MIN)
     };
     let res = index::search_counted(index_dir, &q)?;
     if json {
@@ -411,7 +411,7 @@ pub fn pipeline(corpus: Option<PathBuf>, index_dir: &Path) -> Result<()> {
                 lang: Some(lang),
                 as_of: chrono::Local::now().date_naive(),
                 limit: 3,
-                act: None,
+                ..index::SearchQuery::new("", chrono::NaiveDate::MIN)
             },
         )?;
         println!("\n$ zan search '{q}' --lang {lang} --limit 3");

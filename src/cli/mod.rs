@@ -3,6 +3,7 @@
 
 mod commands;
 mod eval_footnotes;
+mod eval_search;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -188,6 +189,27 @@ enum EvalCmd {
         #[arg(long)]
         show: Option<usize>,
     },
+    /// MRR@k and Recall@k over a query set, for the stemmed index and a baseline without
+    /// stemming built from the same acts.
+    #[command(
+        after_help = "Examples:\n  zan eval search tests/data/queries.tsv\n  zan eval search tests/data/queries.tsv --index index --verbose"
+    )]
+    Search {
+        /// TSV: id, lang, as_of, query, act, doc, units, note (see src/index/eval.rs).
+        queries: PathBuf,
+        /// Evaluate this index (default: build one from the corpus in a temporary folder).
+        #[arg(long)]
+        index: Option<PathBuf>,
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        #[arg(long, default_value_t = 10)]
+        k: usize,
+        #[arg(long)]
+        json: bool,
+        /// One line per query: rank with and without stemming, top hit.
+        #[arg(long)]
+        verbose: bool,
+    },
 }
 
 /// Parse the arguments and run; returns the process exit code.
@@ -241,6 +263,21 @@ pub fn run() -> i32 {
                 show,
             } => commands::eval_roundtrip(cases, seed, corpus, show),
             EvalCmd::Footnotes { corpus, json } => eval_footnotes::run(corpus, json),
+            EvalCmd::Search {
+                queries,
+                index,
+                corpus,
+                k,
+                json,
+                verbose,
+            } => eval_search::run(
+                &queries,
+                index.as_deref(),
+                commands::corpus_dir(corpus),
+                k,
+                json,
+                verbose,
+            ),
         },
         Cmd::Serve { index, addr } => commands::serve(&index, &addr),
         Cmd::Pipeline { corpus, index } => commands::pipeline(corpus, &index),

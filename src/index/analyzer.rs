@@ -1,16 +1,69 @@
 //! Text analysis for Kazakh and Russian: one analyzer for both languages, so that a query in
 //! either language (or a mixed one) is analysed exactly like the text it searches.
 //!
-//! Pipeline: `SimpleTokenizer` → `RemoveLongFilter` → `LowerCaser` → [`KkRuFolding`].
-//! Stemming is a later step: add its filter in [`analyzer`] only, index and query share it.
+//! Exact forms: `SimpleTokenizer` → `RemoveLongFilter` → `LowerCaser` → [`KkRuFolding`].
+//! Stems: the same, then the language's stemmer — Snowball Russian (tantivy's `Stemmer`) or
+//! the Kazakh one of [`super::kazakh`]. The index keeps both, so that a quoted phrase matches
+//! the exact words while a bare word matches every form of it.
 
+use crate::model::Lang;
 use tantivy::tokenizer::{
-    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream,
-    Tokenizer,
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+    Token, TokenFilter, TokenStream, Tokenizer,
 };
 
-/// Name the analyzer is registered under in the index's tokenizer manager.
+/// Name the exact-form analyzer is registered under in the index's tokenizer manager.
 pub const TOKENIZER: &str = "kkru";
+/// Names of the stemming analyzers.
+pub const KK_STEM: &str = "kk_stem";
+pub const RU_STEM: &str = "ru_stem";
+/// Names of the baseline analyzers: stop words dropped like the stemming ones, no stemming.
+pub const KK_PLAIN: &str = "kk_plain";
+pub const RU_PLAIN: &str = "ru_plain";
+
+/// Kazakh function words dropped from the stemmed fields (no stop list ships for Kazakh):
+/// conjunctions, particles and demonstratives that carry no meaning in a search.
+const KK_STOP: &[&str] = &[
+    "және",
+    "мен",
+    "бен",
+    "пен",
+    "немесе",
+    "не",
+    "да",
+    "де",
+    "та",
+    "те",
+    "ал",
+    "бірақ",
+    "әрі",
+    "осы",
+    "сол",
+    "бұл",
+    "ол",
+    "сондай",
+    "ақ",
+    "үшін",
+    "ғана",
+    "әр",
+    "бойынша",
+];
+
+/// Name of the baseline (no stemming) analyzer of `lang`.
+pub fn plain_tokenizer(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Kk => KK_PLAIN,
+        Lang::Ru => RU_PLAIN,
+    }
+}
+
+/// Name of the stemming analyzer of `lang`.
+pub fn stem_tokenizer(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Kk => KK_STEM,
+        Lang::Ru => RU_STEM,
+    }
+}
 
 /// Tokens longer than this (bytes) are dropped: they are garbage (base64, tables glued
 /// together), never words somebody searches for.
@@ -25,10 +78,97 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Register [`analyzer`] on an index (needed after every open: tantivy does not persist
+fn stop_words(lang: Lang) -> StopWordFilter {
+    match lang {
+        Lang::Ru => StopWordFilter::new(Language::Russian)
+            .unwrap_or_else(|| StopWordFilter::remove(Vec::<String>::new())),
+        Lang::Kk => StopWordFilter::remove(KK_STOP.iter().map(|w| w.to_string())),
+    }
+}
+
+/// The analyzer of `lang` with its stop words and stemmer.
+pub fn stemmed(lang: Lang) -> TextAnalyzer {
+    let base = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(KkRuFolding)
+        .filter(stop_words(lang));
+    match lang {
+        Lang::Ru => base.filter(Stemmer::new(Language::Russian)).build(),
+        Lang::Kk => base.filter(KazakhStemmer).build(),
+    }
+}
+
+/// The analyzer of `lang` without stemming (stop words dropped): the baseline.
+pub fn plain(lang: Lang) -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(KkRuFolding)
+        .filter(stop_words(lang))
+        .build()
+}
+
+/// Register the analyzers on an index (needed after every open: tantivy does not persist
 /// custom tokenizers).
 pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(TOKENIZER, analyzer());
+    index.tokenizers().register(KK_STEM, stemmed(Lang::Kk));
+    index.tokenizers().register(RU_STEM, stemmed(Lang::Ru));
+    index.tokenizers().register(KK_PLAIN, plain(Lang::Kk));
+    index.tokenizers().register(RU_PLAIN, plain(Lang::Ru));
+}
+
+/// Replaces each Cyrillic token by its Kazakh stem ([`super::kazakh::stem`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KazakhStemmer;
+
+impl TokenFilter for KazakhStemmer {
+    type Tokenizer<T: Tokenizer> = KazakhStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> KazakhStemmerFilter<T> {
+        KazakhStemmerFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub struct KazakhStemmerFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for KazakhStemmerFilter<T> {
+    type TokenStream<'a> = KazakhStemmerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        KazakhStemmerStream {
+            tail: self.inner.token_stream(text),
+        }
+    }
+}
+
+pub struct KazakhStemmerStream<S> {
+    tail: S,
+}
+
+impl<S: TokenStream> TokenStream for KazakhStemmerStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if !token.text.is_ascii() {
+            token.text = super::kazakh::stem(&token.text);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 /// Folds spellings that real Kazakh/Russian files mix up, so that both spellings meet in one
@@ -163,6 +303,35 @@ mod tests {
         // "в соответствии c настоящими" — the lone Latin `c` stays Latin (no Cyrillic around).
         assert_eq!(tokens("c"), vec!["c".to_string()]);
         assert_eq!(tokens("Cлужба"), tokens("служба"));
+    }
+
+    fn stems(lang: Lang, text: &str) -> Vec<String> {
+        let mut a = stemmed(lang);
+        let mut stream = a.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = stream.next() {
+            out.push(t.text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn russian_forms_meet() {
+        assert_eq!(
+            stems(Lang::Ru, "государственной услуги"),
+            stems(Lang::Ru, "Государственные УСЛУГИ")
+        );
+        assert_eq!(
+            stems(Lang::Ru, "апостилирование"),
+            stems(Lang::Ru, "апостилированием")
+        );
+    }
+
+    #[test]
+    fn kazakh_forms_meet_after_folding() {
+        // Latin `i` folded before stemming.
+        assert_eq!(stems(Lang::Kk, "қызметтерiнiң"), vec!["қызмет"]);
+        assert_eq!(stems(Lang::Kk, "тармағына"), stems(Lang::Kk, "тармақ"));
     }
 
     #[test]

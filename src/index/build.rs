@@ -15,6 +15,8 @@ use tantivy::{Index, IndexWriter, TantivyDocument};
 
 /// Memory budget of the index writer: small, the corpus is small and the machine modest.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
+/// Unit versions from which the index is written by several threads.
+const PARALLEL_FROM: usize = 200_000;
 
 /// Counts written to `summary.json` and returned to the CLI.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +74,20 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
     }
 }
 
+/// How to build an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// Index stems (the default); `false` indexes exact forms only, the baseline that
+    /// `zan eval search` compares against.
+    pub stemming: bool,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions { stemming: true }
+    }
+}
+
 /// Builds the index of `acts` in `dir`, replacing an index already there.
 ///
 /// `progress(done, total)` is called with unit versions written so far and their total,
@@ -79,6 +95,16 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
 pub fn build_index(
     dir: &Path,
     acts: &[ConsolidatedAct],
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<IndexSummary, IndexError> {
+    build_index_with(dir, acts, BuildOptions::default(), progress)
+}
+
+/// [`build_index`] with options.
+pub fn build_index_with(
+    dir: &Path,
+    acts: &[ConsolidatedAct],
+    options: BuildOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<IndexSummary, IndexError> {
     let dir = std::path::absolute(dir).map_err(io(dir))?;
@@ -102,7 +128,7 @@ pub fn build_index(
     }
     fs::create_dir_all(&tmp).map_err(io(&tmp))?;
 
-    let summary = match write_all(&tmp, acts, progress) {
+    let summary = match write_all(&tmp, acts, options, progress) {
         Ok(s) => s,
         Err(e) => {
             let _ = fs::remove_dir_all(&tmp);
@@ -169,18 +195,28 @@ fn swap_in(tmp: &Path, dir: &Path, parent: &Path, name: &str, pid: u32) -> Resul
 fn write_all(
     tmp: &Path,
     acts: &[ConsolidatedAct],
+    options: BuildOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<IndexSummary, IndexError> {
     let tv = |source| IndexError::Tantivy {
         path: tmp.to_path_buf(),
         source,
     };
-    let (schema, fields) = schema();
+    let (schema, fields) = schema(options.stemming);
     let index = Index::create_in_dir(tmp, schema).map_err(tv)?;
     analyzer::register(&index);
-    let mut writer: IndexWriter = index.writer(WRITER_HEAP_BYTES).map_err(tv)?;
-
     let total: usize = acts.iter().map(|a| a.versions.len()).sum();
+    // One indexing thread below a size where threads pay: one segment, documents in input
+    // order, so equal scores rank the same on every build (search results are reproducible).
+    let threads = if total < PARALLEL_FROM {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    };
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(threads, WRITER_HEAP_BYTES * threads)
+        .map_err(tv)?;
+
     let mut summary = IndexSummary {
         format_version: FORMAT_VERSION,
         texts: acts.len(),
@@ -194,8 +230,15 @@ fn write_all(
         ids.insert(act.id.as_str());
         langs.insert(act.lang);
         summary.conflicts += act.conflicts.len();
+        let (issuer, year) = act_issuer_year(act);
+        let meta = ActMetaFields {
+            issuer: issuer.as_deref(),
+            year,
+        };
         for v in &act.versions {
-            writer.add_document(document(&fields, act, v)).map_err(tv)?;
+            writer
+                .add_document(document(&fields, act, &meta, v))
+                .map_err(tv)?;
             match v.status {
                 UnitStatus::InForce => summary.in_force += 1,
                 UnitStatus::Repealed => summary.repealed += 1,
@@ -228,9 +271,41 @@ fn write_json<T: Serialize + ?Sized>(path: &Path, value: &T) -> Result<(), Index
     w.get_ref().sync_all().map_err(io(path))
 }
 
+/// The act's issuer and year, from the history event of its original wording (whose order
+/// is the act itself, with the issuer of its requisites); the year falls back to the earliest
+/// date a version starts.
+pub fn act_issuer_year(act: &ConsolidatedAct) -> (Option<String>, Option<i32>) {
+    use crate::model::EventKind;
+    use chrono::Datelike;
+    let own = act
+        .history
+        .iter()
+        .filter(|e| e.kind == EventKind::Original)
+        .find_map(|e| e.order.as_ref());
+    let issuer = own
+        .and_then(|o| o.issuer.as_deref())
+        .map(|i| i.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|i| !i.is_empty());
+    let year = own
+        .and_then(|o| o.date)
+        .or_else(|| act.versions.iter().filter_map(|v| v.valid_from).min())
+        .map(|d| d.year());
+    (issuer, year)
+}
+
+struct ActMetaFields<'a> {
+    issuer: Option<&'a str>,
+    year: Option<i32>,
+}
+
 /// The tantivy document of one unit version. The act's own title fills `act_title` when the
 /// version lacks it (versions built by hand or by older stages).
-fn document(f: &Fields, act: &ConsolidatedAct, v: &UnitVersion) -> TantivyDocument {
+fn document(
+    f: &Fields,
+    act: &ConsolidatedAct,
+    meta: &ActMetaFields,
+    v: &UnitVersion,
+) -> TantivyDocument {
     let mut d = TantivyDocument::default();
     let act_id = if v.act_id.is_empty() {
         &act.id
@@ -247,6 +322,18 @@ fn document(f: &Fields, act: &ConsolidatedAct, v: &UnitVersion) -> TantivyDocume
     d.add_text(f.act_title, title);
     if let Some(doc) = &v.document {
         d.add_text(f.document, doc);
+        d.add_text(f.doc_key, doc);
+    }
+    d.add_text(f.stemmed_text(v.lang), &v.text);
+    d.add_text(f.stemmed_ctx(v.lang), title);
+    if let Some(doc) = &v.document {
+        d.add_text(f.stemmed_ctx(v.lang), doc);
+    }
+    if let Some(issuer) = meta.issuer {
+        d.add_text(f.issuer, issuer);
+    }
+    if let Some(year) = meta.year.and_then(|y| u64::try_from(y).ok()) {
+        d.add_u64(f.year, year);
     }
     d.add_text(f.path, path_to_string(&v.path));
     if let Some(last) = v.path.last() {

@@ -5,14 +5,26 @@
 //! say on date D": every version carries its validity interval as two i64 fast fields and the
 //! search intersects the text query with `valid_from <= D < valid_to`.
 
+//!
+//! Each text is indexed twice: exact forms (`text`, folded only: quoted phrases) and stems of
+//! its language (`text_kk` / `text_ru`: bare words in any form). The act title and the
+//! document title go the same way (`ctx_kk` / `ctx_ru` stemmed).
+
 pub mod analyzer;
 mod build;
+pub mod eval;
+
+pub mod kazakh;
+mod query;
 mod search;
 
 pub use analyzer::{analyzer, TOKENIZER};
-pub use build::{build_index, IndexError, IndexSummary};
+pub use build::{
+    act_issuer_year, build_index, build_index_with, BuildOptions, IndexError, IndexSummary,
+};
 pub use search::{
-    load_acts, load_summary, search, search_counted, Hit, IndexReaderHandle, SearchError, MAX_LIMIT,
+    load_acts, load_summary, search, search_counted, ActGroup, Facet, Facets, Hit,
+    IndexReaderHandle, SearchError, SortBy, StatusFilter, MAX_LIMIT,
 };
 pub use search::{SearchQuery, SearchResults};
 
@@ -28,7 +40,8 @@ pub const SUMMARY_FILE: &str = "summary.json";
 const TANTIVY_META: &str = "meta.json";
 
 /// Bumped when the schema changes, so an old folder is reported instead of misread.
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: stemmed fields, issuer and year.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The schema's fields, looked up once.
 #[derive(Debug, Clone, Copy)]
@@ -45,29 +58,78 @@ pub(crate) struct Fields {
     pub estimated: Field,
     pub status: Field,
     pub changed_by: Field,
+    /// Stems of the text in its language (only one of the two is filled per document).
+    pub text_kk: Field,
+    pub text_ru: Field,
+    /// Stems of the act title and document title.
+    pub ctx_kk: Field,
+    pub ctx_ru: Field,
+    /// The exact document title (filter).
+    pub doc_key: Field,
+    /// Who issued the act ("Министра юстиции Республики Казахстан"), as its requisites say.
+    pub issuer: Field,
+    /// Year the act was adopted.
+    pub year: Field,
 }
 
-pub(crate) fn schema() -> (Schema, Fields) {
+impl Fields {
+    pub(crate) fn stemmed_text(&self, lang: crate::model::Lang) -> Field {
+        match lang {
+            crate::model::Lang::Kk => self.text_kk,
+            crate::model::Lang::Ru => self.text_ru,
+        }
+    }
+    pub(crate) fn stemmed_ctx(&self, lang: crate::model::Lang) -> Field {
+        match lang {
+            crate::model::Lang::Kk => self.ctx_kk,
+            crate::model::Lang::Ru => self.ctx_ru,
+        }
+    }
+}
+
+/// The schema; `stemming: false` gives the stem fields an analyzer without stemmer (the
+/// baseline of `zan eval search`).
+pub(crate) fn schema(stemming: bool) -> (Schema, Fields) {
     let text_indexing = TextFieldIndexing::default()
         .set_tokenizer(TOKENIZER)
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
     let text_opts = TextOptions::default()
         .set_indexing_options(text_indexing)
         .set_stored();
+    let stem_opts = |lang| {
+        let name = if stemming {
+            analyzer::stem_tokenizer(lang)
+        } else {
+            analyzer::plain_tokenizer(lang)
+        };
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(name)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    use crate::model::Lang;
     let mut b = Schema::builder();
     let fields = Fields {
-        act_id: b.add_text_field("act_id", STRING | STORED),
-        lang: b.add_text_field("lang", STRING | STORED),
+        act_id: b.add_text_field("act_id", STRING | STORED | FAST),
+        lang: b.add_text_field("lang", STRING | STORED | FAST),
         act_title: b.add_text_field("act_title", text_opts.clone()),
         document: b.add_text_field("document", text_opts.clone()),
         path: b.add_text_field("path", STRING | STORED),
-        unit_kind: b.add_text_field("unit_kind", STRING | STORED),
+        unit_kind: b.add_text_field("unit_kind", STRING | STORED | FAST),
         text: b.add_text_field("text", text_opts),
         valid_from: b.add_i64_field("valid_from", INDEXED | FAST | STORED),
         valid_to: b.add_i64_field("valid_to", INDEXED | FAST | STORED),
         estimated: b.add_bool_field("estimated", INDEXED | STORED),
         status: b.add_text_field("status", STRING | STORED),
         changed_by: b.add_text_field("changed_by", STORED),
+        text_kk: b.add_text_field("text_kk", stem_opts(Lang::Kk)),
+        text_ru: b.add_text_field("text_ru", stem_opts(Lang::Ru)),
+        ctx_kk: b.add_text_field("ctx_kk", stem_opts(Lang::Kk)),
+        ctx_ru: b.add_text_field("ctx_ru", stem_opts(Lang::Ru)),
+        doc_key: b.add_text_field("doc_key", STRING),
+        issuer: b.add_text_field("issuer", STRING | STORED | FAST),
+        year: b.add_u64_field("year", INDEXED | STORED | FAST),
     };
     (b.build(), fields)
 }
@@ -92,6 +154,13 @@ pub(crate) fn fields_of(schema: &Schema) -> Result<Fields, String> {
         estimated: f("estimated")?,
         status: f("status")?,
         changed_by: f("changed_by")?,
+        text_kk: f("text_kk")?,
+        text_ru: f("text_ru")?,
+        ctx_kk: f("ctx_kk")?,
+        ctx_ru: f("ctx_ru")?,
+        doc_key: f("doc_key")?,
+        issuer: f("issuer")?,
+        year: f("year")?,
     })
 }
 
@@ -128,7 +197,7 @@ mod tests {
 
     #[test]
     fn schema_fields_found_by_name() {
-        let (schema, fields) = schema();
+        let (schema, fields) = schema(true);
         let again = fields_of(&schema).unwrap();
         assert_eq!(again.text, fields.text);
         assert_eq!(again.changed_by, fields.changed_by);

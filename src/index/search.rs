@@ -1,6 +1,7 @@
 //! Searching an index folder: the text query intersected with the validity interval, the
 //! language and the act, with highlighted snippets.
 
+use super::query::{Analyzers, Builder};
 use super::{
     analyzer, date_to_days, days_to_date, fields_of, Fields, IndexSummary, ACTS_FILE,
     FORMAT_VERSION, SUMMARY_FILE, TANTIVY_META,
@@ -9,36 +10,101 @@ use crate::consolidate::ConsolidatedAct;
 use crate::model::{Lang, OrderCite, UnitStatus};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
+use tantivy::aggregation::agg_req::Aggregations;
+use tantivy::aggregation::AggregationCollector;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
-};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::snippet::{Snippet, SnippetGenerator};
-use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
 /// Largest `limit` accepted: more is never useful to a person and costs snippets.
 pub const MAX_LIMIT: usize = 1000;
+/// Longest query accepted (characters): a pasted page is not a query.
+pub const MAX_QUERY_CHARS: usize = 2000;
 /// Snippet length in characters.
 const SNIPPET_CHARS: usize = 240;
+/// Buckets per facet.
+const FACET_SIZE: u32 = 20;
 
-/// A search request.
+/// Which wordings a search looks at, relative to `as_of`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusFilter {
+    /// The wording in force on `as_of` (repealed placeholders left out).
+    #[default]
+    InForce,
+    /// Wordings no longer in force on `as_of`: replaced or repealed before it (and the
+    /// repealed placeholders valid on it).
+    Repealed,
+    /// Every wording that had started by `as_of`, whatever happened to it later.
+    All,
+}
+
+impl StatusFilter {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "in_force" | "in-force" | "inforce" | "current" => Some(StatusFilter::InForce),
+            "repealed" | "old" | "former" => Some(StatusFilter::Repealed),
+            "all" | "any" => Some(StatusFilter::All),
+            _ => None,
+        }
+    }
+}
+
+/// Order of the hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortBy {
+    #[default]
+    Relevance,
+    /// Newest wording first (by the date it took effect).
+    Date,
+}
+
+impl SortBy {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "relevance" | "score" => Some(SortBy::Relevance),
+            "date" | "newest" => Some(SortBy::Date),
+            _ => None,
+        }
+    }
+}
+
+/// A search request. Build it with [`SearchQuery::new`] and set what differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchQuery {
-    /// tantivy query syntax: words (all required), "phrases", `-excluded`, `OR`, `field:value`.
+    /// Words (any form), "exact phrases", `-excluded`, `OR`, `field:value`.
     pub q: String,
     pub lang: Option<Lang>,
-    /// Only versions valid on this date: `valid_from <= as_of < valid_to`.
+    /// The date the wording is asked for (see [`StatusFilter`]).
     pub as_of: NaiveDate,
     pub limit: usize,
     /// Only units of this act ID.
     pub act: Option<String>,
+    /// Only units of the approved document with exactly this title.
+    #[serde(default)]
+    pub document: Option<String>,
+    /// Only units of this kind (`point`, `subpoint`, `chapter`, …).
+    #[serde(default)]
+    pub unit_kind: Option<String>,
+    /// Only acts of this issuer (as in the facets).
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// Only acts adopted this year.
+    #[serde(default)]
+    pub year: Option<i32>,
+    #[serde(default)]
+    pub status: StatusFilter,
+    #[serde(default)]
+    pub sort: SortBy,
 }
 
 impl SearchQuery {
-    /// A query over both languages with the default limit (20).
+    /// A query over both languages, in force on `as_of`, by relevance, 20 hits.
     pub fn new(q: impl Into<String>, as_of: NaiveDate) -> Self {
         SearchQuery {
             q: q.into(),
@@ -46,6 +112,12 @@ impl SearchQuery {
             as_of,
             limit: 20,
             act: None,
+            document: None,
+            unit_kind: None,
+            issuer: None,
+            year: None,
+            status: StatusFilter::InForce,
+            sort: SortBy::Relevance,
         }
     }
 }
@@ -70,6 +142,38 @@ pub struct Hit {
     pub estimated: bool,
     pub changed_by: Option<OrderCite>,
     pub score: f32,
+    #[serde(default)]
+    pub issuer: Option<String>,
+    #[serde(default)]
+    pub year: Option<i32>,
+}
+
+/// One value of a facet and the number of matching unit versions that have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facet {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Counts over all matches (not only the returned hits).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facets {
+    pub issuer: Vec<Facet>,
+    pub year: Vec<Facet>,
+    pub unit_kind: Vec<Facet>,
+    pub lang: Vec<Facet>,
+}
+
+/// The hits of one act: how a person reads results ("which acts say this, and where").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActGroup {
+    pub act_id: String,
+    pub act_title: String,
+    /// Matching unit versions in this act (all of them, not only the returned ones).
+    pub total: u64,
+    pub best_score: f32,
+    /// Indices into `hits`, best first.
+    pub hits: Vec<usize>,
 }
 
 /// Hits plus the number of all matching versions (hits are cut at `limit`).
@@ -77,6 +181,11 @@ pub struct Hit {
 pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,
+    /// The hits grouped by act, in the order of each act's best hit.
+    #[serde(default)]
+    pub groups: Vec<ActGroup>,
+    #[serde(default)]
+    pub facets: Facets,
     /// Set when the query syntax was not understood and its words were searched literally
     /// (e.g. `подпункт 3)` has an unbalanced parenthesis): show it to the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,7 +211,7 @@ pub struct IndexReaderHandle {
     index: Index,
     reader: IndexReader,
     fields: Fields,
-    parser: QueryParser,
+    analyzers: Analyzers,
 }
 
 impl std::fmt::Debug for IndexReaderHandle {
@@ -134,23 +243,27 @@ impl IndexReaderHandle {
         let index = Index::open_in_dir(dir).map_err(|e| corrupt(e.to_string()))?;
         analyzer::register(&index);
         let fields = fields_of(&index.schema()).map_err(corrupt)?;
+        let tok = |field: Field| {
+            index
+                .tokenizer_for_field(field)
+                .map_err(|e| corrupt(e.to_string()))
+        };
+        let analyzers = Analyzers {
+            exact: tok(fields.text)?,
+            kk: tok(fields.text_kk)?,
+            ru: tok(fields.text_ru)?,
+        };
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e: tantivy::TantivyError| corrupt(e.to_string()))?;
-        let mut parser =
-            QueryParser::for_index(&index, vec![fields.text, fields.act_title, fields.document]);
-        parser.set_conjunction_by_default();
-        // A word in the unit's own text matters more than one in the (shared) act title.
-        parser.set_field_boost(fields.act_title, 0.5);
-        parser.set_field_boost(fields.document, 0.5);
         Ok(IndexReaderHandle {
             dir: dir.to_path_buf(),
             index,
             reader,
             fields,
-            parser,
+            analyzers,
         })
     }
 
@@ -163,7 +276,7 @@ impl IndexReaderHandle {
         Ok(self.search_counted(q)?.hits)
     }
 
-    /// The best `limit` hits and the number of all matches.
+    /// The best `limit` hits, the number of all matches, facets and act groups.
     pub fn search_counted(&self, q: &SearchQuery) -> Result<SearchResults, SearchError> {
         if q.limit == 0 || q.limit > MAX_LIMIT {
             return Err(SearchError::BadQuery(format!(
@@ -175,116 +288,194 @@ impl IndexReaderHandle {
         if text.is_empty() {
             return Err(SearchError::BadQuery("empty query".into()));
         }
+        if text.chars().count() > MAX_QUERY_CHARS {
+            return Err(SearchError::BadQuery(format!(
+                "query longer than {MAX_QUERY_CHARS} characters"
+            )));
+        }
+        let langs: Vec<Lang> = match q.lang {
+            Some(l) => vec![l],
+            None => vec![Lang::Kk, Lang::Ru],
+        };
+        let builder = Builder {
+            fields: &self.fields,
+            analyzers: &self.analyzers,
+            langs: &langs,
+        };
         // Staff paste text from the acts ("подпункт 3)", "Примечание: …") that is not valid
         // query syntax: rather than refuse it, search its words, and say so.
-        let (user, notice) = match self.parser.parse_query(text) {
-            Ok(query) => (query, None),
+        let (user, notice) = match builder.parse(text) {
+            Ok(Some(query)) => (query, None),
+            Ok(None) => {
+                return Err(SearchError::BadQuery(
+                    "the query has no words to search".into(),
+                ))
+            }
             Err(e) => {
-                let query = self.literal_query(text).ok_or_else(|| {
+                let query = builder.literal(text).ok_or_else(|| {
                     SearchError::BadQuery(format!("{e}; the query has no words to search"))
                 })?;
-                let notice = format!("query syntax not understood ({e}): searched its words");
-                (query, Some(notice))
+                (query, Some(format!("{e}: searched its words")))
             }
         };
-        let query = self.filtered(user.box_clone(), q);
-
+        // Words standing close together rank higher (an optional clause: matches unchanged).
+        let user: Box<dyn Query> = match builder.proximity(text) {
+            Some(near) if notice.is_none() => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, user),
+                (Occur::Should, near),
+            ])),
+            _ => user,
+        };
+        let mut query = self.filtered(user.box_clone(), q)?;
+        let mut user = user;
+        let mut notice = notice;
         let searcher = self.reader.searcher();
-        let (top, total) = searcher.search(&query, &(TopDocs::with_limit(q.limit), Count))?;
-        let mut snippets = SnippetGenerator::create(&searcher, &*user, self.fields.text)?;
-        snippets.set_max_num_chars(SNIPPET_CHARS);
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, addr) in top {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            hits.push(self.hit(&doc, &snippets, score));
+        if notice.is_none() && searcher.search(&query, &Count)? == 0 {
+            if let Some((relaxed, need, n)) = builder.relaxed(text) {
+                let candidate = self.filtered(relaxed.box_clone(), q)?;
+                if searcher.search(&candidate, &Count)? > 0 {
+                    query = candidate;
+                    user = relaxed;
+                    notice = Some(format!(
+                        "no unit has all {n} words: showing units with at least {need} of them"
+                    ));
+                }
+            }
         }
+
+        let aggs = facet_aggregations();
+        let agg_collector = AggregationCollector::from_aggs(aggs, Default::default());
+        let (addrs, total, aggs): (Vec<(f32, DocAddress)>, usize, _) = match q.sort {
+            SortBy::Relevance => {
+                let (top, total, aggs) = searcher.search(
+                    &query,
+                    &(TopDocs::with_limit(q.limit), Count, agg_collector),
+                )?;
+                (top, total, aggs)
+            }
+            SortBy::Date => {
+                let by_date = TopDocs::with_limit(q.limit)
+                    .order_by_fast_field::<i64>("valid_from", Order::Desc);
+                let (top, total, aggs) =
+                    searcher.search(&query, &(by_date, Count, agg_collector))?;
+                (
+                    top.into_iter().map(|(_, a)| (0.0, a)).collect(),
+                    total,
+                    aggs,
+                )
+            }
+        };
+        let (facets, per_act) = read_facets(&aggs);
+        let terms = HighlightTerms::of(&*user, &self.fields);
+        let mut hits = Vec::with_capacity(addrs.len());
+        for (score, addr) in addrs {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            hits.push(self.hit(&doc, &terms, score));
+        }
+        let groups = group_by_act(&hits, &per_act);
         Ok(SearchResults {
             total,
             hits,
+            groups,
+            facets,
             notice,
         })
     }
 
-    /// Every word of `text` required, each in the text, title or document title; `None` when
-    /// `text` has no words.
-    fn literal_query(&self, text: &str) -> Option<Box<dyn Query>> {
-        let f = &self.fields;
-        let mut a = analyzer::analyzer();
-        let mut stream = a.token_stream(text);
-        let mut words = Vec::new();
-        while let Some(t) = stream.next() {
-            if !words.contains(&t.text) {
-                words.push(t.text.clone());
-            }
-        }
-        if words.is_empty() {
-            return None;
-        }
-        let clauses = words
-            .iter()
-            .map(|w| {
-                let fields = [(f.text, 1.0), (f.act_title, 0.5), (f.document, 0.5)];
-                let any: Vec<(Occur, Box<dyn Query>)> = fields
-                    .into_iter()
-                    .map(|(field, boost)| {
-                        let term = TermQuery::new(
-                            Term::from_field_text(field, w),
-                            IndexRecordOption::WithFreqs,
-                        );
-                        let q: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), boost));
-                        (Occur::Should, q)
-                    })
-                    .collect();
-                (
-                    Occur::Must,
-                    Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
-                )
-            })
-            .collect();
-        Some(Box::new(BooleanQuery::new(clauses)))
-    }
-
-    /// The user's query, required together with the date, language and act filters (which do
-    /// not score).
-    fn filtered(&self, user: Box<dyn Query>, q: &SearchQuery) -> BooleanQuery {
+    /// The user's query, required together with the date, status, language and other
+    /// filters (which do not score).
+    fn filtered(&self, user: Box<dyn Query>, q: &SearchQuery) -> Result<BooleanQuery, SearchError> {
         let f = &self.fields;
         let day = date_to_days(q.as_of);
         let no_score = |query: Box<dyn Query>| -> Box<dyn Query> {
             Box::new(ConstScoreQuery::new(query, 0.0))
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Must, user),
-            (
-                Occur::Must,
-                no_score(Box::new(RangeQuery::new(
-                    Bound::Unbounded,
-                    Bound::Included(Term::from_field_i64(f.valid_from, day)),
-                ))),
-            ),
-            (
-                Occur::Must,
-                no_score(Box::new(RangeQuery::new(
-                    Bound::Excluded(Term::from_field_i64(f.valid_to, day)),
-                    Bound::Unbounded,
-                ))),
-            ),
-        ];
+        let started = || -> Box<dyn Query> {
+            no_score(Box::new(RangeQuery::new(
+                Bound::Unbounded,
+                Bound::Included(Term::from_field_i64(f.valid_from, day)),
+            )))
+        };
+        let not_ended = || -> Box<dyn Query> {
+            no_score(Box::new(RangeQuery::new(
+                Bound::Excluded(Term::from_field_i64(f.valid_to, day)),
+                Bound::Unbounded,
+            )))
+        };
         let term = |field, value: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
+            no_score(Box::new(TermQuery::new(
                 Term::from_field_text(field, value),
                 IndexRecordOption::Basic,
-            ))
+            )))
         };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, user), (Occur::Must, started())];
+        match q.status {
+            StatusFilter::InForce => {
+                clauses.push((Occur::Must, not_ended()));
+                clauses.push((
+                    Occur::MustNot,
+                    term(f.status, UnitStatus::Repealed.as_str()),
+                ));
+            }
+            StatusFilter::Repealed => {
+                let ended: Box<dyn Query> = no_score(Box::new(RangeQuery::new(
+                    Bound::Unbounded,
+                    Bound::Included(Term::from_field_i64(f.valid_to, day)),
+                )));
+                let repealed_now: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, not_ended()),
+                    (Occur::Must, term(f.status, UnitStatus::Repealed.as_str())),
+                ]));
+                clauses.push((
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Should, ended),
+                        (Occur::Should, repealed_now),
+                    ])),
+                ));
+            }
+            StatusFilter::All => {}
+        }
         if let Some(lang) = q.lang {
-            clauses.push((Occur::Must, no_score(term(f.lang, lang.code()))));
+            clauses.push((Occur::Must, term(f.lang, lang.code())));
         }
-        if let Some(act) = q.act.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
-            clauses.push((Occur::Must, no_score(term(f.act_id, act))));
+        let nonblank = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        if let Some(act) = nonblank(&q.act) {
+            clauses.push((Occur::Must, term(f.act_id, &act.to_uppercase())));
         }
-        BooleanQuery::new(clauses)
+        if let Some(doc) = nonblank(&q.document) {
+            clauses.push((Occur::Must, term(f.doc_key, &doc)));
+        }
+        if let Some(kind) = nonblank(&q.unit_kind) {
+            if crate::model::UnitKind::parse(&kind.to_lowercase()).is_none() {
+                return Err(SearchError::BadQuery(format!("unknown unit kind `{kind}`")));
+            }
+            clauses.push((Occur::Must, term(f.unit_kind, &kind.to_lowercase())));
+        }
+        if let Some(issuer) = nonblank(&q.issuer) {
+            clauses.push((Occur::Must, term(f.issuer, &issuer)));
+        }
+        if let Some(year) = q.year {
+            let y = u64::try_from(year)
+                .map_err(|_| SearchError::BadQuery(format!("bad year {year}")))?;
+            clauses.push((
+                Occur::Must,
+                no_score(Box::new(TermQuery::new(
+                    Term::from_field_u64(f.year, y),
+                    IndexRecordOption::Basic,
+                ))),
+            ));
+        }
+        Ok(BooleanQuery::new(clauses))
     }
 
-    fn hit(&self, doc: &TantivyDocument, snippets: &SnippetGenerator, score: f32) -> Hit {
+    fn hit(&self, doc: &TantivyDocument, terms: &HighlightTerms, score: f32) -> Hit {
         let f = &self.fields;
         let s = |field| {
             doc.get_first(field)
@@ -296,14 +487,24 @@ impl IndexReaderHandle {
                 .and_then(|v| v.as_i64())
                 .unwrap_or(default)
         };
+        let lang = Lang::parse(&s(f.lang)).unwrap_or(Lang::Ru);
         let text = s(f.text);
-        let snippet = snippets.snippet(&text);
-        let (plain, html) = render_snippet(&snippet, &text);
+        let stem_analyzer = match lang {
+            Lang::Kk => &self.analyzers.kk,
+            Lang::Ru => &self.analyzers.ru,
+        };
+        let marks = terms.marks(
+            &text,
+            &self.analyzers.exact,
+            stem_analyzer,
+            f.stemmed_text(lang),
+        );
+        let (plain, html) = render_snippet(&text, &marks);
         let document = Some(s(f.document)).filter(|d| !d.is_empty());
         let changed_by = serde_json::from_str::<OrderCite>(&s(f.changed_by)).ok();
         Hit {
             act_id: s(f.act_id),
-            lang: Lang::parse(&s(f.lang)).unwrap_or(Lang::Ru),
+            lang,
             act_title: s(f.act_title),
             document,
             path: s(f.path),
@@ -319,6 +520,11 @@ impl IndexReaderHandle {
                 .unwrap_or(false),
             changed_by,
             score,
+            issuer: Some(s(f.issuer)).filter(|i| !i.is_empty()),
+            year: doc
+                .get_first(f.year)
+                .and_then(|v| v.as_u64())
+                .and_then(|y| i32::try_from(y).ok()),
         }
     }
 
@@ -333,6 +539,139 @@ impl IndexReaderHandle {
     }
 }
 
+fn facet_aggregations() -> Aggregations {
+    let terms = |field: &str| serde_json::json!({"terms": {"field": field, "size": FACET_SIZE}});
+    serde_json::from_value(serde_json::json!({
+        "issuer": terms("issuer"),
+        "year": terms("year"),
+        "unit_kind": terms("unit_kind"),
+        "lang": terms("lang"),
+        "act_id": {"terms": {"field": "act_id", "size": 1000}},
+    }))
+    .expect("static aggregation request is valid")
+}
+
+/// Facets, and matches per act, from the aggregation results.
+fn read_facets(
+    aggs: &tantivy::aggregation::agg_result::AggregationResults,
+) -> (Facets, BTreeMap<String, u64>) {
+    let json = serde_json::to_value(aggs).unwrap_or_default();
+    let buckets = |name: &str| -> Vec<Facet> {
+        json.get(name)
+            .and_then(|a| a.get("buckets"))
+            .and_then(|b| b.as_array())
+            .map(|b| {
+                b.iter()
+                    .filter_map(|b| {
+                        let key = b.get("key")?;
+                        let value = match key {
+                            serde_json::Value::String(s) => s.clone(),
+                            serde_json::Value::Number(n) => n
+                                .as_f64()
+                                .map(|f| format!("{}", f as i64))
+                                .unwrap_or_else(|| n.to_string()),
+                            other => other.to_string(),
+                        };
+                        Some(Facet {
+                            value,
+                            count: b.get("doc_count")?.as_u64()?,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let per_act = buckets("act_id")
+        .into_iter()
+        .map(|f| (f.value, f.count))
+        .collect();
+    (
+        Facets {
+            issuer: buckets("issuer"),
+            year: buckets("year"),
+            unit_kind: buckets("unit_kind"),
+            lang: buckets("lang"),
+        },
+        per_act,
+    )
+}
+
+fn group_by_act(hits: &[Hit], per_act: &BTreeMap<String, u64>) -> Vec<ActGroup> {
+    let mut groups: Vec<ActGroup> = Vec::new();
+    for (i, h) in hits.iter().enumerate() {
+        match groups.iter_mut().find(|g| g.act_id == h.act_id) {
+            Some(g) => g.hits.push(i),
+            None => groups.push(ActGroup {
+                act_id: h.act_id.clone(),
+                act_title: h.act_title.clone(),
+                total: per_act.get(&h.act_id).copied().unwrap_or(0),
+                best_score: h.score,
+                hits: vec![i],
+            }),
+        }
+    }
+    groups
+}
+
+/// The terms of a query to mark in a hit's text: exact forms and stems per field.
+struct HighlightTerms {
+    exact: HashSet<String>,
+    stems: BTreeMap<Field, HashSet<String>>,
+    text_field: Field,
+}
+
+impl HighlightTerms {
+    fn of(query: &dyn Query, f: &Fields) -> Self {
+        let mut exact = HashSet::new();
+        let mut stems: BTreeMap<Field, HashSet<String>> = BTreeMap::new();
+        query.query_terms(&mut |term, _| {
+            let value = term.value();
+            let Some(text) = value.as_str() else { return };
+            let field = term.field();
+            if field == f.text {
+                exact.insert(text.to_string());
+            } else if field == f.text_kk || field == f.text_ru {
+                stems.entry(field).or_default().insert(text.to_string());
+            }
+        });
+        HighlightTerms {
+            exact,
+            stems,
+            text_field: f.text,
+        }
+    }
+
+    /// Byte ranges of `text` to mark: tokens whose exact form or stem the query asked for.
+    fn marks(
+        &self,
+        text: &str,
+        exact: &tantivy::tokenizer::TextAnalyzer,
+        stem: &tantivy::tokenizer::TextAnalyzer,
+        stem_field: Field,
+    ) -> Vec<std::ops::Range<usize>> {
+        let _ = self.text_field;
+        let mut out = Vec::new();
+        let mut collect = |analyzer: &tantivy::tokenizer::TextAnalyzer,
+                           set: Option<&HashSet<String>>| {
+            let Some(set) = set.filter(|s| !s.is_empty()) else {
+                return;
+            };
+            let mut a = analyzer.clone();
+            let mut stream = a.token_stream(text);
+            while let Some(t) = stream.next() {
+                if set.contains(&t.text) {
+                    out.push(t.offset_from..t.offset_to);
+                }
+            }
+        };
+        collect(exact, Some(&self.exact));
+        collect(stem, self.stems.get(&stem_field));
+        out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        out.dedup_by(|b, a| b.start < a.end); // drop overlaps, keep the first (longest)
+        out
+    }
+}
+
 fn parse_status(s: &str) -> UnitStatus {
     match s {
         "in_force" => UnitStatus::InForce,
@@ -341,30 +680,68 @@ fn parse_status(s: &str) -> UnitStatus {
     }
 }
 
-/// Plain (`[word]`) and HTML (`<b>word</b>`) renderings of a snippet; when the match was only
-/// in the title (no highlight in the text) the start of the text stands in.
-fn render_snippet(snippet: &Snippet, text: &str) -> (String, String) {
-    if snippet.fragment().is_empty() {
+/// Plain (`[word]`) and HTML (`<b>word</b>`) snippets of `text`: the window of
+/// [`SNIPPET_CHARS`] characters holding the most marks (the start of the text when none, e.g.
+/// the match was in the title).
+fn render_snippet(text: &str, marks: &[std::ops::Range<usize>]) -> (String, String) {
+    if marks.is_empty() {
         let head = head_chars(text, SNIPPET_CHARS);
         return (head.clone(), html_escape(&head));
     }
-    let fragment = snippet.fragment();
-    let mut ranges: Vec<_> = snippet.highlighted().to_vec();
-    ranges.sort_by_key(|r| r.start);
-    let mut plain = String::with_capacity(fragment.len() + 8);
-    let mut at = 0;
-    for r in ranges {
-        if r.start < at || r.end > fragment.len() {
-            continue; // overlapping or out of range: keep the first marking
+    // Byte length of the window: SNIPPET_CHARS characters from each candidate start.
+    let window_end = |from: usize| -> usize {
+        text[from..]
+            .char_indices()
+            .nth(SNIPPET_CHARS)
+            .map_or(text.len(), |(i, _)| from + i)
+    };
+    // Start a little before a mark, at a word boundary.
+    let lead = |at: usize| -> usize {
+        let back: Vec<(usize, char)> = text[..at].char_indices().rev().take(40).collect();
+        if back.len() < 40 {
+            return 0; // near the start: show it from the start
         }
-        plain.push_str(&fragment[at..r.start]);
-        plain.push('[');
-        plain.push_str(&fragment[r.clone()]);
-        plain.push(']');
-        at = r.end;
+        back.iter()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(back[back.len() - 1].0, |(i, c)| i + c.len_utf8())
+    };
+    let mut best = (0, 0usize);
+    for (k, m) in marks.iter().enumerate() {
+        let from = lead(m.start);
+        let to = window_end(from);
+        let n = marks[k..].iter().take_while(|r| r.end <= to).count();
+        if n > best.1 {
+            best = (from, n);
+        }
     }
-    plain.push_str(&fragment[at..]);
-    (plain, snippet.to_html())
+    let from = best.0;
+    let to = window_end(from);
+    let mut plain = String::new();
+    let mut html = String::new();
+    if from > 0 {
+        plain.push('…');
+        html.push('…');
+    }
+    let mut at = from;
+    for m in marks.iter().filter(|m| m.start >= from && m.end <= to) {
+        plain.push_str(&text[at..m.start]);
+        html.push_str(&html_escape(&text[at..m.start]));
+        plain.push('[');
+        plain.push_str(&text[m.clone()]);
+        plain.push(']');
+        html.push_str("<b>");
+        html.push_str(&html_escape(&text[m.clone()]));
+        html.push_str("</b>");
+        at = m.end;
+    }
+    plain.push_str(&text[at..to]);
+    html.push_str(&html_escape(&text[at..to]));
+    if to < text.len() {
+        plain.push('…');
+        html.push('…');
+    }
+    (plain, html)
 }
 
 fn head_chars(text: &str, n: usize) -> String {

@@ -1,12 +1,21 @@
 //! Serve: the HTTP JSON API and the search page over an index folder.
 //!
-//! The index is opened once, read-only, and `acts.json` loaded once at start: every request is
+//! The index is opened read-only and `acts.json` loaded into memory: every request is
 //! answered from memory or from the tantivy searcher, never by touching the pipeline. Bad input
 //! always gets a 4xx JSON error (`{"error": …, "status": …}`), never a 500.
+//!
+//! A rebuilt index (`zan index` swaps a new folder in by renames) is picked up without a
+//! restart: a watcher thread checks the folder's `summary.json`/`meta.json` every second,
+//! opens the new index beside the old one and swaps an `Arc`. Requests clone the `Arc` when
+//! they start, so one already running finishes on the index it began with (its files stay
+//! readable after the rename, being open) and none is dropped.
+
+mod acts;
 
 use crate::consolidate::ConsolidatedAct;
 use crate::index::{
-    self, IndexReaderHandle, IndexSummary, SearchError, SearchQuery, SearchResults,
+    self, IndexReaderHandle, IndexSummary, SearchError, SearchQuery, SearchResults, SortBy,
+    StatusFilter,
 };
 use crate::model::{
     parse_path, path_to_string, EventKind, HistoryEvent, Lang, OrderCite, UnitRef, UnitStatus,
@@ -23,12 +32,17 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::time::{Duration, SystemTime};
 
 /// The search page: one self-contained file (inline CSS and JS, no external assets), so it
 /// works on a machine without internet access.
 const PAGE: &str = include_str!("page.html");
+/// The OpenAPI description of the JSON API.
+const OPENAPI: &str = include_str!("openapi.json");
+/// How often the watcher looks for a rebuilt index.
+const RELOAD_POLL: Duration = Duration::from_secs(1);
 
 /// Default number of hits per search request.
 const DEFAULT_LIMIT: usize = 20;
@@ -40,7 +54,100 @@ struct AppState {
     summary: Option<IndexSummary>,
 }
 
-type Shared = Arc<AppState>;
+impl AppState {
+    fn open(index_dir: &Path) -> anyhow::Result<Self> {
+        let index = IndexReaderHandle::open(index_dir)
+            .with_context(|| format!("opening the index in {}", index_dir.display()))?;
+        let list = index
+            .load_acts()
+            .with_context(|| format!("reading acts.json in {}", index_dir.display()))?;
+        let summary = index::load_summary(index_dir).ok();
+        let mut acts: BTreeMap<String, Vec<ConsolidatedAct>> = BTreeMap::new();
+        for act in list {
+            acts.entry(act.id.clone()).or_default().push(act);
+        }
+        Ok(AppState {
+            index,
+            acts,
+            summary,
+        })
+    }
+}
+
+/// What identifies one build of the index folder: modification times and sizes of its
+/// metadata files.
+type Stamp = Vec<Option<(SystemTime, u64)>>;
+
+fn stamp(dir: &Path) -> Stamp {
+    [index::SUMMARY_FILE, "meta.json"]
+        .iter()
+        .map(|f| {
+            let m = std::fs::metadata(dir.join(f)).ok()?;
+            Some((m.modified().ok()?, m.len()))
+        })
+        .collect()
+}
+
+/// The live index: swapped whole when the folder is rebuilt.
+struct Live {
+    dir: PathBuf,
+    current: RwLock<Arc<AppState>>,
+    stamp: Mutex<Stamp>,
+    /// How many times a rebuilt index was swapped in (reported by `/api/summary`).
+    reloads: std::sync::atomic::AtomicU64,
+}
+
+impl Live {
+    fn get(&self) -> Arc<AppState> {
+        match self.current.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Opens the folder again when its stamp changed; keeps the old index when the new one
+    /// cannot be opened (mid-swap, or broken), and tries again on the next poll.
+    fn reload_if_changed(&self) -> bool {
+        let now = stamp(&self.dir);
+        let Ok(mut last) = self.stamp.lock() else {
+            return false;
+        };
+        if *last == now || now.iter().any(Option::is_none) {
+            return false;
+        }
+        match AppState::open(&self.dir) {
+            Ok(state) => {
+                let state = Arc::new(state);
+                match self.current.write() {
+                    Ok(mut g) => *g = state,
+                    Err(poisoned) => *poisoned.into_inner() = state,
+                }
+                *last = now;
+                self.reloads
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+type Shared = Arc<Live>;
+
+/// Polls the folder while the application lives (the thread ends when the router is dropped).
+fn watch(live: Weak<Live>, every: Duration) {
+    let _ = std::thread::Builder::new()
+        .name("zan-index-watch".into())
+        .spawn(move || loop {
+            std::thread::sleep(every);
+            match live.upgrade() {
+                Some(l) => {
+                    l.reload_if_changed();
+                }
+                None => return,
+            }
+        });
+}
 
 /// Serves the index in `index_dir` on `addr` until Ctrl-C.
 pub async fn serve(index_dir: PathBuf, addr: SocketAddr) -> anyhow::Result<()> {
@@ -62,31 +169,34 @@ pub async fn serve(index_dir: PathBuf, addr: SocketAddr) -> anyhow::Result<()> {
 }
 
 /// The application over the index in `index_dir` (separate from [`serve`] so tests can call
-/// it without a socket).
+/// it without a socket); a rebuilt index is picked up within a second.
 pub fn router(index_dir: PathBuf) -> anyhow::Result<Router> {
-    let index = IndexReaderHandle::open(&index_dir)
-        .with_context(|| format!("opening the index in {}", index_dir.display()))?;
-    let list = index
-        .load_acts()
-        .with_context(|| format!("reading acts.json in {}", index_dir.display()))?;
-    let summary = index::load_summary(&index_dir).ok();
-    let mut acts: BTreeMap<String, Vec<ConsolidatedAct>> = BTreeMap::new();
-    for act in list {
-        acts.entry(act.id.clone()).or_default().push(act);
-    }
-    let state = Arc::new(AppState {
-        index,
-        acts,
-        summary,
+    router_with_reload(index_dir, RELOAD_POLL)
+}
+
+/// [`router`] with the watcher's polling interval.
+pub fn router_with_reload(index_dir: PathBuf, poll: Duration) -> anyhow::Result<Router> {
+    let before = stamp(&index_dir);
+    let state = AppState::open(&index_dir)?;
+    let live = Arc::new(Live {
+        dir: index_dir,
+        current: RwLock::new(Arc::new(state)),
+        stamp: Mutex::new(before),
+        reloads: Default::default(),
     });
+    watch(Arc::downgrade(&live), poll);
     Ok(Router::new()
         .route("/", get(page))
+        .route("/api/openapi.json", get(openapi))
         .route("/api/search", get(search))
         .route("/api/summary", get(summary_handler))
         .route("/api/acts/{id}", get(act))
         .route("/api/acts/{id}/history", get(history))
+        .route("/api/acts/{id}/versions", get(versions))
+        .route("/api/acts/{id}/diff", get(diff))
+        .route("/api/acts/{id}/units/{*rest}", get(unit_history))
         .fallback(not_found)
-        .with_state(state))
+        .with_state(live))
 }
 
 /// An error answered as JSON with its status.
@@ -175,9 +285,25 @@ async fn not_found() -> ApiError {
     ApiError::not_found("no such route")
 }
 
-async fn summary_handler(State(state): State<Shared>) -> Result<Response, ApiError> {
+async fn openapi() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
+        .into_response()
+}
+
+async fn summary_handler(State(live): State<Shared>) -> Result<Response, ApiError> {
+    let state = live.get();
     match &state.summary {
-        Some(s) => Ok(Json(s).into_response()),
+        Some(s) => {
+            let mut v = serde_json::to_value(s).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                let reloads = live.reloads.load(std::sync::atomic::Ordering::Relaxed);
+                o.insert("reloads".into(), reloads.into());
+            }
+            Ok(Json(v).into_response())
+        }
         None => Err(ApiError::not_found("summary.json is missing in the index")),
     }
 }
@@ -189,28 +315,50 @@ struct SearchResponse {
     as_of: NaiveDate,
     limit: usize,
     act: Option<String>,
+    status: StatusFilter,
+    sort: SortBy,
     #[serde(flatten)]
     results: SearchResults,
 }
 
-async fn search(State(state): State<Shared>, p: Params) -> Result<Json<SearchResponse>, ApiError> {
-    let p = params(p)?;
-    let q = param(&p, "q").ok_or_else(|| ApiError::bad("missing parameter q"))?;
-    let limit = match param(&p, "limit") {
+fn search_query(p: &HashMap<String, String>) -> Result<SearchQuery, ApiError> {
+    let q = param(p, "q").ok_or_else(|| ApiError::bad("missing parameter q"))?;
+    let limit = match param(p, "limit") {
         None => DEFAULT_LIMIT,
         Some(s) => s
             .parse::<usize>()
             .map_err(|_| ApiError::bad(format!("bad limit `{s}`: use a number 1..1000")))?,
     };
-    let query = SearchQuery {
-        q: q.to_string(),
-        lang: lang_param(&p)?,
-        as_of: date_param(&p)?,
-        limit,
-        act: param(&p, "act").map(str::to_string),
-    };
+    let mut query = SearchQuery::new(q, date_param(p)?);
+    query.lang = lang_param(p)?;
+    query.limit = limit;
+    query.act = param(p, "act").map(str::to_string);
+    query.document = param(p, "document").map(str::to_string);
+    query.unit_kind = param(p, "kind").map(str::to_string);
+    query.issuer = param(p, "issuer").map(str::to_string);
+    if let Some(y) = param(p, "year") {
+        query.year = Some(
+            y.parse()
+                .map_err(|_| ApiError::bad(format!("bad year `{y}`")))?,
+        );
+    }
+    if let Some(s) = param(p, "status") {
+        query.status = StatusFilter::parse(s).ok_or_else(|| {
+            ApiError::bad(format!("bad status `{s}`: use in_force, repealed or all"))
+        })?;
+    }
+    if let Some(s) = param(p, "sort") {
+        query.sort = SortBy::parse(s)
+            .ok_or_else(|| ApiError::bad(format!("bad sort `{s}`: use relevance or date")))?;
+    }
+    Ok(query)
+}
+
+async fn search(State(live): State<Shared>, p: Params) -> Result<Json<SearchResponse>, ApiError> {
+    let p = params(p)?;
+    let query = search_query(&p)?;
     // tantivy searches block: keep them off the async workers.
-    let st = state.clone();
+    let st = live.get();
     let qq = query.clone();
     let results = tokio::task::spawn_blocking(move || st.index.search_counted(&qq))
         .await
@@ -224,6 +372,8 @@ async fn search(State(state): State<Shared>, p: Params) -> Result<Json<SearchRes
         as_of: query.as_of,
         limit: query.limit,
         act: query.act,
+        status: query.status,
+        sort: query.sort,
         results,
     }))
 }
@@ -325,7 +475,7 @@ fn changes(act: &ConsolidatedAct) -> Vec<Change> {
 }
 
 async fn act(
-    State(state): State<Shared>,
+    State(live): State<Shared>,
     id: Result<UrlPath<String>, PathRejection>,
     p: Params,
 ) -> Result<Response, ApiError> {
@@ -333,6 +483,7 @@ async fn act(
     let p = params(p)?;
     let lang = lang_param(&p)?;
     let as_of = date_param(&p)?;
+    let state = live.get();
     let texts = act_texts(&state, &id, lang)?;
     let out = ActResponse {
         id: &id,
@@ -404,7 +555,7 @@ fn within(path: &[UnitRef], unit: &[UnitRef]) -> bool {
 }
 
 async fn history(
-    State(state): State<Shared>,
+    State(live): State<Shared>,
     id: Result<UrlPath<String>, PathRejection>,
     p: Params,
 ) -> Result<Response, ApiError> {
@@ -420,6 +571,7 @@ async fn history(
         })?),
     };
     let document = param(&p, "document");
+    let state = live.get();
     let texts = act_texts(&state, &id, lang)?;
     let out = HistoryResponse {
         id: &id,
@@ -440,4 +592,150 @@ async fn history(
             .collect(),
     };
     Ok(Json(out).into_response())
+}
+
+#[derive(Serialize)]
+struct VersionsText<'a> {
+    lang: Lang,
+    title: &'a str,
+    editions: Vec<acts::Edition>,
+}
+
+/// `GET /api/acts/{id}/versions`: the act's editions (dates its wording changed, by which
+/// orders).
+async fn versions(
+    State(live): State<Shared>,
+    id: Result<UrlPath<String>, PathRejection>,
+    p: Params,
+) -> Result<Response, ApiError> {
+    let id = path_id(id)?;
+    let p = params(p)?;
+    let lang = lang_param(&p)?;
+    let state = live.get();
+    let texts = act_texts(&state, &id, lang)?;
+    let out: Vec<VersionsText> = texts
+        .into_iter()
+        .map(|a| VersionsText {
+            lang: a.lang,
+            title: &a.title,
+            editions: acts::editions(a),
+        })
+        .collect();
+    Ok(Json(serde_json::json!({"id": id, "texts": out})).into_response())
+}
+
+fn required_date(p: &HashMap<String, String>, name: &str) -> Result<NaiveDate, ApiError> {
+    let s = param(p, name).ok_or_else(|| ApiError::bad(format!("missing parameter {name}")))?;
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d.%m.%Y"))
+        .map_err(|_| ApiError::bad(format!("bad {name} `{s}`: use YYYY-MM-DD")))
+}
+
+#[derive(Serialize)]
+struct DiffText<'a> {
+    lang: Lang,
+    title: &'a str,
+    added: usize,
+    removed: usize,
+    changed: usize,
+    units: Vec<acts::UnitDiff>,
+}
+
+/// `GET /api/acts/{id}/diff?from=&to=`: units added, removed and reworded between two dates,
+/// with the old and new text and a word-level difference.
+async fn diff(
+    State(live): State<Shared>,
+    id: Result<UrlPath<String>, PathRejection>,
+    p: Params,
+) -> Result<Response, ApiError> {
+    let id = path_id(id)?;
+    let p = params(p)?;
+    let lang = lang_param(&p)?;
+    let from = required_date(&p, "from")?;
+    let to = match param(&p, "to") {
+        None => chrono::Local::now().date_naive(),
+        Some(_) => required_date(&p, "to")?,
+    };
+    let state = live.get();
+    let texts = act_texts(&state, &id, lang)?;
+    let out: Vec<DiffText> = texts
+        .into_iter()
+        .map(|a| {
+            let units = acts::diff(a, from, to);
+            let count = |c| units.iter().filter(|u| u.change == c).count();
+            DiffText {
+                lang: a.lang,
+                title: &a.title,
+                added: count(acts::Change::Added),
+                removed: count(acts::Change::Removed),
+                changed: count(acts::Change::Changed),
+                units,
+            }
+        })
+        .collect();
+    Ok(Json(serde_json::json!({"id": id, "from": from, "to": to, "texts": out})).into_response())
+}
+
+#[derive(Serialize)]
+struct UnitHistoryText<'a> {
+    lang: Lang,
+    title: &'a str,
+    timeline: Vec<acts::TimelineEntry>,
+    events: Vec<EventOut<'a>>,
+}
+
+/// `GET /api/acts/{id}/units/{path}/history`: one unit's wordings over time and its events
+/// (the path keeps its slashes: `/api/acts/V…/units/point:12/subpoint:3/history`).
+async fn unit_history(
+    State(live): State<Shared>,
+    rest: Result<UrlPath<(String, String)>, PathRejection>,
+    p: Params,
+) -> Result<Response, ApiError> {
+    let UrlPath((id, rest)) = rest.map_err(|e| ApiError::bad(format!("bad path: {e}")))?;
+    let id = id.trim().to_string();
+    let Some(path_text) = rest.strip_suffix("/history") else {
+        return Err(ApiError::not_found(
+            "no such route: use /api/acts/{id}/units/{path}/history",
+        ));
+    };
+    let path = parse_path(path_text)
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| {
+            ApiError::bad(format!(
+                "bad unit `{path_text}`: use e.g. point:12 or point:12/subpoint:3"
+            ))
+        })?;
+    let p = params(p)?;
+    let lang = lang_param(&p)?;
+    let document = param(&p, "document");
+    let state = live.get();
+    let texts = act_texts(&state, &id, lang)?;
+    let out: Vec<UnitHistoryText> = texts
+        .into_iter()
+        .map(|a| UnitHistoryText {
+            lang: a.lang,
+            title: &a.title,
+            timeline: acts::timeline(a, &path, document),
+            events: a
+                .history
+                .iter()
+                .filter(|e| e.path == path)
+                .filter(|e| document.is_none_or(|d| e.document.as_deref() == Some(d)))
+                .map(event_out)
+                .collect(),
+        })
+        .collect();
+    if out
+        .iter()
+        .all(|t| t.timeline.is_empty() && t.events.is_empty())
+    {
+        return Err(ApiError::not_found(format!(
+            "act `{id}` has no unit {}",
+            path_to_string(&path)
+        )));
+    }
+    Ok(
+        Json(serde_json::json!({"id": id, "unit": path_to_string(&path), "texts": out}))
+            .into_response(),
+    )
 }

@@ -1,0 +1,368 @@
+//! From the user's query text to a tantivy query.
+//!
+//! tantivy's own `QueryParser` sends every word to every default field with one analyzer per
+//! field; here a bare word has to go to the stemmed fields (any form) and a quoted phrase to
+//! the exact field (those words, in that order). So the text is parsed with tantivy's query
+//! grammar (`query_grammar::parse_query`: words, "phrases", `+`/`-`, `AND`/`OR`/`NOT`,
+//! parentheses, `field:value`, `^boost`) and the tree is turned into queries here.
+
+use super::Fields;
+use crate::model::Lang;
+use std::ops::Bound;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputBound, UserInputLeaf};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::Term;
+
+/// Weight of a match in the act or document title against one in the unit's own text.
+const CTX_BOOST: f32 = 0.1;
+/// Extra weight when the exact form matches too (a bare word): the form typed ranks first.
+const EXACT_BONUS: f32 = 0.3;
+/// Words apart (moves) a proximity match allows, and its weight.
+const PROXIMITY_SLOP: u32 = 6;
+const PROXIMITY_BOOST: f32 = 0.5;
+
+/// What turns text into terms: the index's own analyzers (so a baseline index without stems
+/// is queried without stems).
+pub(crate) struct Analyzers {
+    pub exact: TextAnalyzer,
+    pub kk: TextAnalyzer,
+    pub ru: TextAnalyzer,
+}
+
+impl Analyzers {
+    fn stem(&self, lang: Lang) -> TextAnalyzer {
+        match lang {
+            Lang::Kk => self.kk.clone(),
+            Lang::Ru => self.ru.clone(),
+        }
+    }
+}
+
+pub(crate) fn tokens(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
+    let mut a = analyzer.clone();
+    let mut stream = a.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(t) = stream.next() {
+        out.push(t.text.clone());
+    }
+    out
+}
+
+pub(crate) struct Builder<'a> {
+    pub fields: &'a Fields,
+    pub analyzers: &'a Analyzers,
+    /// Languages whose stemmed fields a bare word is looked up in.
+    pub langs: &'a [Lang],
+}
+
+type Q = Box<dyn Query>;
+
+fn term_q(field: Field, text: &str) -> Q {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqsAndPositions,
+    ))
+}
+
+fn boost(q: Q, by: f32) -> Q {
+    if (by - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, by))
+    }
+}
+
+/// A query on consecutive tokens of one field: a term for one, a phrase for more.
+fn seq(field: Field, toks: &[String], slop: u32) -> Option<Q> {
+    match toks {
+        [] => None,
+        [one] => Some(term_q(field, one)),
+        many => {
+            let terms = many
+                .iter()
+                .map(|t| Term::from_field_text(field, t))
+                .collect();
+            let mut p = PhraseQuery::new(terms);
+            p.set_slop(slop);
+            Some(Box::new(p))
+        }
+    }
+}
+
+fn any(clauses: Vec<Q>) -> Option<Q> {
+    match clauses.len() {
+        0 => None,
+        1 => clauses.into_iter().next(),
+        _ => Some(Box::new(BooleanQuery::new(
+            clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
+        ))),
+    }
+}
+
+/// A filter: required, not scored.
+fn filter(q: Q) -> Q {
+    Box::new(ConstScoreQuery::new(q, 0.0))
+}
+
+impl Builder<'_> {
+    /// Parses `text` and builds its query; `Err` says what was not understood (the caller
+    /// then searches the words literally). `Ok(None)`: nothing to search (no words).
+    pub fn parse(&self, text: &str) -> Result<Option<Q>, String> {
+        let ast = tantivy::query_grammar::parse_query(text)
+            .map_err(|_| "query syntax not understood".to_string())?;
+        self.ast(&ast)
+    }
+
+    /// Every word of `text` required, in any form: the fallback for text that is not query
+    /// syntax (pasted from an act: `подпункт 3)`).
+    pub fn literal(&self, text: &str) -> Option<Q> {
+        let exact = tokens(&self.analyzers.exact, text);
+        let mut clauses: Vec<(Occur, Q)> = Vec::new();
+        let mut seen = Vec::new();
+        for w in exact {
+            if seen.contains(&w) {
+                continue;
+            }
+            if let Some(q) = self.word(&w) {
+                clauses.push((Occur::Must, q));
+            }
+            seen.push(w);
+        }
+        if clauses.is_empty() {
+            None
+        } else {
+            Some(Box::new(BooleanQuery::new(clauses)))
+        }
+    }
+
+    fn ast(&self, ast: &UserInputAst) -> Result<Option<Q>, String> {
+        match ast {
+            UserInputAst::Clause(items) => {
+                let mut clauses: Vec<(Occur, Q)> = Vec::new();
+                for (occur, sub) in items {
+                    if let Some(q) = self.ast(sub)? {
+                        clauses.push((occur.unwrap_or(Occur::Must), q));
+                    }
+                }
+                if clauses.is_empty() {
+                    return Ok(None);
+                }
+                // Only exclusions (`-word`): everything else.
+                if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    clauses.push((Occur::Must, Box::new(AllQuery)));
+                }
+                if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
+                    return Ok(clauses.pop().map(|(_, q)| q));
+                }
+                Ok(Some(Box::new(BooleanQuery::new(clauses))))
+            }
+            UserInputAst::Boost(sub, by) => Ok(self.ast(sub)?.map(|q| boost(q, *by as f32))),
+            UserInputAst::Leaf(leaf) => self.leaf(leaf),
+        }
+    }
+
+    fn leaf(&self, leaf: &UserInputLeaf) -> Result<Option<Q>, String> {
+        match leaf {
+            UserInputLeaf::Literal(lit) => match &lit.field_name {
+                Some(name) => self.field(name, &lit.phrase).map(Some),
+                None if lit.delimiter == Delimiter::None => Ok(self.bare(&lit.phrase)),
+                None => Ok(self.phrase(&lit.phrase, lit.slop)),
+            },
+            UserInputLeaf::All => Ok(Some(Box::new(AllQuery))),
+            UserInputLeaf::Range {
+                field,
+                lower,
+                upper,
+            } => {
+                match field.as_deref() {
+                    Some("year") => {}
+                    _ => {
+                        return Err("ranges are only supported on year: year:[2018 TO 2020]".into())
+                    }
+                }
+                let bound = |b: &UserInputBound| -> Result<Bound<Term>, String> {
+                    let parse = |s: &str| {
+                        s.trim()
+                            .parse::<u64>()
+                            .map(|y| Term::from_field_u64(self.fields.year, y))
+                            .map_err(|_| format!("bad year `{s}`"))
+                    };
+                    Ok(match b {
+                        UserInputBound::Inclusive(s) => Bound::Included(parse(s)?),
+                        UserInputBound::Exclusive(s) => Bound::Excluded(parse(s)?),
+                        UserInputBound::Unbounded => Bound::Unbounded,
+                    })
+                };
+                Ok(Some(filter(Box::new(RangeQuery::new(
+                    bound(lower)?,
+                    bound(upper)?,
+                )))))
+            }
+            UserInputLeaf::Set { .. } | UserInputLeaf::Exists { .. } => {
+                Err("sets and exists queries are not supported".into())
+            }
+        }
+    }
+
+    /// A bare word (or a hyphenated group: `12-1`, `интернет-ресурс`): its stems in the
+    /// stemmed fields of each language, plus a bonus for the exact form.
+    fn bare(&self, text: &str) -> Option<Q> {
+        let exact = tokens(&self.analyzers.exact, text);
+        match exact.len() {
+            0 => None,
+            1 => self.word(&exact[0]),
+            _ => {
+                let f = self.fields;
+                let mut clauses = Vec::new();
+                for &lang in self.langs {
+                    let stems = tokens(&self.analyzers.stem(lang), text);
+                    clauses.extend(seq(f.stemmed_text(lang), &stems, 0));
+                    clauses
+                        .extend(seq(f.stemmed_ctx(lang), &stems, 0).map(|q| boost(q, CTX_BOOST)));
+                }
+                clauses.extend(seq(f.text, &exact, 0).map(|q| boost(q, EXACT_BONUS)));
+                any(clauses)
+            }
+        }
+    }
+
+    /// One exact (folded) token: stems in each language and the exact form. A stop word (no
+    /// stem in any language: `в`, `и`, `және`) is no condition at all.
+    fn word(&self, exact: &str) -> Option<Q> {
+        let f = self.fields;
+        let mut clauses = Vec::new();
+        for &lang in self.langs {
+            // Stem the folded token with the language's analyzer (a token stays one token).
+            let stems = tokens(&self.analyzers.stem(lang), exact);
+            let Some(stem) = stems.first() else { continue };
+            clauses.push(term_q(f.stemmed_text(lang), stem));
+            clauses.push(boost(term_q(f.stemmed_ctx(lang), stem), CTX_BOOST));
+        }
+        if clauses.is_empty() {
+            return None;
+        }
+        clauses.push(boost(term_q(f.text, exact), EXACT_BONUS));
+        any(clauses)
+    }
+
+    /// The words of a plain-words query (no operator, phrase or field), else `None`.
+    fn plain_words(text: &str) -> Option<Vec<String>> {
+        let ast = tantivy::query_grammar::parse_query(text).ok()?;
+        let items = match &ast {
+            UserInputAst::Clause(items) => items.iter().collect::<Vec<_>>(),
+            _ => return None,
+        };
+        items
+            .into_iter()
+            .map(|(occur, sub)| match (occur, sub) {
+                (None, UserInputAst::Leaf(leaf)) => match &**leaf {
+                    UserInputLeaf::Literal(l)
+                        if l.field_name.is_none() && l.delimiter == Delimiter::None =>
+                    {
+                        Some(l.phrase.clone())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Ranks units where the words of a plain-words query stand close together (within a
+    /// few words, in order) above units that have them scattered: a sloppy phrase on the
+    /// stems, to add as an optional clause.
+    pub fn proximity(&self, text: &str) -> Option<Q> {
+        let words = Self::plain_words(text)?;
+        let joined = words.join(" ");
+        let f = self.fields;
+        let clauses: Vec<Q> = self
+            .langs
+            .iter()
+            .filter_map(|&lang| {
+                let stems = tokens(&self.analyzers.stem(lang), &joined);
+                (stems.len() >= 2)
+                    .then(|| seq(f.stemmed_text(lang), &stems, PROXIMITY_SLOP))
+                    .flatten()
+            })
+            .collect();
+        any(clauses).map(|q| boost(q, PROXIMITY_BOOST))
+    }
+
+    /// For a query of plain words only (no operator, phrase or field): the words, of which
+    /// about two thirds must match. Used when no unit has them all — people type words that
+    /// the text has in another part of speech ("регистрирует" for "регистрацию").
+    pub fn relaxed(&self, text: &str) -> Option<(Q, usize, usize)> {
+        let leaves = Self::plain_words(text)?;
+        let words: Vec<Q> = leaves.iter().filter_map(|w| self.bare(w)).collect();
+        let n = words.len();
+        if n < 3 {
+            return None;
+        }
+        let need = (n * 2).div_ceil(3);
+        let q = BooleanQuery::with_minimum_required_clauses(
+            words.into_iter().map(|q| (Occur::Should, q)).collect(),
+            need,
+        );
+        Some((Box::new(q), need, n))
+    }
+
+    /// A quoted phrase: exact forms, in order (`slop` from `"…"~N`).
+    fn phrase(&self, text: &str, slop: u32) -> Option<Q> {
+        let f = self.fields;
+        let exact = tokens(&self.analyzers.exact, text);
+        let clauses: Vec<Q> = [
+            seq(f.text, &exact, slop),
+            seq(f.act_title, &exact, slop).map(|q| boost(q, CTX_BOOST)),
+            seq(f.document, &exact, slop).map(|q| boost(q, CTX_BOOST)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        any(clauses)
+    }
+
+    /// `field:value`: filters on the act, language, unit kind, issuer, year, status, path;
+    /// exact matches in a text field.
+    fn field(&self, name: &str, value: &str) -> Result<Q, String> {
+        let f = self.fields;
+        let value = value.trim();
+        let q: Q = match name.to_lowercase().as_str() {
+            "act" | "act_id" => filter(term_q(f.act_id, &value.to_uppercase())),
+            "lang" => {
+                let lang = Lang::parse(value).ok_or_else(|| format!("bad lang `{value}`"))?;
+                filter(term_q(f.lang, lang.code()))
+            }
+            "kind" | "unit_kind" | "unit" => filter(term_q(f.unit_kind, &value.to_lowercase())),
+            "issuer" => filter(term_q(f.issuer, value)),
+            "path" => filter(term_q(f.path, value)),
+            "status" => filter(term_q(f.status, &value.to_lowercase())),
+            "year" => {
+                let y: u64 = value.parse().map_err(|_| format!("bad year `{value}`"))?;
+                filter(Box::new(TermQuery::new(
+                    Term::from_field_u64(f.year, y),
+                    IndexRecordOption::Basic,
+                )))
+            }
+            "text" | "title" | "document" | "doc" => {
+                let field = match name {
+                    "text" => f.text,
+                    "title" => f.act_title,
+                    _ => f.document,
+                };
+                let toks = tokens(&self.analyzers.exact, value);
+                seq(field, &toks, 0).ok_or_else(|| format!("`{name}:` needs words"))?
+            }
+            other => {
+                return Err(format!(
+                    "unknown field `{other}` (known: act, lang, kind, issuer, year, status, path, text, title, document)"
+                ))
+            }
+        };
+        Ok(q)
+    }
+}
