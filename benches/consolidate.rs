@@ -26,21 +26,32 @@ fn main() {
     for c in &cases {
         by_act[c.act].push(c);
     }
-    let usable: Vec<usize> = (0..base.len()).filter(|&i| by_act[i].len() >= per_act).collect();
+    let usable: Vec<usize> = (0..base.len())
+        .filter(|&i| by_act[i].len() >= per_act)
+        .collect();
     for j in 0..n_acts {
         let src = usable[j % usable.len()];
         let mut a = base[src].clone();
         let reg = format!("{}", 900_000 + j);
         a.id = format!("V26{reg:0>8}");
-        a.requisites.registration = Some(Registration { number: reg.clone(), date: None });
+        a.requisites.registration = Some(Registration {
+            number: reg.clone(),
+            date: None,
+        });
         for k in 0..per_act {
             let case = by_act[src][(j + k) % by_act[src].len()];
             let mut o = amend::parse_order(&case.order_text).expect("generated order parses");
             if let Some(t) = o.target.as_mut() {
-                t.registration = Some(Registration { number: reg.clone(), date: None });
+                t.registration = Some(Registration {
+                    number: reg.clone(),
+                    date: None,
+                });
             }
             o.header.number = format!("{}-{k}", o.header.number);
-            orders.push(OrderInput { order: o, source: format!("gen {j}/{k}") });
+            orders.push(OrderInput {
+                order: o,
+                source: format!("gen {j}/{k}"),
+            });
         }
         acts.push(a);
     }
@@ -68,7 +79,10 @@ fn main() {
         versions = (vb, vf);
     }
     let (mb, mf) = (median(base_t), median(full_t));
-    println!("baseline (1,000 acts, no orders): median {mb:.2}s, {} unit versions", versions.0);
+    println!(
+        "baseline (1,000 acts, no orders): median {mb:.2}s, {} unit versions",
+        versions.0
+    );
     println!(
         "consolidate (1,000 acts × 10 orders): median {mf:.2}s, {} unit versions; ratio {:.2}× the baseline; target < 10 s: {}",
         versions.1,

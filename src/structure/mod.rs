@@ -1,8 +1,8 @@
 //! Structure: split a base act (corpus markdown or plain text) into its unit tree, and parse
 //! its change footnotes (Сноска/Ескерту) into history events.
 
-pub mod footnotes;
 pub mod eval;
+pub mod footnotes;
 pub(crate) mod markdown;
 pub(crate) mod units;
 
