@@ -2,6 +2,7 @@
 //! one-line error naming the file or argument at fault and exits non-zero on bad input.
 
 mod commands;
+mod eval_encoding;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -128,6 +129,17 @@ enum Cmd {
         #[arg(long, default_value = "index")]
         index: PathBuf,
     },
+    /// Measure a stage on cases built from the corpus.
+    #[command(subcommand)]
+    Eval(EvalCmd),
+}
+
+#[derive(Subcommand)]
+enum EvalCmd {
+    /// Mojibake repair: exact recovery per case kind (one and two wrong decodings deep), clean
+    /// inputs changed, and Python ftfy's figures on the same cases when it is installed.
+    #[command(after_help = "Example:\n  zan eval encoding\n  zan eval encoding --per-kind 50 --no-ftfy")]
+    Encoding(eval_encoding::Args),
 }
 
 /// Parse the arguments and run; returns the process exit code.
@@ -166,6 +178,7 @@ pub fn run() -> i32 {
         } => commands::consolidate(&act, &lang, as_of, corpus, &format),
         Cmd::Serve { index, addr } => commands::serve(&index, &addr),
         Cmd::Pipeline { corpus, index } => commands::pipeline(corpus, &index),
+        Cmd::Eval(EvalCmd::Encoding(args)) => eval_encoding::run(args),
     };
     match res {
         Ok(()) => 0,

@@ -5,13 +5,18 @@
 //! the repaired text are those of the input (later stages and error messages rely on that).
 
 mod decode;
+pub mod encoding_eval;
+mod kz1048;
 mod layout;
 mod lookalike;
+pub mod mojibake;
+pub mod reflow;
 mod spacing;
 
 pub use decode::cyrillic_score;
 pub use layout::{restore_moved_links, restore_moved_links_lang};
 pub use lookalike::fix_lookalikes;
+pub use reflow::reflow_text;
 pub use spacing::join_spaced_letters;
 
 use crate::model::Lang;
@@ -34,6 +39,11 @@ pub struct RepairReport {
     /// Lines on which moved hyperlinks were put back.
     #[serde(default)]
     pub moved_link_lines: usize,
+    /// Lines whose wrong decoding (mojibake) was undone, and the chain found for the text.
+    #[serde(default)]
+    pub mojibake_lines: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mojibake: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,9 +146,13 @@ pub fn repair_line(line: &str, lang: Lang, report: &mut RepairReport) -> String 
 /// Repair decoded text; output has exactly as many lines as the input ('\n'-separated; a
 /// trailing newline and "\r\n" line ends are kept).
 pub fn repair_text(text: &str, lang: Option<Lang>) -> Repaired {
+    let (unmojibaked, mojibake_lines, mojibake) = mojibake::fix_text(text);
+    let text = unmojibaked.as_str();
     let lang = lang.unwrap_or_else(|| detect_lang(text));
     let mut report = RepairReport {
         lines: text.lines().count(),
+        mojibake_lines,
+        mojibake,
         ..Default::default()
     };
     let mut out = String::with_capacity(text.len() + 64);
