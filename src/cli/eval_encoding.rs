@@ -57,7 +57,9 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(n) = &rep.ftfy_note {
         println!("ftfy: {n}");
     }
-    println!("\nOne deep (true page read as wrong page)                       cases    zan     ftfy");
+    println!(
+        "\nOne deep (true page read as wrong page)                       cases    zan     ftfy"
+    );
     for (k, f) in &rep.one_deep {
         row(k, f);
     }

@@ -108,7 +108,11 @@ fn eligible(line: &str) -> bool {
 
 /// Build the cases: `per_kind` lines per kind and language (two-deep: `per_kind_two`), from
 /// the acts except the one the letter model learnt from.
-pub fn build_cases(root: &Path, per_kind: usize, per_kind_two: usize) -> std::io::Result<Vec<Case>> {
+pub fn build_cases(
+    root: &Path,
+    per_kind: usize,
+    per_kind_two: usize,
+) -> std::io::Result<Vec<Case>> {
     let mut pools: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     for (p, lang) in md_files(root) {
         if p.components().any(|c| c.as_os_str() == TRAINING_ACT) {
@@ -210,7 +214,11 @@ pub fn run_ftfy(texts: &[&str]) -> Result<Vec<String>, String> {
         .map(|l| serde_json::from_str(l).unwrap_or_default())
         .collect();
     if res.len() != texts.len() {
-        return Err(format!("ftfy gave {} answers for {} cases", res.len(), texts.len()));
+        return Err(format!(
+            "ftfy gave {} answers for {} cases",
+            res.len(),
+            texts.len()
+        ));
     }
     Ok(res)
 }
@@ -280,8 +288,11 @@ pub fn evaluate(
             if changed > 0 {
                 rep.clean_lines.0 += 1;
                 if rep.changed_examples.len() < 10 {
-                    rep.changed_examples
-                        .push(format!("{}:{}: {line:?} -> {fixed:?}", p.display(), n + 1));
+                    rep.changed_examples.push(format!(
+                        "{}:{}: {line:?} -> {fixed:?}",
+                        p.display(),
+                        n + 1
+                    ));
                 }
             }
         }

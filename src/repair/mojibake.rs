@@ -143,7 +143,13 @@ impl Page {
         if let Some(t) = self.table() {
             return Some(
                 b.iter()
-                    .map(|&x| if x < 0x80 { x as char } else { t[x as usize - 0x80] })
+                    .map(|&x| {
+                        if x < 0x80 {
+                            x as char
+                        } else {
+                            t[x as usize - 0x80]
+                        }
+                    })
                     .collect(),
             );
         }
@@ -198,7 +204,12 @@ fn letter_index(c: char) -> Option<usize> {
         'ж'..='я' => c as usize - 'ж' as usize + 7,
         'А'..='Е' => c as usize - 'А' as usize,
         'Ж'..='Я' => c as usize - 'Ж' as usize + 7,
-        _ => return LETTER_TAIL.iter().position(|&(l, u)| c == l || c == u).map(|i| i + 34),
+        _ => {
+            return LETTER_TAIL
+                .iter()
+                .position(|&(l, u)| c == l || c == u)
+                .map(|i| i + 34)
+        }
     };
     Some(i + 1)
 }
