@@ -412,7 +412,7 @@ const MARGIN: f64 = 3.0;
 /// Whether a text has anything a wrong decoding leaves: non-ASCII that kk/ru text does not hold,
 /// or letters at all (single-byte swaps map letters to letters).
 fn worth_trying(s: &str) -> bool {
-    s.chars().any(|c| !c.is_ascii())
+    !s.is_ascii()
 }
 
 /// The best chain (steps in the order they are undone) and its result, if it clearly beats `s`.
