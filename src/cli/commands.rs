@@ -62,7 +62,7 @@ pub fn repair(file: &str, lang: &str, report: bool, reflow: bool) -> Result<()> 
     let mut fixed = repair::repair_text(&text, lang);
     fixed.report.encoding = encoding;
     let out = if reflow {
-        reflow_text(&fixed.text)
+        repair::reflow_text(&fixed.text)
     } else {
         fixed.text
     };
@@ -72,32 +72,6 @@ pub fn repair(file: &str, lang: &str, report: bool, reflow: bool) -> Result<()> 
         eprintln!("{}", serde_json::to_string_pretty(&fixed.report)?);
     }
     Ok(())
-}
-
-/// Join lines broken inside a paragraph: a line that does not end a sentence or a list item and
-/// is followed by a line starting in lower case is joined to it (hyphenated breaks lose the hyphen).
-fn reflow_text(text: &str) -> String {
-    let mut out = String::new();
-    let lines: Vec<&str> = text.lines().collect();
-    for (i, line) in lines.iter().enumerate() {
-        out.push_str(line.trim_end());
-        let next = lines.get(i + 1).map(|l| l.trim_start()).unwrap_or("");
-        let ends = line
-            .trim_end()
-            .ends_with(['.', ':', ';', '!', '?', '»', '"'])
-            || line.trim().is_empty();
-        let next_lower = next.chars().next().is_some_and(|c| c.is_lowercase());
-        if i + 1 < lines.len() && !ends && next_lower {
-            if out.ends_with('-') {
-                out.pop();
-            } else {
-                out.push(' ');
-            }
-        } else {
-            out.push('\n');
-        }
-    }
-    out
 }
 
 pub fn split(file: &Path, json: bool) -> Result<()> {

@@ -2,6 +2,7 @@
 //! one-line error naming the file or argument at fault and exits non-zero on bad input.
 
 mod commands;
+mod eval_encoding;
 mod eval_footnotes;
 mod eval_search;
 
@@ -162,6 +163,12 @@ enum Cmd {
 
 #[derive(Subcommand)]
 enum EvalCmd {
+    /// Mojibake repair: exact recovery per case kind (one and two wrong decodings deep), clean
+    /// inputs changed, and Python ftfy's figures on the same cases when it is installed.
+    #[command(
+        after_help = "Example:\n  zan eval encoding\n  zan eval encoding --per-kind 50 --no-ftfy"
+    )]
+    Encoding(eval_encoding::Args),
     /// How many change footnotes of the corpus acts become history events; lists the rest.
     #[command(
         after_help = "Example:\n  zan eval footnotes --corpus ../shared/corpus/kazakhstan-law"
@@ -263,6 +270,7 @@ pub fn run() -> i32 {
                 show,
             } => commands::eval_roundtrip(cases, seed, corpus, show),
             EvalCmd::Footnotes { corpus, json } => eval_footnotes::run(corpus, json),
+            EvalCmd::Encoding(args) => eval_encoding::run(args),
             EvalCmd::Search {
                 queries,
                 index,

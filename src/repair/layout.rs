@@ -109,6 +109,11 @@ static GLUE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r#"^(.*?)([:;.,"'«»“”„!?()\[\]]+)([\p{L}\d№][\p{L}\d№-]*\)?)$"#).unwrap()
 });
 
+static OPERATIVE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r#"^(.*\S) {1,2}([";.,»]+)((?:ПРИКАЗЫВАЮ|ПОСТАНОВЛЯЮ|ПОСТАНОВЛЯЕТ|БҰЙЫРАМЫН|ҚАУЛЫ ЕТЕДІ):)$"#)
+        .unwrap()
+});
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Tok {
     Kw,
@@ -267,6 +272,11 @@ pub fn restore_moved_links(line: &str) -> Option<String> {
 pub fn restore_moved_links_lang(line: &str, hint: Option<Lang>) -> Option<(String, usize)> {
     if line.contains('\t') || !line.contains(' ') {
         return None;
+    }
+    // The operative word of an order moves like a link: `услугах" ";ПРИКАЗЫВАЮ:` is
+    // `услугах" ПРИКАЗЫВАЮ:";` (the gap is the space before the displaced punctuation).
+    if let Some(c) = OPERATIVE.captures(line) {
+        return Some((format!("{} {}{}", &c[1], &c[3], &c[2]), 1));
     }
     let lang = line_lang(line, hint);
     let lead = line.len() - line.trim_start_matches(' ').len();
@@ -462,6 +472,104 @@ fn render(
     }
     out.push_str(end_punct);
     (out, plan.pieces.len())
+}
+
+/// Links split over lines. Two shapes, both with the odd leading space of a moved link:
+///
+/// - a table cell wraps a linked word without a hyphen (`согласно прилож` … ` к настоящим
+///   Правилам.ению 2`): the end of the word (and its number) is glued to the end of the next
+///   non-blank line, whose leading space marks the gap. The halves join into a reference word.
+/// - a link wraps between two lines (`… и подпунктом 29) подпунктом` / ` статьи 10 … Закон1)`):
+///   its keyword stays at the end of the first line, its number is glued to the end of the next;
+///   both lines have a leading gap.
+///
+/// Works on repaired lines (no '\n' inside), keeps their number; returns the lines changed.
+pub fn restore_split_links(lines: &mut [String], lang: Lang) -> usize {
+    let mut changed = 0;
+    for i in 0..lines.len() {
+        // The next non-blank line, at most one blank line away.
+        let Some(j) = (i + 1..lines.len().min(i + 3)).find(|&k| !lines[k].trim().is_empty()) else {
+            continue;
+        };
+        if let Some((a, b)) = join_split_word(&lines[i], &lines[j], lang)
+            .or_else(|| move_wrapped_number(&lines[i], &lines[j], lang))
+        {
+            for (k, new) in [(i, a), (j, b)] {
+                if lines[k] != new {
+                    lines[k] = new;
+                    changed += 1;
+                }
+            }
+        }
+    }
+    changed
+}
+
+/// One leading space, then a lowercase letter: the gap of a link that opened the line.
+fn lead_gap_line(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix(' ')?;
+    rest.chars().next().filter(|c| c.is_lowercase())?;
+    Some(rest)
+}
+
+static WORD_TAIL: Lazy<Regex> = Lazy::new(|| {
+    // `… Правилам.ению 2` / `… обязанности зом`
+    Regex::new(r"^(.*?)(?:([.,;:])|\s+)(\p{Ll}+)(?:\s+(\d+(?:-\d+)*\)?))?\s*$").unwrap()
+});
+
+fn join_split_word(first: &str, second: &str, lang: Lang) -> Option<(String, String)> {
+    let head = first.trim_end();
+    if head.len() != first.len() && first.ends_with("  ") {
+        return None;
+    }
+    let frag1 = head.rsplit(' ').next()?;
+    if frag1.chars().count() < 3
+        || !frag1.chars().all(|c| is_cyrillic(c) && c.is_lowercase())
+        || classify(frag1, lang).is_some()
+    {
+        return None;
+    }
+    let rest = lead_gap_line(second)?;
+    let c = WORD_TAIL.captures(rest)?;
+    let body = c.get(1)?.as_str();
+    let frag2 = c.get(3)?.as_str();
+    let word = format!("{frag1}{frag2}");
+    if classify(&word, lang) != Some(Tok::Kw) || body.trim().is_empty() {
+        return None;
+    }
+    let mut a = format!("{}{frag2}", head);
+    if let Some(n) = c.get(4) {
+        a.push(' ');
+        a.push_str(n.as_str());
+    }
+    let mut b = body.trim_end().to_string();
+    if let Some(p) = c.get(2) {
+        b.push_str(p.as_str());
+    }
+    Some((a, b))
+}
+
+static GLUED_NUMBER: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^(.*\p{L})(\d+(?:-\d+)*\))$").unwrap());
+
+fn move_wrapped_number(first: &str, second: &str, lang: Lang) -> Option<(String, String)> {
+    let body1 = lead_gap_line(first)?;
+    let body2 = lead_gap_line(second)?;
+    let words: Vec<&str> = body1.split(' ').collect();
+    let n = words.len();
+    // `… <keyword> <number>) <keyword>` at the end of the first line.
+    if n < 4
+        || classify(words[n - 1], lang) != Some(Tok::Kw)
+        || !PAREN_NUM.is_match(words[n - 2])
+        || classify(words[n - 3], lang) != Some(Tok::Kw)
+    {
+        return None;
+    }
+    let c = GLUED_NUMBER.captures(body2)?;
+    let piece = format!("{} {}", words[n - 3], words[n - 2]);
+    let a = format!("{piece} {} {}", words[..n - 3].join(" "), words[n - 1]);
+    let b = format!("{} {}", &c[2], &c[1]);
+    Some((a, b))
 }
 
 #[cfg(test)]

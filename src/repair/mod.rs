@@ -5,13 +5,18 @@
 //! the repaired text are those of the input (later stages and error messages rely on that).
 
 mod decode;
+pub mod encoding_eval;
+mod kz1048;
 mod layout;
 mod lookalike;
+pub mod mojibake;
+pub mod reflow;
 mod spacing;
 
 pub use decode::cyrillic_score;
-pub use layout::{restore_moved_links, restore_moved_links_lang};
+pub use layout::{restore_moved_links, restore_moved_links_lang, restore_split_links};
 pub use lookalike::fix_lookalikes;
+pub use reflow::reflow_text;
 pub use spacing::join_spaced_letters;
 
 use crate::model::Lang;
@@ -34,6 +39,14 @@ pub struct RepairReport {
     /// Lines on which moved hyperlinks were put back.
     #[serde(default)]
     pub moved_link_lines: usize,
+    /// Lines changed by putting back links split over two lines.
+    #[serde(default)]
+    pub split_link_lines: usize,
+    /// Lines whose wrong decoding (mojibake) was undone, and the chain found for the text.
+    #[serde(default)]
+    pub mojibake_lines: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mojibake: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,25 +149,37 @@ pub fn repair_line(line: &str, lang: Lang, report: &mut RepairReport) -> String 
 /// Repair decoded text; output has exactly as many lines as the input ('\n'-separated; a
 /// trailing newline and "\r\n" line ends are kept).
 pub fn repair_text(text: &str, lang: Option<Lang>) -> Repaired {
+    let (unmojibaked, mojibake_lines, mojibake) = mojibake::fix_text(text);
+    let text = unmojibaked.as_str();
     let lang = lang.unwrap_or_else(|| detect_lang(text));
     let mut report = RepairReport {
         lines: text.lines().count(),
+        mojibake_lines,
+        mojibake,
         ..Default::default()
     };
-    let mut out = String::with_capacity(text.len() + 64);
-    for (i, raw) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
+    let mut originals = Vec::new();
+    let mut fixed = Vec::new();
+    let mut crs = Vec::new();
+    for raw in text.split('\n') {
         let (line, cr) = match raw.strip_suffix('\r') {
             Some(l) => (l, "\r"),
             None => (raw, ""),
         };
-        let fixed = repair_line(line, lang, &mut report);
-        if fixed != line {
+        fixed.push(repair_line(line, lang, &mut report));
+        originals.push(line);
+        crs.push(cr);
+    }
+    report.split_link_lines = restore_split_links(&mut fixed, lang);
+    let mut out = String::with_capacity(text.len() + 64);
+    for (i, ((line, orig), cr)) in fixed.iter().zip(&originals).zip(&crs).enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if line != orig {
             report.changed_lines += 1;
         }
-        out.push_str(&fixed);
+        out.push_str(line);
         out.push_str(cr);
     }
     Repaired {

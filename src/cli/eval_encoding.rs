@@ -1,0 +1,89 @@
+//! `zan eval encoding`: prints the figures of `zan::repair::encoding_eval` as a table.
+
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+use zan::repair::encoding_eval::{evaluate, KindFigures};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Corpus folder (default: corpus/ here, else the one shipped with the source).
+    #[arg(long)]
+    corpus: Option<PathBuf>,
+    /// Lines per one-deep kind and language.
+    #[arg(long, default_value_t = 40)]
+    per_kind: usize,
+    /// Lines per two-deep kind and language.
+    #[arg(long, default_value_t = 2)]
+    per_kind_two: usize,
+    /// Skip the ftfy comparison.
+    #[arg(long)]
+    no_ftfy: bool,
+}
+
+fn pct(n: usize, d: usize) -> String {
+    if d == 0 {
+        "-".into()
+    } else {
+        format!("{:.2}%", 100.0 * n as f64 / d as f64)
+    }
+}
+
+fn row(kind: &str, f: &KindFigures) {
+    let ftfy = f.ftfy.map_or("-".into(), |x| pct(x, f.cases));
+    println!(
+        "  {kind:<58} {:>6} {:>8} {:>8}",
+        f.cases,
+        pct(f.ours, f.cases),
+        ftfy
+    );
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let root = args.corpus.unwrap_or_else(|| {
+        let here = PathBuf::from("corpus");
+        if here.is_dir() {
+            here
+        } else {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+        }
+    });
+    let rep = evaluate(&root, args.per_kind, args.per_kind_two, !args.no_ftfy)
+        .with_context(|| format!("{}", root.display()))?;
+    println!(
+        "Mojibake cases from {} (act {} left out: the letter model learnt from it)",
+        root.display(),
+        rep.training_act
+    );
+    if let Some(n) = &rep.ftfy_note {
+        println!("ftfy: {n}");
+    }
+    println!(
+        "\nOne deep (true page read as wrong page)                       cases    zan     ftfy"
+    );
+    for (k, f) in &rep.one_deep {
+        row(k, f);
+    }
+    row("ALL one-deep", &rep.one_total);
+    println!(
+        "\nTwo deep ({} kinds), grouped by the first wrong decoding        cases    zan     ftfy",
+        rep.two_deep_kinds
+    );
+    for (k, f) in &rep.two_deep {
+        row(k, f);
+    }
+    row("ALL two-deep", &rep.two_total);
+    println!(
+        "\nClean inputs changed: {} of {} files, {} of {} lines",
+        rep.clean_files.0, rep.clean_files.1, rep.clean_lines.0, rep.clean_lines.1
+    );
+    for e in &rep.changed_examples {
+        println!("  {e}");
+    }
+    if !rep.failures.is_empty() {
+        println!("\nSome failures:");
+        for (k, g, o) in &rep.failures {
+            println!("  [{k}]\n    in:  {g:?}\n    out: {o:?}");
+        }
+    }
+    Ok(())
+}

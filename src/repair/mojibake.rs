@@ -1,0 +1,573 @@
+//! Mojibake: text whose bytes were decoded with the wrong code page, once or twice
+//! (`Р—Р°РєРѕРЅ` = UTF-8 read as windows-1251, `Ïðèêàç` = windows-1251 read as windows-1252,
+//! `ЪЮЙНМ` = windows-1251 read as KOI8-R, `ќ`/`ј` for `қ`/`ә` = KZ-1048 or PT154 bytes shown on
+//! windows-1251 code points, as old Kazakh fonts did).
+//!
+//! A wrong decoding is undone by encoding the text back with the page it was wrongly decoded as
+//! (this must be lossless) and decoding the bytes with the true page (strict for UTF-8). Every
+//! chain of one or two such steps is tried; the candidate that reads most like Kazakh or Russian
+//! wins if it beats the input by a clear margin. "Reads like" = a letter-bigram model of kk + ru
+//! legal text (learnt from one act of the corpus, kept out of `zan eval encoding`'s cases) plus
+//! penalties for characters that kk/ru text never holds (Latin-1 letters, box drawing, Serbian and
+//! other non-Kazakh Cyrillic letters, C1 controls) and for case flips inside words. No crate does
+//! this for Cyrillic code pages (ftfy, in Python, covers UTF-8 mojibake only).
+
+use super::kz1048::{KZ1048, PT154};
+use encoding_rs::{Encoding, IBM866, KOI8_R, UTF_8, WINDOWS_1251, WINDOWS_1252, X_MAC_CYRILLIC};
+use once_cell::sync::Lazy;
+use std::borrow::Cow;
+
+/// A code page that text is encoded in or decoded as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Page {
+    Utf8,
+    Cp1251,
+    Cp1252,
+    /// ISO-8859-1 proper (0x80-0x9F are C1 controls; encoding_rs maps this label to 1252).
+    Latin1,
+    Koi8R,
+    Cp866,
+    MacCyrillic,
+    Kz1048,
+    Pt154,
+}
+
+impl Page {
+    /// Pages text can be wrongly decoded as (every single-byte page).
+    pub const SINGLE_BYTE: [Page; 8] = [
+        Page::Cp1251,
+        Page::Cp1252,
+        Page::Latin1,
+        Page::Koi8R,
+        Page::Cp866,
+        Page::MacCyrillic,
+        Page::Kz1048,
+        Page::Pt154,
+    ];
+    /// Pages Cyrillic text is truly written in.
+    pub const CYRILLIC: [Page; 7] = [
+        Page::Utf8,
+        Page::Cp1251,
+        Page::Koi8R,
+        Page::Cp866,
+        Page::MacCyrillic,
+        Page::Kz1048,
+        Page::Pt154,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Page::Utf8 => "UTF-8",
+            Page::Cp1251 => "windows-1251",
+            Page::Cp1252 => "windows-1252",
+            Page::Latin1 => "latin-1",
+            Page::Koi8R => "KOI8-R",
+            Page::Cp866 => "CP866",
+            Page::MacCyrillic => "mac-cyrillic",
+            Page::Kz1048 => "KZ-1048",
+            Page::Pt154 => "PT154",
+        }
+    }
+
+    /// Python codec name of the page (for the ftfy comparison of `zan eval encoding`).
+    pub fn python_codec(self) -> &'static str {
+        match self {
+            Page::Utf8 => "utf-8",
+            Page::Cp1251 => "cp1251",
+            Page::Cp1252 => "cp1252",
+            Page::Latin1 => "latin-1",
+            Page::Koi8R => "koi8_r",
+            Page::Cp866 => "cp866",
+            Page::MacCyrillic => "mac_cyrillic",
+            Page::Kz1048 => "kz1048",
+            Page::Pt154 => "ptcp154",
+        }
+    }
+
+    fn rs(self) -> Option<&'static Encoding> {
+        match self {
+            Page::Utf8 => Some(UTF_8),
+            Page::Cp1251 => Some(WINDOWS_1251),
+            Page::Cp1252 => Some(WINDOWS_1252),
+            Page::Koi8R => Some(KOI8_R),
+            Page::Cp866 => Some(IBM866),
+            Page::MacCyrillic => Some(X_MAC_CYRILLIC),
+            Page::Latin1 | Page::Kz1048 | Page::Pt154 => None,
+        }
+    }
+
+    fn table(self) -> Option<&'static [char; 128]> {
+        match self {
+            Page::Kz1048 => Some(&KZ1048),
+            Page::Pt154 => Some(&PT154),
+            _ => None,
+        }
+    }
+
+    /// Encode losslessly, or `None` when a character has no byte in this page.
+    pub fn encode(self, s: &str) -> Option<Vec<u8>> {
+        if self == Page::Latin1 {
+            return s
+                .chars()
+                .map(|c| u8::try_from(c as u32).ok())
+                .collect::<Option<Vec<u8>>>();
+        }
+        if let Some(t) = self.table() {
+            return s
+                .chars()
+                .map(|c| {
+                    if c.is_ascii() {
+                        Some(c as u8)
+                    } else if ('А'..='я').contains(&c) {
+                        // Both tables hold А..я at 0xC0..=0xFF, as windows-1251 does.
+                        Some((c as u32 - 'А' as u32 + 0xC0) as u8)
+                    } else {
+                        t[..64].iter().position(|&x| x == c).map(|i| 0x80 + i as u8)
+                    }
+                })
+                .collect();
+        }
+        let enc = self.rs()?;
+        if enc == UTF_8 {
+            return Some(s.as_bytes().to_vec());
+        }
+        let (bytes, _, unmappable) = enc.encode(s);
+        (!unmappable).then(|| bytes.into_owned())
+    }
+
+    /// Decode; `None` for invalid UTF-8 (single-byte pages decode every byte).
+    pub fn decode(self, b: &[u8]) -> Option<String> {
+        if self == Page::Latin1 {
+            return Some(b.iter().map(|&x| x as char).collect());
+        }
+        if let Some(t) = self.table() {
+            return Some(
+                b.iter()
+                    .map(|&x| {
+                        if x < 0x80 {
+                            x as char
+                        } else {
+                            t[x as usize - 0x80]
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        let enc = self.rs()?;
+        enc.decode_without_bom_handling_and_without_replacement(b)
+            .map(Cow::into_owned)
+    }
+}
+
+/// One wrong decoding: bytes in `truth` were decoded as `shown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Step {
+    pub truth: Page,
+    pub shown: Page,
+}
+
+impl Step {
+    /// Produce the mojibake (for building test cases): encode in `truth`, decode as `shown`.
+    pub fn garble(self, s: &str) -> Option<String> {
+        self.shown.decode(&self.truth.encode(s)?)
+    }
+    /// Undo the mojibake: encode as `shown`, decode in `truth`.
+    pub fn undo(self, s: &str) -> Option<String> {
+        self.truth.decode(&self.shown.encode(s)?)
+    }
+    pub fn label(self) -> String {
+        format!("{} read as {}", self.truth.name(), self.shown.name())
+    }
+}
+
+/// Every step worth undoing: any Cyrillic page (or UTF-8) read as a different single-byte page.
+pub fn all_steps() -> Vec<Step> {
+    let mut v = Vec::new();
+    for truth in Page::CYRILLIC {
+        for shown in Page::SINGLE_BYTE {
+            if truth != shown {
+                v.push(Step { truth, shown });
+            }
+        }
+    }
+    v
+}
+
+/// Lowercase kk + ru letters (а..е, ё, ж..я, then [`LETTER_TAIL`]); index 0 of the model is
+/// "not a letter".
+const N: usize = 44;
+
+fn letter_index(c: char) -> Option<usize> {
+    let i = match c {
+        'а'..='е' => c as usize - 'а' as usize,
+        'ё' | 'Ё' => 6,
+        'ж'..='я' => c as usize - 'ж' as usize + 7,
+        'А'..='Е' => c as usize - 'А' as usize,
+        'Ж'..='Я' => c as usize - 'Ж' as usize + 7,
+        _ => {
+            return LETTER_TAIL
+                .iter()
+                .position(|&(l, u)| c == l || c == u)
+                .map(|i| i + 34)
+        }
+    };
+    Some(i + 1)
+}
+
+/// Kazakh letters after the Russian alphabet in [`LETTERS`] (lower, upper).
+const LETTER_TAIL: [(char, char); 9] = [
+    ('ә', 'Ә'),
+    ('ғ', 'Ғ'),
+    ('қ', 'Қ'),
+    ('ң', 'Ң'),
+    ('ө', 'Ө'),
+    ('ұ', 'Ұ'),
+    ('ү', 'Ү'),
+    ('һ', 'Һ'),
+    ('і', 'І'),
+];
+
+/// Training text of the letter model: act 105095 (kk + ru). `zan eval encoding` leaves it out.
+pub const TRAINING_ACT: &str = "105095";
+static TRAIN_KK: &str = include_str!("../../corpus/acts/105095/kaz.md");
+static TRAIN_RU: &str = include_str!("../../corpus/acts/105095/rus.md");
+
+/// log P(next | previous) over letters and the word boundary, add-0.5 smoothed.
+static MODEL: Lazy<Vec<f64>> = Lazy::new(|| {
+    let mut counts = vec![0f64; N * N];
+    for text in [TRAIN_KK, TRAIN_RU] {
+        let mut prev = 0;
+        for c in text.chars() {
+            let cur = letter_index(c).unwrap_or(0);
+            if cur != 0 || prev != 0 {
+                counts[prev * N + cur] += 1.0;
+            }
+            prev = cur;
+        }
+    }
+    let mut logp = vec![0f64; N * N];
+    for a in 0..N {
+        let row: f64 = counts[a * N..(a + 1) * N].iter().sum();
+        for b in 0..N {
+            logp[a * N + b] = ((counts[a * N + b] + 0.5) / (row + 0.5 * N as f64)).ln();
+        }
+    }
+    logp
+});
+
+/// Words (lowercase, 3+ letters) of the training text: a candidate made of known words reads
+/// right; mojibake almost never forms one.
+static WORDS: Lazy<std::collections::HashSet<String>> = Lazy::new(|| {
+    [TRAIN_KK, TRAIN_RU]
+        .iter()
+        .flat_map(|t| t.split(|c: char| !is_kk_ru_letter(c)))
+        .filter(|w| w.chars().count() >= 3)
+        .map(|w| w.to_lowercase())
+        .collect()
+});
+
+/// Score bonus of a known word.
+const KNOWN_WORD: f64 = 2.0;
+
+/// Characters kk/ru legal text holds besides ASCII and letters.
+const TYPOGRAPHY: &str = "«»–—№“”…’\u{00A0}°";
+
+fn is_kk_ru_letter(c: char) -> bool {
+    letter_index(c).is_some()
+}
+
+/// How much `s` reads like kk/ru text: (sum of letter-bigram log-probabilities and penalties,
+/// number of letters and odd characters). Short all-caps words (abbreviations: ОКБ, МП, БС) score
+/// a neutral cost per letter instead of their unusual bigrams.
+fn score(s: &str) -> (f64, usize) {
+    let model = &*MODEL;
+    let mut total = 0f64;
+    let mut count = 0usize;
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    let mut prev_char: Option<char> = None;
+    while i < chars.len() {
+        let c = chars[i];
+        if is_kk_ru_letter(c) {
+            let start = i;
+            while i < chars.len() && is_kk_ru_letter(chars[i]) {
+                i += 1;
+            }
+            let word = &chars[start..i];
+            count += word.len();
+            if word.len() >= 3 {
+                let lw: String = word.iter().flat_map(|c| c.to_lowercase()).collect();
+                if WORDS.contains(&lw) {
+                    total += KNOWN_WORD;
+                }
+            }
+            if prev_char.is_some_and(|p| p.is_ascii_alphabetic())
+                || chars.get(i).is_some_and(|n| n.is_ascii_alphabetic())
+            {
+                total -= 3.0; // Latin glued to Cyrillic
+            }
+            if (2..=3).contains(&word.len()) && word.iter().all(|c| c.is_uppercase()) {
+                total -= ABBREVIATION_COST * word.len() as f64;
+            } else {
+                let mut prev = 0;
+                for (k, &w) in word.iter().enumerate() {
+                    let li = letter_index(w).unwrap_or(0);
+                    total += model[prev * N + li];
+                    if k > 0 && w.is_uppercase() && word[k - 1].is_lowercase() {
+                        total -= 4.0; // "пРИКАЗ": case flipped inside a word
+                    }
+                    prev = li;
+                }
+                total += model[prev * N];
+            }
+            prev_char = Some(word[word.len() - 1]);
+            continue;
+        }
+        if c.is_ascii() {
+            if c.is_control() && !matches!(c, '\t' | '\r' | '\n' | '\u{0C}') {
+                total -= 8.0;
+                count += 1;
+            }
+        } else if !c.is_whitespace() {
+            // Typographic marks are rarer than letters, and have their places: a closing mark
+            // or `№` never runs into a following letter, an opening mark never follows one.
+            let prev_letter = prev_char.is_some_and(is_kk_ru_letter);
+            let next_letter = chars.get(i + 1).is_some_and(|&n| is_kk_ru_letter(n));
+            let misplaced = match c {
+                '«' | '“' => prev_letter,
+                '»' | '”' | '’' | '…' | '№' | '°' => next_letter,
+                '–' | '—' => prev_letter || next_letter,
+                _ => prev_letter && next_letter,
+            };
+            count += 1;
+            total -= if c.is_control() || c == '\u{FFFD}' {
+                12.0
+            } else if TYPOGRAPHY.contains(c) && !misplaced {
+                4.0
+            } else {
+                10.0
+            };
+        }
+        prev_char = Some(c);
+        i += 1;
+    }
+    (total, count)
+}
+
+/// Cost per letter of a short all-caps word (about the mean of running text).
+const ABBREVIATION_COST: f64 = 3.0;
+
+/// [`score`] per letter (or odd character); higher is better, about -3 for clean prose, far
+/// lower for mojibake.
+pub fn plausibility(s: &str) -> f64 {
+    let (t, n) = score(s);
+    t / n.max(1) as f64
+}
+
+/// Per-letter plausibility below which a line without odd characters is still searched.
+const FLOOR: f64 = -3.6;
+
+/// Whether a line may be mojibake: it holds a character kk/ru text does not, a case flip inside
+/// a word, or letters in an implausible order. Clean lines fail all three and are not searched.
+pub fn suspicious(s: &str) -> bool {
+    let mut prev: Option<char> = None;
+    let mut flips = false;
+    for c in s.chars() {
+        if !(c.is_ascii() || c.is_whitespace() || TYPOGRAPHY.contains(c) || is_kk_ru_letter(c)) {
+            return true;
+        }
+        if c.is_uppercase()
+            && is_kk_ru_letter(c)
+            && prev.is_some_and(|p| is_kk_ru_letter(p) && p.is_lowercase())
+        {
+            flips = true;
+        }
+        prev = Some(c);
+    }
+    // Case flips and letters alone (a swap between two Cyrillic pages) are evidence only in a
+    // line long enough for them to mean something (`КоАП РК.` is an abbreviation).
+    s.chars().filter(|&c| is_kk_ru_letter(c)).count() >= 12 && (flips || plausibility(s) < FLOOR)
+}
+
+/// Whether `t` (a repair of `s`) makes a kk/ru letter somewhere: a repair that only turns odd
+/// symbols into punctuation or spaces (`O11€T` of an OCR garble) is no repair.
+fn makes_letters(s: &str, t: &str) -> bool {
+    if s.chars().count() != t.chars().count() {
+        return true; // a multi-byte decoding: every character is new
+    }
+    // The new letter must stand in a Cyrillic word, not alone among Latin letters and digits.
+    let tc: Vec<char> = t.chars().collect();
+    s.chars().zip(tc.iter()).enumerate().any(|(i, (a, &b))| {
+        a != b
+            && is_kk_ru_letter(b)
+            && ((i > 0 && is_kk_ru_letter(tc[i - 1]))
+                || tc.get(i + 1).is_some_and(|&n| is_kk_ru_letter(n)))
+    })
+}
+
+/// Minimum gain in total score for a repair (or a second step) to be taken: more than one odd
+/// character or case flip must go.
+const MARGIN: f64 = 3.0;
+
+/// Whether a text has anything a wrong decoding leaves: non-ASCII that kk/ru text does not hold,
+/// or letters at all (single-byte swaps map letters to letters).
+fn worth_trying(s: &str) -> bool {
+    !s.is_ascii()
+}
+
+/// The best chain (steps in the order they are undone) and its result, if it clearly beats `s`.
+pub fn best_chain(s: &str) -> Option<(Vec<Step>, String)> {
+    if !worth_trying(s) || !suspicious(s) {
+        return None;
+    }
+    let base = score(s).0;
+    let steps = all_steps();
+    let mut level1: Vec<(f64, Step, String)> = Vec::new();
+    for &st in &steps {
+        let Some(t) = st.undo(s) else { continue };
+        if t == s {
+            continue;
+        }
+        level1.push((score(&t).0, st, t));
+    }
+    level1.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut best: Option<(f64, Vec<Step>, String)> =
+        level1.first().map(|(p, st, t)| (*p, vec![*st], t.clone()));
+    // Two deep: expand the most plausible one-step results (a beam keeps this fast); a second
+    // step must earn its place by a margin of its own.
+    let mut best2: Option<(f64, Vec<Step>, String)> = None;
+    for (_, st1, t1) in level1.iter().take(BEAM) {
+        if !worth_trying(t1) {
+            continue;
+        }
+        for &st2 in &steps {
+            let Some(t2) = st2.undo(t1) else { continue };
+            if t2 == *t1 || t2 == s {
+                continue;
+            }
+            let p = score(&t2).0;
+            if best2.as_ref().is_none_or(|(bp, _, _)| p > *bp) {
+                best2 = Some((p, vec![*st1, st2], t2));
+            }
+        }
+    }
+    if let Some(b2) = best2 {
+        if best.as_ref().is_none_or(|b| b2.0 > b.0 + MARGIN) {
+            best = Some(b2);
+        }
+    }
+    let (p, chain, t) = best?;
+    (p > base + MARGIN && makes_letters(s, &t)).then_some((chain, t))
+}
+
+/// One-step results expanded to a second step.
+const BEAM: usize = 12;
+
+/// Repair a text that may be mojibake as a whole, line by line: the chain is chosen on the whole
+/// text, then undone on every line where it applies and helps; other lines are tried alone.
+/// Returns the text and the number of lines changed (0 = unchanged).
+pub fn fix_text(text: &str) -> (String, usize, Option<String>) {
+    if !worth_trying(text) {
+        return (text.to_string(), 0, None);
+    }
+    let sample: String = text
+        .lines()
+        .filter(|l| worth_trying(l))
+        .take(200)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let doc_chain = best_chain(&sample).map(|(c, _)| c);
+    let mut changed = 0;
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let fixed = fix_line(line, doc_chain.as_deref());
+        if fixed != line {
+            changed += 1;
+        }
+        out.push_str(&fixed);
+    }
+    let label = doc_chain.map(|c| chain_label(&c));
+    (out, changed, label)
+}
+
+fn apply_chain(s: &str, chain: &[Step]) -> Option<String> {
+    let mut t = s.to_string();
+    for st in chain {
+        t = st.undo(&t)?;
+    }
+    Some(t)
+}
+
+fn fix_line(line: &str, doc_chain: Option<&[Step]>) -> String {
+    if !worth_trying(line) {
+        return line.to_string();
+    }
+    if let Some(chain) = doc_chain {
+        if let Some(t) = apply_chain(line, chain) {
+            if score(&t).0 >= score(line).0 {
+                return t;
+            }
+        }
+    }
+    match best_chain(line) {
+        Some((_, t)) => t,
+        None => line.to_string(),
+    }
+}
+
+/// "UTF-8 read as windows-1251, then …".
+pub fn chain_label(chain: &[Step]) -> String {
+    chain
+        .iter()
+        .rev()
+        .map(|s| s.label())
+        .collect::<Vec<_>>()
+        .join(", then ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_round_trip_every_byte() {
+        for p in Page::SINGLE_BYTE {
+            let bytes: Vec<u8> = (0u8..=255).collect();
+            let s = p.decode(&bytes).unwrap();
+            assert_eq!(p.encode(&s).unwrap(), bytes, "{}", p.name());
+        }
+    }
+
+    #[test]
+    fn classic_mojibake_is_undone() {
+        let clean = "Закон Республики Казахстан";
+        let s = Step {
+            truth: Page::Utf8,
+            shown: Page::Cp1251,
+        };
+        let bad = s.garble(clean).unwrap();
+        assert!(bad.starts_with("Р—Р°РєРѕРЅ"), "{bad}");
+        assert_eq!(best_chain(&bad).unwrap().1, clean);
+        let kk = "Қазақстан Республикасының әділет министрлігінде";
+        let s = Step {
+            truth: Page::Kz1048,
+            shown: Page::Cp1251,
+        };
+        assert_eq!(best_chain(&s.garble(kk).unwrap()).unwrap().1, kk);
+    }
+
+    #[test]
+    fn clean_text_is_kept() {
+        for s in [
+            "Закон Республики Казахстан",
+            "Қазақстан Республикасының әділет министрлігінде",
+            "ПРИКАЗЫВАЮ:",
+            "Café déjà vu",
+        ] {
+            assert!(best_chain(s).is_none(), "{s}");
+        }
+    }
+}
