@@ -371,19 +371,33 @@ const FLOOR: f64 = -3.6;
 /// a word, or letters in an implausible order. Clean lines fail all three and are not searched.
 pub fn suspicious(s: &str) -> bool {
     let mut prev: Option<char> = None;
-    let mut flips = false;
+    // Words with a case flip inside ("пРИКАЗ"), and words in all: a few flipped words are
+    // abbreviations of clean text (`ТиППО`, `КоАП`); a swap between pages flips most words.
+    let (mut flipped_words, mut words, mut in_word, mut word_flipped) =
+        (0usize, 0usize, false, false);
     for c in s.chars() {
         if !(c.is_ascii() || c.is_whitespace() || TYPOGRAPHY.contains(c) || is_kk_ru_letter(c)) {
             return true;
         }
-        if c.is_uppercase()
-            && is_kk_ru_letter(c)
-            && prev.is_some_and(|p| is_kk_ru_letter(p) && p.is_lowercase())
-        {
-            flips = true;
+        if is_kk_ru_letter(c) {
+            if !in_word {
+                in_word = true;
+                word_flipped = false;
+                words += 1;
+            }
+            if c.is_uppercase()
+                && prev.is_some_and(|p| is_kk_ru_letter(p) && p.is_lowercase())
+                && !word_flipped
+            {
+                word_flipped = true;
+                flipped_words += 1;
+            }
+        } else {
+            in_word = false;
         }
         prev = Some(c);
     }
+    let flips = flipped_words >= 2 && flipped_words * 10 >= words * 3;
     // Case flips and letters alone (a swap between two Cyrillic pages) are evidence only in a
     // line long enough for them to mean something (`КоАП РК.` is an abbreviation).
     s.chars().filter(|&c| is_kk_ru_letter(c)).count() >= 12 && (flips || plausibility(s) < FLOOR)
