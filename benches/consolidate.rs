@@ -51,6 +51,7 @@ fn main() {
             orders.push(OrderInput {
                 order: o,
                 source: format!("gen {j}/{k}"),
+                published: None,
             });
         }
         acts.push(a);

@@ -93,6 +93,7 @@ pub fn run(
                 out.orders.push(OrderInput {
                     order: *o,
                     source: doc.path.display().to_string(),
+                    published: published_date(&doc.path),
                 })
             }
             Ok(Classified::Act(a)) => {
@@ -121,4 +122,23 @@ pub fn base_acts(corpus: &Path) -> Result<Vec<ActText>, IngestError> {
             structure::parse_act(&d).ok()
         })
         .collect())
+}
+
+/// The publication date of an order from its sidecar file `<name>.yaml` (or `<name>.meta.yaml`)
+/// beside it: `published: 2025-02-05`. Texts do not carry it; without it dates are estimated.
+pub fn published_date(order: &Path) -> Option<chrono::NaiveDate> {
+    let candidates = [
+        order.with_extension("yaml"),
+        order.with_extension("meta.yaml"),
+    ];
+    let text = candidates
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok())?;
+    let v: serde_yaml::Value = serde_yaml::from_str(&text).ok()?;
+    let d = v.get("published")?;
+    let s = match d {
+        serde_yaml::Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other).ok()?.trim().to_string(),
+    };
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }

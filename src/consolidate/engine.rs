@@ -15,6 +15,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 pub struct OrderInput {
     pub order: ParsedOrder,
     pub source: String,
+    /// First official publication, from a sidecar `<order>.yaml` (`published: YYYY-MM-DD`);
+    /// publication dates are not in the texts.
+    pub published: Option<NaiveDate>,
 }
 
 /// A rewording or insertion of a whole unit, inherited by the units inside it.
@@ -558,11 +561,7 @@ impl Work {
     fn apply(&mut self, input: &OrderInput, idx: usize, am: &Amendment) {
         let order = &input.order;
         let line_no = order.amendment_lines.get(idx).copied().unwrap_or(0);
-        let (at, estimated) = effective_date(
-            order.entry_into_force.as_deref(),
-            order.header.date,
-            order.header.registration.as_ref().and_then(|r| r.date),
-        );
+        let (at, estimated) = order_effective(input);
         let by = OrderCite {
             number: order.header.number.clone(),
             date: order.header.date,
@@ -894,38 +893,80 @@ fn target_id(target: &TargetAct, works: &[Work]) -> String {
     identity::fallback_id(target.date, &target.number)
 }
 
+/// When an order takes effect: its parsed entry-into-force rule applied to the publication date
+/// (from the order's sidecar, when known) or else to the registration date, which makes the date
+/// an estimate. Orders without a parsed rule fall back to [`effective_date`] on the clause.
+pub fn order_effective(input: &OrderInput) -> (Option<NaiveDate>, bool) {
+    use crate::amend::EffectiveKind as K;
+    let o = &input.order;
+    let reg = o.header.registration.as_ref().and_then(|r| r.date);
+    let Some(rule) = o.effective.as_ref().map(|e| &e.rule) else {
+        return effective_date(o.entry_into_force.as_deref(), o.header.date, reg);
+    };
+    let published = input.published;
+    let base = published.or(reg).or(o.header.date);
+    let est = published.is_none();
+    match rule.kind {
+        K::FromDate if rule.date.is_some() => (rule.date, false),
+        K::FromSigning if o.header.date.is_some() => (o.header.date, false),
+        K::AfterPublicationDays => (
+            base.map(|d| d + Duration::days(rule.days.unwrap_or(10) as i64)),
+            est,
+        ),
+        K::FromPublication => (base, est),
+        _ => effective_date(o.entry_into_force.as_deref(), o.header.date, reg),
+    }
+}
+
+/// The act an amendment changes: the order's target, unless the amendment names another act
+/// ("признать утратившим силу пункт 2 приказа … от … № …").
+fn amended_act(order: &ParsedOrder, am: &Amendment) -> Option<TargetAct> {
+    let target = order.target.as_ref();
+    let same = target.is_some_and(|t| {
+        t.number == am.act.number && (am.act.date.is_none() || t.date == am.act.date)
+    });
+    if same || am.act.number.is_empty() {
+        return target.cloned();
+    }
+    Some(TargetAct {
+        number: am.act.number.clone(),
+        date: am.act.date,
+        registration: None,
+        issuer: None,
+        title: None,
+    })
+}
+
 /// Consolidate base acts and amending orders: one [`ConsolidatedAct`] per act and language.
+/// An amendment changes the text of its order's language, or of the one language it names
+/// ("в тексте на казахском языке …").
 pub fn consolidate(acts: &[ActText], orders: &[OrderInput]) -> Vec<ConsolidatedAct> {
     let mut works: Vec<Work> = acts.iter().map(Work::from_act).collect();
     let mut sorted: Vec<&OrderInput> = orders.iter().collect();
     sorted.sort_by_key(|o| {
-        let (eff, _) = effective_date(
-            o.order.entry_into_force.as_deref(),
-            o.order.header.date,
-            o.order.header.registration.as_ref().and_then(|r| r.date),
-        );
+        let (eff, _) = order_effective(o);
         (eff, o.order.header.date, o.order.header.number.clone())
     });
     for input in sorted {
-        let Some(target) = &input.order.target else {
-            continue;
-        };
-        let lang = input.order.header.lang;
-        let id = target_id(target, &works);
-        let wi = match works.iter().position(|w| w.id == id && w.lang == lang) {
-            Some(i) => i,
-            None => {
-                let mut w = Work::skeleton(id.clone(), lang, target);
-                // Borrow identity from the other language's text when it is known.
-                if let Some(other) = works.iter().find(|w| w.id == id) {
-                    w.registration = other.registration.clone();
-                    w.cite = other.cite.clone();
-                }
-                works.push(w);
-                works.len() - 1
-            }
-        };
         for (i, am) in input.order.amendments.iter().enumerate() {
+            let Some(target) = amended_act(&input.order, am) else {
+                continue;
+            };
+            let lang = am.lang_only.unwrap_or(input.order.header.lang);
+            let id = target_id(&target, &works);
+            let wi = match works.iter().position(|w| w.id == id && w.lang == lang) {
+                Some(i) => i,
+                None => {
+                    let mut w = Work::skeleton(id.clone(), lang, &target);
+                    // Borrow identity from the other language's text when it is known.
+                    if let Some(other) = works.iter().find(|w| w.id == id) {
+                        w.registration = other.registration.clone();
+                        w.cite = other.cite.clone();
+                    }
+                    works.push(w);
+                    works.len() - 1
+                }
+            };
             works[wi].apply(input, i, am);
         }
     }

@@ -443,6 +443,7 @@ pub fn check(acts: &[ActText], case: &Case) -> Result<(), String> {
     let input = OrderInput {
         order,
         source: format!("case {}", case.id),
+        published: None,
     };
     let out = consolidate(std::slice::from_ref(act), std::slice::from_ref(&input));
     let cons = out

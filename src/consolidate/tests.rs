@@ -73,6 +73,7 @@ fn order(amendments: Vec<Amendment>) -> OrderInput {
             unparsed: vec![],
         },
         source: "test.txt".into(),
+        published: None,
     }
 }
 
