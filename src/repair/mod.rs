@@ -7,6 +7,7 @@
 mod decode;
 mod layout;
 mod lookalike;
+pub mod ocr;
 mod spacing;
 
 pub use decode::cyrillic_score;
@@ -34,6 +35,9 @@ pub struct RepairReport {
     /// Lines on which moved hyperlinks were put back.
     #[serde(default)]
     pub moved_link_lines: usize,
+    /// Tokens read by an English OCR (Latin look-alike garble) decoded back to Cyrillic.
+    #[serde(default)]
+    pub ocr_tokens: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,6 +119,12 @@ pub fn repair_line(line: &str, lang: Lang, report: &mut RepairReport) -> String 
         report.nfc_changes += 1;
         line.nfc().collect()
     };
+    // Before the look-alike fixer: on a garbled line the decoder also takes the mixed tokens.
+    let (decoded, n) = ocr::repair_line(&s, lang);
+    if n > 0 {
+        report.ocr_tokens += n;
+        s = decoded;
+    }
     let (fixed, n) = fix_lookalikes(&s, lang);
     if n > 0 {
         report.lookalike_letters += n;
@@ -136,7 +146,7 @@ pub fn repair_line(line: &str, lang: Lang, report: &mut RepairReport) -> String 
 /// Repair decoded text; output has exactly as many lines as the input ('\n'-separated; a
 /// trailing newline and "\r\n" line ends are kept).
 pub fn repair_text(text: &str, lang: Option<Lang>) -> Repaired {
-    let lang = lang.unwrap_or_else(|| detect_lang(text));
+    let lang = lang.unwrap_or_else(|| ocr::garbled_lang(text).unwrap_or_else(|| detect_lang(text)));
     let mut report = RepairReport {
         lines: text.lines().count(),
         ..Default::default()
