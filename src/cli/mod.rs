@@ -2,6 +2,7 @@
 //! one-line error naming the file or argument at fault and exits non-zero on bad input.
 
 mod commands;
+mod eval_ocr;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -128,6 +129,60 @@ enum Cmd {
         #[arg(long, default_value = "index")]
         index: PathBuf,
     },
+    /// Evaluate a repair component against reference data (CER/WER with a baseline in the same run).
+    Eval {
+        #[command(subcommand)]
+        cmd: EvalCmd,
+    },
+    /// Train the models shipped with the repository.
+    Train {
+        #[command(subcommand)]
+        cmd: TrainCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvalCmd {
+    /// OCR garble repair on (garbled, clean) pairs: CER and WER of garble, repair and look-alike baseline.
+    #[command(
+        after_help = "Examples:\n  zan eval ocr ../shared/ocr/pairs-kk.jsonl --lang kk --docs 004\n  zan eval ocr ../shared/ocr/pairs-ru.jsonl --lang ru --clean corpus/acts/141011/rus.md"
+    )]
+    Ocr {
+        /// Pairs file (JSON lines with lang, garbled, clean; see shared/ocr/README.md).
+        file: PathBuf,
+        /// kk or ru (default: both).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only pairs from these documents (prefixes of `src`, comma-separated), e.g. 004.
+        #[arg(long, value_delimiter = ',')]
+        docs: Vec<String>,
+        /// Clean text files (.md or .txt) on which to count tokens the OCR step wrongly changes.
+        #[arg(long)]
+        clean: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TrainCmd {
+    /// Train the OCR garble decoder (substitution model + kk/ru language models) into src/repair/ocr/models.
+    #[command(
+        after_help = "Example (the shipped models):\n  zan train ocr --pairs ../shared/ocr/pairs-kk.jsonl --pairs ../shared/ocr/pairs-ru.jsonl"
+    )]
+    Ocr {
+        /// OCR pairs files; pairs of held-out documents are skipped.
+        #[arg(long, required = true)]
+        pairs: Vec<PathBuf>,
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        /// Documents kept out for testing (prefixes of the pairs' `src`).
+        #[arg(long, value_delimiter = ',', default_value = "000,002,004")]
+        held_out_docs: Vec<String>,
+        /// Corpus acts kept out of the language models (clean-text tests).
+        #[arg(long, value_delimiter = ',', default_value = "141011,97449")]
+        held_out_acts: Vec<String>,
+        #[arg(long, default_value = "src/repair/ocr/models")]
+        out: PathBuf,
+    },
 }
 
 /// Parse the arguments and run; returns the process exit code.
@@ -166,6 +221,25 @@ pub fn run() -> i32 {
         } => commands::consolidate(&act, &lang, as_of, corpus, &format),
         Cmd::Serve { index, addr } => commands::serve(&index, &addr),
         Cmd::Pipeline { corpus, index } => commands::pipeline(corpus, &index),
+        Cmd::Eval {
+            cmd:
+                EvalCmd::Ocr {
+                    file,
+                    lang,
+                    docs,
+                    clean,
+                },
+        } => eval_ocr::eval_ocr(&file, lang.as_deref(), &docs, &clean),
+        Cmd::Train {
+            cmd:
+                TrainCmd::Ocr {
+                    pairs,
+                    corpus,
+                    held_out_docs,
+                    held_out_acts,
+                    out,
+                },
+        } => eval_ocr::train_ocr(pairs, corpus, held_out_docs, held_out_acts, out),
     };
     match res {
         Ok(()) => 0,

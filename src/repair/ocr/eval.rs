@@ -66,6 +66,8 @@ pub struct LangReport {
     pub bytes: usize,
     pub seconds: f64,
     pub baseline_seconds: f64,
+    /// Lines the repair got wrong: (garbled, repaired, clean).
+    pub errors: Vec<(String, String, String)>,
 }
 
 /// Count tokens of `repaired` that differ from `original` (same line, compared position-wise;
@@ -105,6 +107,9 @@ pub fn eval_pairs(pairs: &[Pair], lang: Lang) -> LangReport {
         docs.insert(p.doc().to_string());
         r.garbled.add(&p.garbled, &p.clean);
         r.repaired.add(out, &p.clean);
+        if out != &p.clean {
+            r.errors.push((p.garbled.clone(), out.clone(), p.clean.clone()));
+        }
         r.baseline.add(b, &p.clean);
         if let Some(re) = &p.reocr {
             r.reocr.add(re, &p.clean);

@@ -215,8 +215,7 @@ impl OcrModel {
             }
             // Cyrillic letters and unseen digits or punctuation read as themselves.
             let c = g[i];
-            if lm::sym(c) <= 42 && !c.is_ascii() || (cands[i][0].is_none() && !c.is_alphabetic())
-            {
+            if lm::sym(c) <= 42 && !c.is_ascii() || (cands[i][0].is_none() && !c.is_alphabetic()) {
                 ident[i] = Some(Cand {
                     c,
                     sym: sym(c),
@@ -243,16 +242,17 @@ impl OcrModel {
             let mut cur = std::mem::take(&mut states[i]);
             prune(&mut cur, w.beam, &mut seen);
             for st in &cur {
-                let mut push = |to: usize, ns: St, chars: [char; 2], n: u8, arena: &mut Vec<Back>| {
-                    arena.push(Back {
-                        parent: st.node,
-                        chars,
-                        n,
-                    });
-                    let mut ns = ns;
-                    ns.node = arena.len() as u32 - 1;
-                    states[to].push(ns);
-                };
+                let mut push =
+                    |to: usize, ns: St, chars: [char; 2], n: u8, arena: &mut Vec<Back>| {
+                        arena.push(Back {
+                            parent: st.node,
+                            chars,
+                            n,
+                        });
+                        let mut ns = ns;
+                        ns.node = arena.len() as u32 - 1;
+                        states[to].push(ns);
+                    };
                 for k in 0..channel::MAX_GLYPHS.min(m - i) {
                     let Some(list) = cands[i][k] else {
                         continue;

@@ -23,7 +23,10 @@ pub struct Pair {
 impl Pair {
     /// The document a pair comes from: `src` up to its line number (`004_c501….txt`).
     pub fn doc(&self) -> &str {
-        self.src.rsplit_once(':').map(|(d, _)| d).unwrap_or(&self.src)
+        self.src
+            .rsplit_once(':')
+            .map(|(d, _)| d)
+            .unwrap_or(&self.src)
     }
 
     /// Whether the pair's document matches one of `ids` (a prefix of the document name).
