@@ -34,9 +34,18 @@ fn allowed_output(c: char) -> bool {
 
 impl Channel {
     pub fn from_counts(counts: &Counts) -> Channel {
+        // Case is decided per word afterwards (the OCR's case is unreliable): fold it here.
+        let mut folded = Counts::default();
+        for (&c, row) in counts {
+            let lc = c.to_lowercase().next().unwrap_or(c);
+            let e = folded.entry(lc).or_default();
+            for (s, n) in row {
+                *e.entry(s.clone()).or_insert(0) += n;
+            }
+        }
         let mut table: FxHashMap<String, Vec<Cand>> = FxHashMap::default();
         let mut dropped = Vec::new();
-        for (&c, row) in counts {
+        for (&c, row) in &folded {
             if !allowed_output(c) {
                 continue;
             }

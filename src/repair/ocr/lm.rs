@@ -164,10 +164,22 @@ impl CharLm {
     }
 }
 
+/// 0 = lower case, 1 = Title, 2 = UPPER (a one-letter capital counts as Title).
+pub fn case_pattern(w: &str) -> usize {
+    let mut it = w.chars();
+    match (it.next(), it.next()) {
+        (Some(a), _) if !a.is_uppercase() => 0,
+        (Some(_), Some(b)) if b.is_uppercase() => 2,
+        _ => 1,
+    }
+}
+
 /// Lower-case word list as a trie over LM letter symbols; a node's count > 0 ends a word.
 pub struct Lexicon {
     children: FxHashMap<(u32, u8), u32>,
     counts: Vec<u32>,
+    /// Per node: how often the word was written lower / Title / UPPER.
+    cases: Vec<[u32; 3]>,
     pub total: u64,
 }
 
@@ -178,6 +190,7 @@ impl Lexicon {
         let mut lex = Lexicon {
             children: FxHashMap::default(),
             counts: vec![0],
+            cases: vec![[0; 3]],
             total: 0,
         };
         for w in text.split(|c: char| !is_letter_sym(sym(c))) {
@@ -191,10 +204,12 @@ impl Lexicon {
                 let child = *lex.children.entry((node, s)).or_insert(next);
                 if child == next {
                     lex.counts.push(0);
+                    lex.cases.push([0; 3]);
                 }
                 node = child;
             }
             lex.counts[node as usize] += 1;
+            lex.cases[node as usize][case_pattern(w)] += 1;
             lex.total += 1;
         }
         lex
@@ -213,6 +228,15 @@ impl Lexicon {
         } else {
             self.counts[node as usize]
         }
+    }
+
+    /// Case counts (lower, Title, UPPER) of a word, if known.
+    pub fn cases(&self, word: &str) -> Option<[u32; 3]> {
+        let mut node = 0;
+        for c in word.chars() {
+            node = self.child(node, sym(c));
+        }
+        (self.count(node) > 0).then(|| self.cases[node as usize])
     }
 
     pub fn contains(&self, word: &str) -> bool {

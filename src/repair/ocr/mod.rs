@@ -48,6 +48,9 @@ pub struct ModelFile {
     pub lang: String,
     /// (clean character, garbled string, count)
     pub channel: Vec<(char, String, u32)>,
+    /// Case of the clean word (lower, Title, UPPER) by the garbled word's case (`garble_case_key`).
+    #[serde(default)]
+    pub case_table: Vec<[u32; 3]>,
     /// Clean training text, one paragraph per line.
     pub text: String,
     /// Documents the model was trained on (for the record).
@@ -61,7 +64,6 @@ pub struct Weights {
     pub channel: f32,
     pub lex_bonus: f32,
     pub oov: f32,
-    pub mixed_case: f32,
     pub skip: f32,
     pub beam: usize,
 }
@@ -73,21 +75,10 @@ impl Default for Weights {
             channel: 1.0,
             lex_bonus: 2.5,
             oov: -2.0,
-            mixed_case: -8.0,
             skip: -9.0,
-            beam: 24,
+            beam: 12,
         }
     }
-}
-
-/// Log-probabilities of a word's case pattern, counted on the clean text.
-#[derive(Debug, Clone, Copy)]
-struct CasePrior {
-    lower_start: f32,
-    upper_start: f32,
-    /// After an upper-case first letter: the next is upper (all caps) / lower (Title).
-    caps_then_upper: f32,
-    caps_then_lower: f32,
 }
 
 pub struct OcrModel {
@@ -95,7 +86,8 @@ pub struct OcrModel {
     channel: Channel,
     lm: CharLm,
     lex: Lexicon,
-    case: CasePrior,
+    /// log P(clean case pattern | garble case key).
+    case_table: Vec<[f32; 3]>,
     pub weights: Weights,
 }
 
@@ -148,7 +140,7 @@ impl OcrModel {
             channel: Channel::from_counts(&counts),
             lm: CharLm::train(&file.text),
             lex: Lexicon::train(&file.text),
-            case: case_prior(&file.text),
+            case_table: case_logp(&file.case_table),
             weights: Weights::default(),
         }
     }
@@ -159,20 +151,10 @@ impl OcrModel {
     }
 
     /// Score of a letter emission from state `st`.
-    fn step(&self, st: &St, c: char, s: u8, w: &Weights) -> St {
+    fn step(&self, st: &St, _c: char, s: u8, w: &Weights) -> St {
         let mut n = *st;
         if is_letter_sym(s) {
-            let up = c.is_uppercase();
-            let (case, cost) = match (st.case, up) {
-                (0, true) => (1, self.case.upper_start),
-                (0, false) => (3, self.case.lower_start),
-                (1, true) => (2, self.case.caps_then_upper),
-                (1, false) => (3, self.case.caps_then_lower),
-                (2, true) | (3, false) | (4, _) => (st.case, 0.0),
-                _ => (4, w.mixed_case),
-            };
-            n.case = case;
-            n.score += cost;
+            n.case = 1;
             n.trie = self.lex.child(st.trie, s);
         } else {
             if st.case != 0 {
@@ -181,9 +163,26 @@ impl OcrModel {
             n.case = 0;
             n.trie = 0;
         }
-        n.score += w.lm * self.lm.logp(st.ctx, s);
+        n.score += w.lm * self.lm_logp(st.ctx, s);
         n.ctx = push_ctx(st.ctx, s);
         n
+    }
+
+    /// Memoised LM query: a search asks the same few contexts again and again.
+    fn lm_logp(&self, ctx: u64, s: u8) -> f32 {
+        let key = (ctx << 6 | s as u64) << 1 | u64::from(self.lang == Lang::Ru);
+        LM_MEMO.with(|m| {
+            let mut m = m.borrow_mut();
+            if let Some(v) = m.get(&key) {
+                return *v;
+            }
+            if m.len() > 1 << 20 {
+                m.clear();
+            }
+            let v = self.lm.logp(ctx, s);
+            m.insert(key, v);
+            v
+        })
     }
 
     fn word_end(&self, trie: u32, w: &Weights) -> f32 {
@@ -241,7 +240,7 @@ impl OcrModel {
         for i in 0..m {
             let mut cur = std::mem::take(&mut states[i]);
             prune(&mut cur, w.beam, &mut seen);
-            for st in &cur {
+            for (rank, st) in cur.iter().enumerate() {
                 let mut push =
                     |to: usize, ns: St, chars: [char; 2], n: u8, arena: &mut Vec<Back>| {
                         arena.push(Back {
@@ -257,14 +256,17 @@ impl OcrModel {
                     let Some(list) = cands[i][k] else {
                         continue;
                     };
-                    for cand in list.iter().take(8) {
+                    for (ci, cand) in list.iter().take(6).enumerate() {
+                        if cand.logp < -7.0 {
+                            break;
+                        }
                         let mut ns = self.step(st, cand.c, cand.sym, &w);
                         ns.score += w.channel * cand.logp;
                         ns.inserted = false;
                         push(i + k + 1, ns, [cand.c, ' '], 1, &mut arena);
                         // A letter the OCR dropped, just before this one.
-                        if !st.inserted && k == 0 {
-                            for d in self.channel.dropped.iter().take(6) {
+                        if !st.inserted && k == 0 && ci < 2 && rank < 8 {
+                            for d in self.channel.dropped.iter().take(4) {
                                 let mut a = self.step(st, d.c, d.sym, &w);
                                 a.score += w.channel * d.logp;
                                 let mut b = self.step(&a, cand.c, cand.sym, &w);
@@ -304,7 +306,7 @@ impl OcrModel {
             node = b.parent;
         }
         out.reverse();
-        let text: String = out.into_iter().collect();
+        let text = self.restore_case(token, &out);
         let known = text
             .split(|c: char| !is_letter_sym(sym(c)))
             .filter(|w| !w.is_empty())
@@ -314,6 +316,44 @@ impl OcrModel {
             score: best.score,
             known,
         })
+    }
+
+    /// Put the decoded lower-case letters into the likeliest case, word by word: the garbled
+    /// token's case evidence times the word's own habit in the clean text.
+    fn restore_case(&self, token: &str, chars: &[char]) -> String {
+        let key = garble_case_key(token);
+        let prior = self.case_table.get(key).copied().unwrap_or([0.0; 3]);
+        let mut out = String::with_capacity(chars.len() * 2);
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].is_alphabetic() {
+                out.push(chars[i]);
+                i += 1;
+                continue;
+            }
+            let j = (i..chars.len())
+                .find(|&j| !chars[j].is_alphabetic())
+                .unwrap_or(chars.len());
+            let word: String = chars[i..j].iter().collect();
+            let mut score = prior;
+            // A one-letter word's case is the OCR's (its lexicon habit says little).
+            if let Some(c) = self.lex.cases(&word).filter(|_| j - i > 1) {
+                let n = (c[0] + c[1] + c[2]) as f32;
+                for p in 0..3 {
+                    score[p] += 0.7 * ((c[p] as f32 + 0.3) / (n + 0.9)).ln();
+                }
+            }
+            let best = (0..3).max_by(|&a, &b| score[a].total_cmp(&score[b])).unwrap_or(0);
+            for (k, c) in word.chars().enumerate() {
+                if best == 2 || (best == 1 && k == 0) {
+                    out.extend(c.to_uppercase());
+                } else {
+                    out.push(c);
+                }
+            }
+            i = j;
+        }
+        out
     }
 
     /// Log score of a clean string under the language model alone (per-character average).
@@ -337,29 +377,42 @@ fn prune(v: &mut Vec<St>, beam: usize, seen: &mut FxHashMap<(u64, u8, u32), ()>)
     seen.clear();
     v.retain(|s| seen.insert((s.ctx, s.case, s.trie), ()).is_none());
     v.truncate(beam);
+    if let Some(best) = v.first().map(|s| s.score) {
+        v.retain(|s| s.score > best - 15.0);
+    }
 }
 
-fn case_prior(text: &str) -> CasePrior {
-    let (mut lower, mut title, mut caps) = (1u32, 1u32, 1u32);
-    for w in text.split(|c: char| !c.is_alphabetic()) {
-        let mut it = w.chars();
-        let (Some(a), Some(b)) = (it.next(), it.next()) else {
-            continue;
-        };
-        match (a.is_uppercase(), b.is_uppercase()) {
-            (false, _) => lower += 1,
-            (true, false) => title += 1,
-            (true, true) => caps += 1,
-        }
+/// Number of garble case keys (see `garble_case_key`).
+pub const CASE_KEYS: usize = 8;
+
+/// The garbled word's case evidence: first letter upper or not × share of upper-case letters.
+pub fn garble_case_key(token: &str) -> usize {
+    let letters: Vec<char> = token.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.is_empty() {
+        return 0;
     }
-    let total = (lower + title + caps) as f32;
-    let up = (title + caps) as f32;
-    CasePrior {
-        lower_start: (lower as f32 / total).ln(),
-        upper_start: (up / total).ln(),
-        caps_then_upper: (caps as f32 / up).ln(),
-        caps_then_lower: (title as f32 / up).ln(),
-    }
+    let first = usize::from(letters[0].is_uppercase());
+    let up = letters.iter().filter(|c| c.is_uppercase()).count() as f32 / letters.len() as f32;
+    let bucket = if letters.len() < 2 {
+        0
+    } else if up < 0.34 {
+        1
+    } else if up < 0.75 {
+        2
+    } else {
+        3
+    };
+    first * 4 + bucket
+}
+
+fn case_logp(table: &[[u32; 3]]) -> Vec<[f32; 3]> {
+    (0..CASE_KEYS)
+        .map(|k| {
+            let row = table.get(k).copied().unwrap_or([0; 3]);
+            let total = (row[0] + row[1] + row[2]) as f32 + 1.5;
+            [0, 1, 2].map(|i| ((row[i] as f32 + 0.5) / total).ln())
+        })
+        .collect()
 }
 
 fn is_latin_letter(c: char) -> bool {
@@ -374,6 +427,7 @@ fn is_cyr(c: char) -> bool {
 fn protected(token: &str) -> bool {
     let l = token.to_ascii_lowercase();
     l.contains('@')
+        || l.contains("mail")
         || l.contains("www")
         || l.contains("http")
         || l.contains("://")
@@ -404,6 +458,7 @@ fn strong_garble(token: &str) -> bool {
 const ACCEPT: f32 = -4.0;
 
 thread_local! {
+    static LM_MEMO: RefCell<FxHashMap<u64, f32>> = RefCell::new(FxHashMap::default());
     static CACHE: RefCell<FxHashMap<(Lang, String), Option<Decoded>>> =
         RefCell::new(FxHashMap::default());
 }
@@ -455,8 +510,9 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
             };
         if candidate {
             if let Some(d) = decode_cached(model, tok) {
+                // On a garbled line any reading beats the Latin; elsewhere only a likely one.
                 let per_char = d.score / tok.chars().count() as f32;
-                if per_char > ACCEPT && d.text != tok {
+                if (garbled || per_char > ACCEPT) && d.text != tok {
                     out.push_str(&d.text);
                     *n += 1;
                     return;

@@ -111,6 +111,21 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
         pairs.len() - train_pairs.len(),
         channel_rows.len()
     );
+    let mut case_table = [[0u32; 3]; super::CASE_KEYS];
+    for p in &train_pairs {
+        let g: Vec<&str> = p.garbled.split_whitespace().collect();
+        let c: Vec<&str> = p.clean.split_whitespace().collect();
+        if g.len() != c.len() {
+            continue;
+        }
+        for (gw, cw) in g.iter().zip(&c) {
+            let letters: String = cw.chars().filter(|c| c.is_alphabetic()).collect();
+            if letters.is_empty() {
+                continue;
+            }
+            case_table[super::garble_case_key(gw)][super::lm::case_pattern(&letters)] += 1;
+        }
+    }
     std::fs::create_dir_all(&cfg.out).with_context(|| format!("{}", cfg.out.display()))?;
     for (lang, md_name) in [("kk", "kaz.md"), ("ru", "rus.md")] {
         let mut text = String::new();
@@ -146,6 +161,7 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
         let file = ModelFile {
             lang: lang.to_string(),
             channel: channel_rows.clone(),
+            case_table: case_table.to_vec(),
             text,
             sources,
         };
