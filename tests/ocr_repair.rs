@@ -12,7 +12,10 @@ fn kk(s: &str) -> String {
 fn decodes_the_issue_examples() {
     assert_eq!(kk("KbI3MeT KOpCeTy"), "қызмет көрсету");
     assert_eq!(kk("Oepy >KoHe KbI3MeT"), "беру және қызмет");
-    assert_eq!(kk("Ka3akctaH PecnyOsukacbi 3aHbI"), "Қазақстан Республикасы заңы");
+    assert_eq!(
+        kk("Ka3akctaH PecnyOsukacbi 3aHbI"),
+        "Қазақстан Республикасы заңы"
+    );
     assert_eq!(
         ocr::repair_line("BHeCceHuu u3MeHeHuii B NpuKa3", Lang::Ru).0,
         "внесении изменений в приказ"
@@ -39,7 +42,10 @@ fn keeps_lines_and_counts_tokens() {
     let t = "KbI3MeT KOpCeTy\n\nwww.egov.kz\r\nмемлекеттік қызмет\n";
     let r = repair_text(t, Some(Lang::Kk));
     assert_eq!(r.text.lines().count(), t.lines().count());
-    assert_eq!(r.text, "қызмет көрсету\n\nwww.egov.kz\r\nмемлекеттік қызмет\n");
+    assert_eq!(
+        r.text,
+        "қызмет көрсету\n\nwww.egov.kz\r\nмемлекеттік қызмет\n"
+    );
     assert_eq!(r.report.ocr_tokens, 2);
 }
 
@@ -57,6 +63,10 @@ fn seed_002_first_page() {
         .map(|l| format!("{l}\n"))
         .collect();
     let r = repair_text(&page, None);
-    assert_eq!(r.lang, Lang::Kk, "a garbled Kazakh text is detected as Kazakh");
+    assert_eq!(
+        r.lang,
+        Lang::Kk,
+        "a garbled Kazakh text is detected as Kazakh"
+    );
     assert_eq!(r.text, expected);
 }

@@ -141,11 +141,9 @@ pub fn baseline(text: &str) -> String {
                 if i + k <= chars.len() {
                     let s: String = chars[i..i + k].iter().collect();
                     if let Some(r) = lookalike(&s) {
-                        if k > 1 || chars[i].is_alphabetic() {
-                            out.push_str(r);
-                            i += k;
-                            continue 'outer;
-                        }
+                        out.push_str(r);
+                        i += k;
+                        continue 'outer;
                     }
                 }
             }

@@ -113,7 +113,8 @@ pub fn eval_pairs(pairs: &[Pair], lang: Lang) -> LangReport {
         r.garbled.add(&p.garbled, &p.clean);
         r.repaired.add(out, &p.clean);
         if out != &p.clean {
-            r.errors.push((p.garbled.clone(), out.clone(), p.clean.clone()));
+            r.errors
+                .push((p.garbled.clone(), out.clone(), p.clean.clone()));
         }
         r.baseline.add(b, &p.clean);
         if let Some(re) = &p.reocr {

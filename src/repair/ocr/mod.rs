@@ -252,8 +252,8 @@ impl OcrModel {
                         ns.node = arena.len() as u32 - 1;
                         states[to].push(ns);
                     };
-                for k in 0..channel::MAX_GLYPHS.min(m - i) {
-                    let Some(list) = cands[i][k] else {
+                for (k, list) in cands[i].iter().enumerate() {
+                    let Some(list) = *list else {
                         continue;
                     };
                     for (ci, cand) in list.iter().take(6).enumerate() {
@@ -343,7 +343,9 @@ impl OcrModel {
                     score[p] += 0.7 * ((c[p] as f32 + 0.3) / (n + 0.9)).ln();
                 }
             }
-            let best = (0..3).max_by(|&a, &b| score[a].total_cmp(&score[b])).unwrap_or(0);
+            let best = (0..3)
+                .max_by(|&a, &b| score[a].total_cmp(&score[b]))
+                .unwrap_or(0);
             for (k, c) in word.chars().enumerate() {
                 if best == 2 || (best == 1 && k == 0) {
                     out.extend(c.to_uppercase());
@@ -428,12 +430,16 @@ fn protected(token: &str) -> bool {
     let l = token.to_ascii_lowercase();
     l.contains('@')
         || l.contains("mail")
+        || l.contains("](")
+        || l.contains('`')
         || l.contains("www")
         || l.contains("http")
         || l.contains("://")
-        || [".kz", ".ru", ".com", ".org", ".gov", ".net", ".edu"]
-            .iter()
-            .any(|d| l.contains(d))
+        || [
+            ".kz", ".ru", ".com", ".org", ".gov", ".net", ".edu", ".md", ".pdf", ".htm",
+        ]
+        .iter()
+        .any(|d| l.contains(d))
 }
 
 /// Roman numerals (`II`, `IV`, `XII`) are real Latin in both languages.
@@ -479,8 +485,56 @@ fn decode_cached(model: &OcrModel, token: &str) -> Option<Decoded> {
     d
 }
 
+/// Length in bytes of an HTML tag at the start of `s` (`<td>`, `</p>`, `<br/>`), else 0.
+fn html_tag_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    if b.first() != Some(&b'<') {
+        return 0;
+    }
+    let name_start = if b.get(1) == Some(&b'/') { 2 } else { 1 };
+    if !b.get(name_start).is_some_and(|c| c.is_ascii_alphabetic()) {
+        return 0;
+    }
+    match s.find('>') {
+        Some(end) if !s[1..end].contains('<') => end + 1,
+        _ => 0,
+    }
+}
+
+/// The line without its HTML tags.
+fn strip_tags(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < line.len() {
+        let t = html_tag_len(&line[i..]);
+        if t > 0 {
+            out.push(' ');
+            i += t;
+        } else {
+            let c = line[i..].chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
 /// Whether Latin letters dominate the line's letters (a line read by an English OCR).
 pub fn line_is_garbled(line: &str) -> bool {
+    let stripped;
+    let line = if line.contains('<') {
+        stripped = strip_tags(line);
+        stripped.as_str()
+    } else {
+        line
+    };
+    // A bare top-level domain marks a web address split by the PDF extraction (`egov. kz.`).
+    if line.split_whitespace().any(|t| {
+        let core = t.trim_matches(|c: char| !c.is_alphanumeric());
+        matches!(core, "kz" | "ru" | "com" | "org" | "net" | "gov")
+    }) {
+        return false;
+    }
     let lat = line.chars().filter(|&c| is_latin_letter(c)).count();
     let cyr = line.chars().filter(|&c| is_cyr(c)).count();
     lat >= 3 && lat * 10 >= (lat + cyr) * 6 && !line.split_whitespace().all(keep_as_latin)
@@ -499,8 +553,6 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
     let garbled = line_is_garbled(line);
     let mut out = String::with_capacity(line.len() * 2);
     let mut n = 0;
-    let mut start = 0;
-    let mut in_tok = false;
     let flush = |tok: &str, out: &mut String, n: &mut usize| {
         let candidate = !keep_as_latin(tok)
             && if garbled {
@@ -521,22 +573,26 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
         }
         out.push_str(tok);
     };
-    for (i, c) in line.char_indices() {
-        let ws = c.is_whitespace();
-        if in_tok && ws {
-            flush(&line[start..i], &mut out, &mut n);
-            in_tok = false;
-            start = i;
-        } else if !in_tok && !ws {
-            out.push_str(&line[start..i]);
-            in_tok = true;
-            start = i;
+    // Units: whitespace and HTML tags (kept verbatim, they separate tokens) and tokens.
+    let mut i = 0;
+    let mut tok_start: Option<usize> = None;
+    while i < line.len() {
+        let c = line[i..].chars().next().unwrap_or(' ');
+        let tag_len = html_tag_len(&line[i..]);
+        if c.is_whitespace() || tag_len > 0 {
+            if let Some(st) = tok_start.take() {
+                flush(&line[st..i], &mut out, &mut n);
+            }
+            let len = if tag_len > 0 { tag_len } else { c.len_utf8() };
+            out.push_str(&line[i..i + len]);
+            i += len;
+        } else {
+            tok_start.get_or_insert(i);
+            i += c.len_utf8();
         }
     }
-    if in_tok {
-        flush(&line[start..], &mut out, &mut n);
-    } else {
-        out.push_str(&line[start..]);
+    if let Some(st) = tok_start {
+        flush(&line[st..], &mut out, &mut n);
     }
     (out, n)
 }
