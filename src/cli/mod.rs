@@ -4,6 +4,7 @@
 mod commands;
 mod eval_encoding;
 mod eval_footnotes;
+mod eval_ocr;
 mod eval_search;
 
 use clap::{Parser, Subcommand};
@@ -159,6 +160,34 @@ enum Cmd {
         #[arg(long, default_value = "index")]
         index: PathBuf,
     },
+    /// Train the models shipped with the repository.
+    Train {
+        #[command(subcommand)]
+        cmd: TrainCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum TrainCmd {
+    /// Train the OCR garble decoder (substitution model + kk/ru language models) into src/repair/ocr/models.
+    #[command(
+        after_help = "Example (the shipped models):\n  zan train ocr --pairs ../shared/ocr/pairs-kk.jsonl --pairs ../shared/ocr/pairs-ru.jsonl"
+    )]
+    Ocr {
+        /// OCR pairs files; pairs of held-out documents are skipped.
+        #[arg(long, required = true)]
+        pairs: Vec<PathBuf>,
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        /// Documents kept out for testing (prefixes of the pairs' `src`).
+        #[arg(long, value_delimiter = ',', default_value = "000,002,004")]
+        held_out_docs: Vec<String>,
+        /// Corpus acts kept out of the language models (clean-text tests).
+        #[arg(long, value_delimiter = ',', default_value = "141011,97449")]
+        held_out_acts: Vec<String>,
+        #[arg(long, default_value = "src/repair/ocr/models")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -169,6 +198,23 @@ enum EvalCmd {
         after_help = "Example:\n  zan eval encoding\n  zan eval encoding --per-kind 50 --no-ftfy"
     )]
     Encoding(eval_encoding::Args),
+    /// OCR garble repair on (garbled, clean) pairs: CER and WER of garble, repair and look-alike baseline.
+    #[command(
+        after_help = "Examples:\n  zan eval ocr ../shared/ocr/pairs-kk.jsonl --lang kk --docs 004\n  zan eval ocr ../shared/ocr/pairs-ru.jsonl --lang ru --clean corpus/acts/141011/rus.md"
+    )]
+    Ocr {
+        /// Pairs file (JSON lines with lang, garbled, clean; see shared/ocr/README.md).
+        file: PathBuf,
+        /// kk or ru (default: both).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only pairs from these documents (prefixes of `src`, comma-separated), e.g. 004.
+        #[arg(long, value_delimiter = ',')]
+        docs: Vec<String>,
+        /// Clean text files (.md or .txt) on which to count tokens the OCR step wrongly changes.
+        #[arg(long)]
+        clean: Vec<PathBuf>,
+    },
     /// How many change footnotes of the corpus acts become history events; lists the rest.
     #[command(
         after_help = "Example:\n  zan eval footnotes --corpus ../shared/corpus/kazakhstan-law"
@@ -271,6 +317,12 @@ pub fn run() -> i32 {
             } => commands::eval_roundtrip(cases, seed, corpus, show),
             EvalCmd::Footnotes { corpus, json } => eval_footnotes::run(corpus, json),
             EvalCmd::Encoding(args) => eval_encoding::run(args),
+            EvalCmd::Ocr {
+                file,
+                lang,
+                docs,
+                clean,
+            } => eval_ocr::eval_ocr(&file, lang.as_deref(), &docs, &clean),
             EvalCmd::Search {
                 queries,
                 index,
@@ -289,6 +341,16 @@ pub fn run() -> i32 {
         },
         Cmd::Serve { index, addr } => commands::serve(&index, &addr),
         Cmd::Pipeline { corpus, index } => commands::pipeline(corpus, &index),
+        Cmd::Train {
+            cmd:
+                TrainCmd::Ocr {
+                    pairs,
+                    corpus,
+                    held_out_docs,
+                    held_out_acts,
+                    out,
+                },
+        } => eval_ocr::train_ocr(pairs, corpus, held_out_docs, held_out_acts, out),
     };
     match res {
         Ok(()) => 0,

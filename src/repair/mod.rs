@@ -10,6 +10,7 @@ mod kz1048;
 mod layout;
 mod lookalike;
 pub mod mojibake;
+pub mod ocr;
 pub mod reflow;
 mod spacing;
 
@@ -47,6 +48,9 @@ pub struct RepairReport {
     pub mojibake_lines: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mojibake: Option<String>,
+    /// Tokens read by an English OCR (Latin look-alike garble) decoded back to Cyrillic.
+    #[serde(default)]
+    pub ocr_tokens: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -128,6 +132,12 @@ pub fn repair_line(line: &str, lang: Lang, report: &mut RepairReport) -> String 
         report.nfc_changes += 1;
         line.nfc().collect()
     };
+    // Before the look-alike fixer: on a garbled line the decoder also takes the mixed tokens.
+    let (decoded, n) = ocr::repair_line(&s, lang);
+    if n > 0 {
+        report.ocr_tokens += n;
+        s = decoded;
+    }
     let (fixed, n) = fix_lookalikes(&s, lang);
     if n > 0 {
         report.lookalike_letters += n;
@@ -151,7 +161,7 @@ pub fn repair_line(line: &str, lang: Lang, report: &mut RepairReport) -> String 
 pub fn repair_text(text: &str, lang: Option<Lang>) -> Repaired {
     let (unmojibaked, mojibake_lines, mojibake) = mojibake::fix_text(text);
     let text = unmojibaked.as_str();
-    let lang = lang.unwrap_or_else(|| detect_lang(text));
+    let lang = lang.unwrap_or_else(|| ocr::garbled_lang(text).unwrap_or_else(|| detect_lang(text)));
     let mut report = RepairReport {
         lines: text.lines().count(),
         mojibake_lines,

@@ -1,0 +1,123 @@
+//! `zan eval ocr` and `zan train ocr`: thin wrappers over `zan::repair::ocr`.
+
+use anyhow::{anyhow, Result};
+use std::path::{Path, PathBuf};
+use zan::model::Lang;
+use zan::repair::ocr::{eval, train};
+
+fn pct(x: f64) -> String {
+    format!("{:6.2}%", 100.0 * x)
+}
+
+/// Print CER/WER of garble, repair, baseline (and re-OCR when present) per language.
+pub fn eval_ocr(file: &Path, lang: Option<&str>, docs: &[String], clean: &[PathBuf]) -> Result<()> {
+    let mut pairs = train::read_pairs(file)?;
+    if !docs.is_empty() {
+        pairs.retain(|p| p.in_docs(docs));
+    }
+    let langs: Vec<Lang> = match lang {
+        None => vec![Lang::Kk, Lang::Ru],
+        Some(s) => {
+            vec![Lang::parse(s).ok_or_else(|| anyhow!("--lang: expected kk or ru, got `{s}`"))?]
+        }
+    };
+    for lang in langs {
+        if zan::repair::ocr::model(lang).is_none() {
+            println!("{}: no embedded model (run `zan train ocr`)", lang.code());
+        }
+        let r = eval::eval_pairs(&pairs, lang);
+        if r.pairs == 0 {
+            continue;
+        }
+        println!("{} — {} pairs from {}", r.lang, r.pairs, r.docs.join(", "));
+        println!("  {:<22} {:>8} {:>8}", "", "CER", "WER");
+        println!(
+            "  {:<22} {} {}",
+            "input garble",
+            pct(r.garbled.cer()),
+            pct(r.garbled.wer())
+        );
+        println!(
+            "  {:<22} {} {}",
+            "baseline (fixed table)",
+            pct(r.baseline.cer()),
+            pct(r.baseline.wer())
+        );
+        println!(
+            "  {:<22} {} {}",
+            "repair",
+            pct(r.repaired.cer()),
+            pct(r.repaired.wer())
+        );
+        if r.reocr.chars > 0 {
+            println!(
+                "  {:<22} {} {}",
+                "re-OCR kaz+rus (ref.)",
+                pct(r.reocr.cer()),
+                pct(r.reocr.wer())
+            );
+        }
+        println!(
+            "  clean lines: {} of {} tokens changed by repair ({} by the OCR step) = {:.2} per 10,000",
+            r.clean_changed,
+            r.clean_tokens,
+            r.clean_changed_ocr,
+            1e4 * r.clean_changed as f64 / r.clean_tokens.max(1) as f64
+        );
+        if std::env::var_os("ZAN_OCR_SHOW").is_some() {
+            for (g, o, c) in &r.errors {
+                println!("    G {g}\n    R {o}\n    C {c}");
+            }
+        }
+        println!(
+            "  throughput: repair {:.2} MB/s, baseline {:.2} MB/s ({} bytes, one thread, cold cache; model load {:.2} s)",
+            r.bytes as f64 / 1e6 / r.seconds.max(1e-9),
+            r.bytes as f64 / 1e6 / r.baseline_seconds.max(1e-9),
+            r.bytes,
+            r.load_seconds
+        );
+    }
+    for path in clean {
+        let text = std::fs::read_to_string(path).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+        let text = if path.extension().is_some_and(|e| e == "md") {
+            train::md_to_text(&text)
+        } else {
+            text
+        };
+        let lang = lang
+            .and_then(Lang::parse)
+            .unwrap_or_else(|| zan::repair::detect_lang(&text));
+        let (n, c, ex) = eval::eval_clean_text(&text, lang);
+        println!(
+            "clean text {} ({}): {} of {} tokens changed = {:.2} per 10,000",
+            path.display(),
+            lang.code(),
+            c,
+            n,
+            1e4 * c as f64 / n.max(1) as f64
+        );
+        for (a, b) in ex {
+            println!("    {a}\n  → {b}");
+        }
+    }
+    Ok(())
+}
+
+pub fn train_ocr(
+    pairs: Vec<PathBuf>,
+    corpus: PathBuf,
+    held_out_docs: Vec<String>,
+    held_out_acts: Vec<String>,
+    out: PathBuf,
+) -> Result<()> {
+    let cfg = train::TrainConfig {
+        pairs,
+        corpus,
+        held_out_docs,
+        held_out_acts,
+        out,
+        iterations: 4,
+    };
+    print!("{}", train::train(&cfg)?);
+    Ok(())
+}

@@ -1,0 +1,283 @@
+//! Character n-gram language model (interpolated Witten-Bell) and a word lexicon as a trie.
+//!
+//! Both are built at load time from the clean training text shipped in the model file: counting
+//! a few hundred thousand characters takes a fraction of a second and keeps the shipped file small
+//! (a table of smoothed n-gram probabilities would be ten times larger). Written here because no
+//! maintained crate offers a small character n-gram model with fast backoff queries.
+
+use rustc_hash::FxHashMap;
+
+/// Order of the character model (context = ORDER - 1 symbols).
+pub const ORDER: usize = 6;
+/// Symbol of a word boundary (space, line start and end).
+pub const BOUND: u8 = 43;
+const N_SYMS: u8 = 53;
+const BITS: u32 = 6;
+const LOWER: &str = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі";
+
+/// LM symbol of a character: lower-case Cyrillic letters 1..=42, then classes for the rest.
+pub fn sym(c: char) -> u8 {
+    let lc = if c.is_uppercase() {
+        c.to_lowercase().next().unwrap_or(c)
+    } else {
+        c
+    };
+    if let Some(i) = LOWER.chars().position(|x| x == lc) {
+        return i as u8 + 1;
+    }
+    match c {
+        c if c.is_whitespace() => BOUND,
+        '0'..='9' => 44,
+        '.' => 45,
+        ',' => 46,
+        '-' | '–' | '—' => 47,
+        '(' | ')' | '[' | ']' => 48,
+        '"' | '«' | '»' | '“' | '”' | '„' | '\'' => 49,
+        ':' | ';' | '!' | '?' => 50,
+        '№' => 51,
+        c if c.is_ascii_alphabetic() => 52,
+        _ => N_SYMS,
+    }
+}
+
+/// Symbols 1..=42 are letters.
+pub fn is_letter_sym(s: u8) -> bool {
+    (1..=42).contains(&s)
+}
+
+const CTX_MASK: u64 = (1u64 << (BITS * (ORDER as u32 - 1))) - 1;
+
+/// Append a symbol to a packed context (keeps the last ORDER-1 symbols).
+pub fn push_ctx(ctx: u64, s: u8) -> u64 {
+    ((ctx << BITS) | s as u64) & CTX_MASK
+}
+
+pub struct CharLm {
+    prob: FxHashMap<u64, f32>,
+    backoff: FxHashMap<u64, f32>,
+    floor: f32,
+}
+
+fn order_of(key: u64) -> usize {
+    (64 - key.leading_zeros()).div_ceil(BITS) as usize
+}
+
+impl CharLm {
+    /// Count n-grams of every line of `text` (each line framed by boundaries).
+    pub fn train(text: &str) -> CharLm {
+        let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
+        for line in text.lines() {
+            let mut syms = vec![BOUND];
+            for c in line.chars() {
+                let s = sym(c);
+                if s == BOUND && syms.last() == Some(&BOUND) {
+                    continue;
+                }
+                syms.push(s);
+            }
+            if syms.last() != Some(&BOUND) {
+                syms.push(BOUND);
+            }
+            for i in 1..syms.len() {
+                let mut key = 0u64;
+                for k in 0..ORDER.min(i + 1) {
+                    key |= (syms[i - k] as u64) << (BITS * k as u32);
+                    *counts.entry(key).or_insert(0) += 1;
+                }
+            }
+        }
+        let mut ctx_total: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
+        let mut uni_total = 0u64;
+        for (&k, &c) in &counts {
+            if order_of(k) == 1 {
+                uni_total += c as u64;
+            } else {
+                let e = ctx_total.entry(k >> BITS).or_insert((0, 0));
+                e.0 += c;
+                e.1 += 1;
+            }
+        }
+        let mut lm = CharLm {
+            prob: FxHashMap::default(),
+            backoff: FxHashMap::default(),
+            floor: -((uni_total + N_SYMS as u64) as f32).ln(),
+        };
+        let mut by_order: Vec<Vec<(u64, u32)>> = vec![Vec::new(); ORDER + 1];
+        for (&k, &c) in &counts {
+            by_order[order_of(k)].push((k, c));
+        }
+        for (k, c) in &by_order[1] {
+            let p = (*c as f32 + 1.0) / (uni_total as f32 + N_SYMS as f32);
+            lm.prob.insert(*k, p.ln());
+        }
+        for (h, (total, types)) in &ctx_total {
+            let bo = *types as f32 / (*total as f32 + *types as f32);
+            lm.backoff.insert(*h, bo.ln());
+        }
+        for level in by_order.iter().skip(2) {
+            let mut new = Vec::with_capacity(level.len());
+            for &(k, c) in level {
+                let h = k >> BITS;
+                let (total, types) = ctx_total[&h];
+                let lower = lm.logp_key(k, order_of(k) - 1).exp();
+                let p = (c as f32 + types as f32 * lower) / (total as f32 + types as f32);
+                new.push((k, p.ln()));
+            }
+            lm.prob.extend(new);
+        }
+        lm
+    }
+
+    /// log P(last symbol of `key` | its context), using at most `max_order`.
+    fn logp_key(&self, key: u64, max_order: usize) -> f32 {
+        let s = key & ((1 << BITS) - 1);
+        let h_full = key >> BITS;
+        let mut acc = 0.0;
+        for k in (1..=max_order.min(order_of(key))).rev() {
+            let h = if k == 1 {
+                0
+            } else {
+                h_full & ((1u64 << (BITS * (k as u32 - 1))) - 1)
+            };
+            if k > 1 && order_of(h) < k - 1 {
+                continue;
+            }
+            if let Some(lp) = self.prob.get(&((h << BITS) | s)) {
+                return acc + lp;
+            }
+            if k > 1 {
+                if let Some(b) = self.backoff.get(&h) {
+                    acc += b;
+                }
+            }
+        }
+        acc + self.floor
+    }
+
+    /// log P(s | ctx).
+    pub fn logp(&self, ctx: u64, s: u8) -> f32 {
+        self.logp_key((ctx << BITS) | s as u64, ORDER)
+    }
+
+    pub fn entries(&self) -> usize {
+        self.prob.len() + self.backoff.len()
+    }
+}
+
+/// 0 = lower case, 1 = Title, 2 = UPPER (a one-letter capital counts as Title).
+pub fn case_pattern(w: &str) -> usize {
+    let mut it = w.chars();
+    match (it.next(), it.next()) {
+        (Some(a), _) if !a.is_uppercase() => 0,
+        (Some(_), Some(b)) if b.is_uppercase() => 2,
+        _ => 1,
+    }
+}
+
+/// Lower-case word list as a trie over LM letter symbols; a node's count > 0 ends a word.
+pub struct Lexicon {
+    children: FxHashMap<(u32, u8), u32>,
+    counts: Vec<u32>,
+    /// Per node: how often the word was written lower / Title / UPPER.
+    cases: Vec<[u32; 3]>,
+    pub total: u64,
+}
+
+pub const NO_NODE: u32 = u32::MAX;
+
+impl Lexicon {
+    pub fn train(text: &str) -> Lexicon {
+        let mut lex = Lexicon {
+            children: FxHashMap::default(),
+            counts: vec![0],
+            cases: vec![[0; 3]],
+            total: 0,
+        };
+        for w in text.split(|c: char| !is_letter_sym(sym(c))) {
+            if w.is_empty() {
+                continue;
+            }
+            let mut node = 0u32;
+            for c in w.chars() {
+                let s = sym(c);
+                let next = lex.counts.len() as u32;
+                let child = *lex.children.entry((node, s)).or_insert(next);
+                if child == next {
+                    lex.counts.push(0);
+                    lex.cases.push([0; 3]);
+                }
+                node = child;
+            }
+            lex.counts[node as usize] += 1;
+            lex.cases[node as usize][case_pattern(w)] += 1;
+            lex.total += 1;
+        }
+        lex
+    }
+
+    pub fn child(&self, node: u32, s: u8) -> u32 {
+        if node == NO_NODE {
+            return NO_NODE;
+        }
+        self.children.get(&(node, s)).copied().unwrap_or(NO_NODE)
+    }
+
+    pub fn count(&self, node: u32) -> u32 {
+        if node == NO_NODE {
+            0
+        } else {
+            self.counts[node as usize]
+        }
+    }
+
+    /// Case counts (lower, Title, UPPER) of a word, if known.
+    pub fn cases(&self, word: &str) -> Option<[u32; 3]> {
+        let mut node = 0;
+        for c in word.chars() {
+            node = self.child(node, sym(c));
+        }
+        (self.count(node) > 0).then(|| self.cases[node as usize])
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        let mut node = 0;
+        for c in word.chars() {
+            node = self.child(node, sym(c));
+        }
+        self.count(node) > 0
+    }
+
+    pub fn nodes(&self) -> usize {
+        self.counts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lm_prefers_seen_text() {
+        let lm = CharLm::train("және мемлекеттік қызмет\nжәне қызмет көрсету\n");
+        let score = |w: &str| {
+            let mut ctx = BOUND as u64;
+            let mut t = 0.0;
+            for c in w.chars() {
+                t += lm.logp(ctx, sym(c));
+                ctx = push_ctx(ctx, sym(c));
+            }
+            t
+        };
+        assert!(score("қызмет") > score("кызмет"));
+        assert!(score("және") > score("жане"));
+    }
+
+    #[test]
+    fn lexicon_lookup() {
+        let lex = Lexicon::train("Қызмет көрсету, қызмет.");
+        assert!(lex.contains("қызмет"));
+        assert!(lex.contains("ҚЫЗМЕТ"));
+        assert!(!lex.contains("кызмет"));
+        assert_eq!(lex.total, 3);
+    }
+}

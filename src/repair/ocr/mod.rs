@@ -1,0 +1,643 @@
+//! Cyrillic text read as Latin by an OCR set to English (`KbI3MeT KOpCeTy` = `қызмет көрсету`).
+//!
+//! The loss is many-to-one (`K` is к or қ, `H` is н or ң, `bI`/`bl`/`BI` is ы), so a fixed table
+//! cannot undo it. This is a noisy-channel decoder: for each garbled token it searches (beam over
+//! the garbled characters) for the Cyrillic string maximising
+//! `log P(garble | letters) + log P_charLM(letters) + word bonus (lexicon) + case prior`.
+//! The substitution model is learned from aligned OCR pairs, the language models from clean text;
+//! both are trained by `zan train ocr` and embedded (`models/*.json.gz`), so repair needs no set-up.
+//!
+//! Detection is deliberately conservative: a line is decoded only when Latin letters dominate it,
+//! and even then real Latin (URLs, e-mail, `SMS`, `mGov`, Roman numerals) stays; on a Cyrillic
+//! line only a wholly Latin token with unmistakable garble marks (`bI`, `JI`, a digit inside the
+//! letters) is decoded. Mixed-script tokens on Cyrillic lines are left to the look-alike fixer.
+
+mod channel;
+pub mod eval;
+mod lm;
+pub mod train;
+
+pub use channel::baseline;
+
+use crate::model::Lang;
+use channel::{Cand, Channel, Counts};
+use lm::{is_letter_sym, push_ctx, sym, CharLm, Lexicon, BOUND, NO_NODE};
+use once_cell::sync::Lazy;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::io::Read;
+
+static KK_BYTES: &[u8] = include_bytes!("models/kk.json.gz");
+static RU_BYTES: &[u8] = include_bytes!("models/ru.json.gz");
+
+static KK: Lazy<Option<OcrModel>> = Lazy::new(|| OcrModel::from_gz(KK_BYTES).ok());
+static RU: Lazy<Option<OcrModel>> = Lazy::new(|| OcrModel::from_gz(RU_BYTES).ok());
+
+/// The embedded model of a language (None if the build shipped none).
+pub fn model(lang: Lang) -> Option<&'static OcrModel> {
+    match lang {
+        Lang::Kk => KK.as_ref(),
+        Lang::Ru => RU.as_ref(),
+    }
+}
+
+/// What `zan train ocr` writes: channel counts and the clean text the language model counts.
+#[derive(Serialize, Deserialize)]
+pub struct ModelFile {
+    pub lang: String,
+    /// (clean character, garbled string, count)
+    pub channel: Vec<(char, String, u32)>,
+    /// Case of the clean word (lower, Title, UPPER) by the garbled word's case (`garble_case_key`).
+    #[serde(default)]
+    pub case_table: Vec<[u32; 3]>,
+    /// Clean training text, one paragraph per line.
+    pub text: String,
+    /// Documents the model was trained on (for the record).
+    pub sources: Vec<String>,
+}
+
+/// Search weights; the defaults were tuned on training documents only.
+#[derive(Clone, Copy, Debug)]
+pub struct Weights {
+    pub lm: f32,
+    pub channel: f32,
+    pub lex_bonus: f32,
+    pub oov: f32,
+    pub skip: f32,
+    pub beam: usize,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            lm: 1.0,
+            channel: 1.0,
+            lex_bonus: 2.5,
+            oov: -2.0,
+            skip: -9.0,
+            beam: 12,
+        }
+    }
+}
+
+pub struct OcrModel {
+    pub lang: Lang,
+    channel: Channel,
+    lm: CharLm,
+    lex: Lexicon,
+    /// log P(clean case pattern | garble case key).
+    case_table: Vec<[f32; 3]>,
+    pub weights: Weights,
+}
+
+#[derive(Clone, Copy)]
+struct St {
+    score: f32,
+    ctx: u64,
+    case: u8,
+    trie: u32,
+    node: u32,
+    inserted: bool,
+}
+
+/// Backtracking arena entry: up to two characters emitted by one step.
+struct Back {
+    parent: u32,
+    chars: [char; 2],
+    n: u8,
+}
+
+/// A decoded token.
+#[derive(Clone, Debug)]
+pub struct Decoded {
+    pub text: String,
+    /// Total log score of the reading.
+    pub score: f32,
+    /// Whether every letter word of the reading is in the lexicon.
+    pub known: bool,
+}
+
+impl OcrModel {
+    pub fn from_gz(bytes: &[u8]) -> anyhow::Result<OcrModel> {
+        if bytes.is_empty() {
+            anyhow::bail!("no OCR model");
+        }
+        let mut json = String::new();
+        flate2::read::GzDecoder::new(bytes).read_to_string(&mut json)?;
+        let file: ModelFile = serde_json::from_str(&json)?;
+        Ok(OcrModel::from_file(&file))
+    }
+
+    pub fn from_file(file: &ModelFile) -> OcrModel {
+        let mut counts = Counts::default();
+        for (c, s, n) in &file.channel {
+            *counts.entry(*c).or_default().entry(s.clone()).or_insert(0) += n;
+        }
+        let lang = Lang::parse(&file.lang).unwrap_or(Lang::Kk);
+        OcrModel {
+            lang,
+            channel: Channel::from_counts(&counts),
+            lm: CharLm::train(&file.text),
+            lex: Lexicon::train(&file.text),
+            case_table: case_logp(&file.case_table),
+            weights: Weights::default(),
+        }
+    }
+
+    /// Rough size of the tables in memory, in entries (for `zan eval ocr`).
+    pub fn size_entries(&self) -> usize {
+        self.lm.entries() + self.lex.nodes() + self.channel.table.len()
+    }
+
+    /// Score of a letter emission from state `st`.
+    fn step(&self, st: &St, _c: char, s: u8, w: &Weights) -> St {
+        let mut n = *st;
+        if is_letter_sym(s) {
+            n.case = 1;
+            n.trie = self.lex.child(st.trie, s);
+        } else {
+            if st.case != 0 {
+                n.score += self.word_end(st.trie, w);
+            }
+            n.case = 0;
+            n.trie = 0;
+        }
+        n.score += w.lm * self.lm_logp(st.ctx, s);
+        n.ctx = push_ctx(st.ctx, s);
+        n
+    }
+
+    /// Memoised LM query: a search asks the same few contexts again and again.
+    fn lm_logp(&self, ctx: u64, s: u8) -> f32 {
+        let key = (ctx << 6 | s as u64) << 1 | u64::from(self.lang == Lang::Ru);
+        LM_MEMO.with(|m| {
+            let mut m = m.borrow_mut();
+            if let Some(v) = m.get(&key) {
+                return *v;
+            }
+            if m.len() > 1 << 20 {
+                m.clear();
+            }
+            let v = self.lm.logp(ctx, s);
+            m.insert(key, v);
+            v
+        })
+    }
+
+    fn word_end(&self, trie: u32, w: &Weights) -> f32 {
+        if trie != NO_NODE && self.lex.count(trie) > 0 {
+            w.lex_bonus
+        } else {
+            w.oov
+        }
+    }
+
+    /// The likeliest Cyrillic reading of one garbled token (no whitespace inside).
+    pub fn decode_token(&self, token: &str) -> Option<Decoded> {
+        let w = self.weights;
+        let g: Vec<char> = token.chars().collect();
+        let m = g.len();
+        if m == 0 || m > 200 {
+            return None;
+        }
+        // Readings of every garbled substring, looked up once.
+        let mut cands: Vec<[Option<&[Cand]>; channel::MAX_GLYPHS]> =
+            vec![[None; channel::MAX_GLYPHS]; m];
+        let mut buf = String::new();
+        let mut ident: Vec<Option<Cand>> = vec![None; m];
+        for i in 0..m {
+            buf.clear();
+            for k in 0..channel::MAX_GLYPHS.min(m - i) {
+                buf.push(g[i + k]);
+                cands[i][k] = self.channel.table.get(buf.as_str()).map(|v| v.as_slice());
+            }
+            // Cyrillic letters and unseen digits or punctuation read as themselves.
+            let c = g[i];
+            if lm::sym(c) <= 42 && !c.is_ascii() || (cands[i][0].is_none() && !c.is_alphabetic()) {
+                ident[i] = Some(Cand {
+                    c,
+                    sym: sym(c),
+                    logp: -0.1,
+                });
+            }
+        }
+        let mut arena: Vec<Back> = vec![Back {
+            parent: 0,
+            chars: [' ', ' '],
+            n: 0,
+        }];
+        let mut states: Vec<Vec<St>> = vec![Vec::new(); m + 1];
+        states[0].push(St {
+            score: 0.0,
+            ctx: BOUND as u64,
+            case: 0,
+            trie: 0,
+            node: 0,
+            inserted: false,
+        });
+        let mut seen: FxHashMap<(u64, u8, u32), ()> = FxHashMap::default();
+        for i in 0..m {
+            let mut cur = std::mem::take(&mut states[i]);
+            prune(&mut cur, w.beam, &mut seen);
+            for (rank, st) in cur.iter().enumerate() {
+                let mut push =
+                    |to: usize, ns: St, chars: [char; 2], n: u8, arena: &mut Vec<Back>| {
+                        arena.push(Back {
+                            parent: st.node,
+                            chars,
+                            n,
+                        });
+                        let mut ns = ns;
+                        ns.node = arena.len() as u32 - 1;
+                        states[to].push(ns);
+                    };
+                for (k, list) in cands[i].iter().enumerate() {
+                    let Some(list) = *list else {
+                        continue;
+                    };
+                    for (ci, cand) in list.iter().take(6).enumerate() {
+                        if cand.logp < -7.0 {
+                            break;
+                        }
+                        let mut ns = self.step(st, cand.c, cand.sym, &w);
+                        ns.score += w.channel * cand.logp;
+                        ns.inserted = false;
+                        push(i + k + 1, ns, [cand.c, ' '], 1, &mut arena);
+                        // A letter the OCR dropped, just before this one.
+                        if !st.inserted && k == 0 && ci < 2 && rank < 8 {
+                            for d in self.channel.dropped.iter().take(4) {
+                                let mut a = self.step(st, d.c, d.sym, &w);
+                                a.score += w.channel * d.logp;
+                                let mut b = self.step(&a, cand.c, cand.sym, &w);
+                                b.score += w.channel * cand.logp;
+                                b.inserted = true;
+                                push(i + 1, b, [d.c, cand.c], 2, &mut arena);
+                            }
+                        }
+                    }
+                }
+                if let Some(cand) = ident[i] {
+                    let mut ns = self.step(st, cand.c, cand.sym, &w);
+                    ns.score += cand.logp;
+                    push(i + 1, ns, [cand.c, ' '], 1, &mut arena);
+                }
+                // A garbled character that stands for nothing.
+                let mut ns = *st;
+                ns.score += w.skip;
+                push(i + 1, ns, [' ', ' '], 0, &mut arena);
+            }
+        }
+        let mut finals = std::mem::take(&mut states[m]);
+        for st in finals.iter_mut() {
+            if st.case != 0 {
+                st.score += self.word_end(st.trie, &w);
+            }
+            st.score += w.lm * self.lm.logp(st.ctx, BOUND);
+        }
+        let best = finals.iter().max_by(|a, b| a.score.total_cmp(&b.score))?;
+        let mut out: Vec<char> = Vec::new();
+        let mut node = best.node;
+        while node != 0 {
+            let b = &arena[node as usize];
+            for k in (0..b.n as usize).rev() {
+                out.push(b.chars[k]);
+            }
+            node = b.parent;
+        }
+        out.reverse();
+        let text = self.restore_case(token, &out);
+        let known = text
+            .split(|c: char| !is_letter_sym(sym(c)))
+            .filter(|w| !w.is_empty())
+            .all(|w| self.lex.contains(w));
+        Some(Decoded {
+            text,
+            score: best.score,
+            known,
+        })
+    }
+
+    /// Put the decoded lower-case letters into the likeliest case, word by word: the garbled
+    /// token's case evidence times the word's own habit in the clean text.
+    fn restore_case(&self, token: &str, chars: &[char]) -> String {
+        let key = garble_case_key(token);
+        let prior = self.case_table.get(key).copied().unwrap_or([0.0; 3]);
+        let mut out = String::with_capacity(chars.len() * 2);
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].is_alphabetic() {
+                out.push(chars[i]);
+                i += 1;
+                continue;
+            }
+            let j = (i..chars.len())
+                .find(|&j| !chars[j].is_alphabetic())
+                .unwrap_or(chars.len());
+            let word: String = chars[i..j].iter().collect();
+            let mut score = prior;
+            // A one-letter word's case is the OCR's (its lexicon habit says little).
+            if let Some(c) = self.lex.cases(&word).filter(|_| j - i > 1) {
+                let n = (c[0] + c[1] + c[2]) as f32;
+                for p in 0..3 {
+                    score[p] += 0.7 * ((c[p] as f32 + 0.3) / (n + 0.9)).ln();
+                }
+            }
+            let best = (0..3)
+                .max_by(|&a, &b| score[a].total_cmp(&score[b]))
+                .unwrap_or(0);
+            for (k, c) in word.chars().enumerate() {
+                if best == 2 || (best == 1 && k == 0) {
+                    out.extend(c.to_uppercase());
+                } else {
+                    out.push(c);
+                }
+            }
+            i = j;
+        }
+        out
+    }
+
+    /// Log score of a clean string under the language model alone (per-character average).
+    pub fn lm_score(&self, s: &str) -> f32 {
+        let mut ctx = BOUND as u64;
+        let mut t = 0.0;
+        let mut n = 0;
+        for c in s.chars() {
+            let y = sym(c);
+            t += self.lm.logp(ctx, y);
+            ctx = push_ctx(ctx, y);
+            n += 1;
+        }
+        t += self.lm.logp(ctx, BOUND);
+        t / (n + 1) as f32
+    }
+}
+
+fn prune(v: &mut Vec<St>, beam: usize, seen: &mut FxHashMap<(u64, u8, u32), ()>) {
+    v.sort_by(|a, b| b.score.total_cmp(&a.score));
+    seen.clear();
+    v.retain(|s| seen.insert((s.ctx, s.case, s.trie), ()).is_none());
+    v.truncate(beam);
+    if let Some(best) = v.first().map(|s| s.score) {
+        v.retain(|s| s.score > best - 15.0);
+    }
+}
+
+/// Number of garble case keys (see `garble_case_key`).
+pub const CASE_KEYS: usize = 8;
+
+/// The garbled word's case evidence: first letter upper or not × share of upper-case letters.
+pub fn garble_case_key(token: &str) -> usize {
+    let letters: Vec<char> = token.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.is_empty() {
+        return 0;
+    }
+    let first = usize::from(letters[0].is_uppercase());
+    let up = letters.iter().filter(|c| c.is_uppercase()).count() as f32 / letters.len() as f32;
+    let bucket = if letters.len() < 2 {
+        0
+    } else if up < 0.34 {
+        1
+    } else if up < 0.75 {
+        2
+    } else {
+        3
+    };
+    first * 4 + bucket
+}
+
+fn case_logp(table: &[[u32; 3]]) -> Vec<[f32; 3]> {
+    (0..CASE_KEYS)
+        .map(|k| {
+            let row = table.get(k).copied().unwrap_or([0; 3]);
+            let total = (row[0] + row[1] + row[2]) as f32 + 1.5;
+            [0, 1, 2].map(|i| ((row[i] as f32 + 0.5) / total).ln())
+        })
+        .collect()
+}
+
+fn is_latin_letter(c: char) -> bool {
+    c.is_ascii_alphabetic()
+}
+
+fn is_cyr(c: char) -> bool {
+    matches!(c, '\u{0400}'..='\u{04FF}')
+}
+
+/// Real Latin that must stay: addresses, e-mail, domain names.
+fn protected(token: &str) -> bool {
+    let l = token.to_ascii_lowercase();
+    l.contains('@')
+        || l.contains("mail")
+        || l.contains("](")
+        || l.contains('`')
+        || l.contains("www")
+        || l.contains("http")
+        || l.contains("://")
+        || [
+            ".kz", ".ru", ".com", ".org", ".gov", ".net", ".edu", ".md", ".pdf", ".htm",
+        ]
+        .iter()
+        .any(|d| l.contains(d))
+}
+
+/// Roman numerals (`II`, `IV`, `XII`) are real Latin in both languages.
+fn roman(token: &str) -> bool {
+    let core: &str = token.trim_matches(|c: char| !c.is_alphanumeric());
+    !core.is_empty() && core.chars().all(|c| "IVXLC".contains(c)) && core.len() <= 5
+}
+
+/// Marks that only OCR garble carries: letter digraphs for ы/л/ш, a digit inside letters.
+fn strong_garble(token: &str) -> bool {
+    let ch: Vec<char> = token.chars().collect();
+    let digraph = ["bI", "bl", "BI", "JI", "III", "bI"]
+        .iter()
+        .any(|d| token.contains(d));
+    let inner_digit = ch.windows(3).any(|w| {
+        w[0].is_ascii_alphabetic() && matches!(w[1], '3' | '6' | '0') && w[2].is_ascii_alphabetic()
+    });
+    digraph || inner_digit
+}
+
+/// Per-garbled-character score above which a reading is accepted.
+const ACCEPT: f32 = -4.0;
+
+thread_local! {
+    static LM_MEMO: RefCell<FxHashMap<u64, f32>> = RefCell::new(FxHashMap::default());
+    static CACHE: RefCell<FxHashMap<(Lang, String), Option<Decoded>>> =
+        RefCell::new(FxHashMap::default());
+}
+
+fn decode_cached(model: &OcrModel, token: &str) -> Option<Decoded> {
+    let key = (model.lang, token.to_string());
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let d = model.decode_token(token);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() > 200_000 {
+            c.clear();
+        }
+        c.insert(key, d.clone());
+    });
+    d
+}
+
+/// Length in bytes of an HTML tag at the start of `s` (`<td>`, `</p>`, `<br/>`), else 0.
+fn html_tag_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    if b.first() != Some(&b'<') {
+        return 0;
+    }
+    let name_start = if b.get(1) == Some(&b'/') { 2 } else { 1 };
+    if !b.get(name_start).is_some_and(|c| c.is_ascii_alphabetic()) {
+        return 0;
+    }
+    match s.find('>') {
+        Some(end) if !s[1..end].contains('<') => end + 1,
+        _ => 0,
+    }
+}
+
+/// The line without its HTML tags.
+fn strip_tags(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < line.len() {
+        let t = html_tag_len(&line[i..]);
+        if t > 0 {
+            out.push(' ');
+            i += t;
+        } else {
+            let c = line[i..].chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+/// Whether Latin letters dominate the line's letters (a line read by an English OCR).
+pub fn line_is_garbled(line: &str) -> bool {
+    let stripped;
+    let line = if line.contains('<') {
+        stripped = strip_tags(line);
+        stripped.as_str()
+    } else {
+        line
+    };
+    // A bare top-level domain marks a web address split by the PDF extraction (`egov. kz.`).
+    if line.split_whitespace().any(|t| {
+        let core = t.trim_matches(|c: char| !c.is_alphanumeric());
+        matches!(core, "kz" | "ru" | "com" | "org" | "net" | "gov")
+    }) {
+        return false;
+    }
+    let lat = line.chars().filter(|&c| is_latin_letter(c)).count();
+    let cyr = line.chars().filter(|&c| is_cyr(c)).count();
+    lat >= 3 && lat * 10 >= (lat + cyr) * 6 && !line.split_whitespace().all(keep_as_latin)
+}
+
+/// Tokens that are Latin on any line.
+fn keep_as_latin(token: &str) -> bool {
+    protected(token) || roman(token) || !token.chars().any(is_latin_letter)
+}
+
+/// Repair the OCR garble of one line with `model`; returns the line and the tokens rewritten.
+pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
+    if !line.chars().any(is_latin_letter) {
+        return (line.to_string(), 0);
+    }
+    let garbled = line_is_garbled(line);
+    let mut out = String::with_capacity(line.len() * 2);
+    let mut n = 0;
+    let flush = |tok: &str, out: &mut String, n: &mut usize| {
+        let candidate = !keep_as_latin(tok)
+            && if garbled {
+                true
+            } else {
+                !tok.chars().any(is_cyr) && strong_garble(tok)
+            };
+        if candidate {
+            if let Some(d) = decode_cached(model, tok) {
+                // On a garbled line any reading beats the Latin; elsewhere only a likely one.
+                let per_char = d.score / tok.chars().count() as f32;
+                if (garbled || per_char > ACCEPT) && d.text != tok {
+                    out.push_str(&d.text);
+                    *n += 1;
+                    return;
+                }
+            }
+        }
+        out.push_str(tok);
+    };
+    // Units: whitespace and HTML tags (kept verbatim, they separate tokens) and tokens.
+    let mut i = 0;
+    let mut tok_start: Option<usize> = None;
+    while i < line.len() {
+        let c = line[i..].chars().next().unwrap_or(' ');
+        let tag_len = html_tag_len(&line[i..]);
+        if c.is_whitespace() || tag_len > 0 {
+            if let Some(st) = tok_start.take() {
+                flush(&line[st..i], &mut out, &mut n);
+            }
+            let len = if tag_len > 0 { tag_len } else { c.len_utf8() };
+            out.push_str(&line[i..i + len]);
+            i += len;
+        } else {
+            tok_start.get_or_insert(i);
+            i += c.len_utf8();
+        }
+    }
+    if let Some(st) = tok_start {
+        flush(&line[st..], &mut out, &mut n);
+    }
+    (out, n)
+}
+
+/// Repair one line with the embedded model of `lang`.
+pub fn repair_line(line: &str, lang: Lang) -> (String, usize) {
+    match model(lang) {
+        Some(m) => repair_line_with(m, line),
+        None => (line.to_string(), 0),
+    }
+}
+
+/// The language of a text that is mostly OCR garble, by which model reads it better; None when
+/// the text is not garbled (then the usual detection applies).
+pub fn garbled_lang(text: &str) -> Option<Lang> {
+    let lines: Vec<&str> = text.lines().filter(|l| line_is_garbled(l)).collect();
+    let total = text.lines().filter(|l| !l.trim().is_empty()).count();
+    if lines.is_empty() || lines.len() * 2 < total {
+        return None;
+    }
+    let (kk, ru) = (model(Lang::Kk)?, model(Lang::Ru)?);
+    let (mut skk, mut sru) = (0.0f32, 0.0f32);
+    for tok in lines.iter().flat_map(|l| l.split_whitespace()).take(300) {
+        if let (Some(a), Some(b)) = (decode_cached(kk, tok), decode_cached(ru, tok)) {
+            skk += a.score;
+            sru += b.score;
+        }
+    }
+    Some(if skk > sru { Lang::Kk } else { Lang::Ru })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detection_leaves_real_latin() {
+        for t in ["www.egov.kz", "e-mail:", "info@edu.gov.kz", "II", "IV."] {
+            assert!(keep_as_latin(t), "{t}");
+        }
+        assert!(!line_is_garbled("порталы www.egov.kz арқылы"));
+        assert!(!line_is_garbled("сервисе Bilim мобильного приложения mGov"));
+        assert!(line_is_garbled("KbI3MeT KOpCeTy"));
+        assert!(strong_garble("KbI3MeT"));
+        assert!(!strong_garble("mGov"));
+        assert!(!strong_garble("SMS"));
+    }
+}

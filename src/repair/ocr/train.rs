@@ -1,0 +1,206 @@
+//! `zan train ocr`: learn the substitution model from OCR pairs and collect the clean text of the
+//! language models, leaving out whole held-out documents (test pairs and clean-text tests).
+
+use super::channel;
+use super::ModelFile;
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// One line of a pairs file (see shared/ocr/README.md); extra fields are ignored.
+#[derive(Deserialize, Clone, Debug)]
+pub struct Pair {
+    pub lang: String,
+    pub garbled: String,
+    pub clean: String,
+    #[serde(default)]
+    pub reocr: Option<String>,
+    #[serde(default)]
+    pub src: String,
+}
+
+impl Pair {
+    /// The document a pair comes from: `src` up to its line number (`004_c501….txt`).
+    pub fn doc(&self) -> &str {
+        self.src
+            .rsplit_once(':')
+            .map(|(d, _)| d)
+            .unwrap_or(&self.src)
+    }
+
+    /// Whether the pair's document matches one of `ids` (a prefix of the document name).
+    pub fn in_docs(&self, ids: &[String]) -> bool {
+        ids.iter().any(|id| self.doc().starts_with(id.as_str()))
+    }
+}
+
+pub fn read_pairs(path: &Path) -> Result<Vec<Pair>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let p: Pair = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not a pair", path.display(), i + 1))?;
+        out.push(p);
+    }
+    Ok(out)
+}
+
+pub struct TrainConfig {
+    pub pairs: Vec<PathBuf>,
+    pub corpus: PathBuf,
+    /// Documents (prefixes of the pairs' `src`) kept out of training.
+    pub held_out_docs: Vec<String>,
+    /// Corpus act codes kept out of the language models (clean-text false-positive tests).
+    pub held_out_acts: Vec<String>,
+    pub out: PathBuf,
+    pub iterations: usize,
+}
+
+/// Markdown of a corpus act → plain paragraphs (marks dropped, table cells split).
+pub fn md_to_text(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    for line in md.lines() {
+        let l = line.trim();
+        if l.starts_with("|-") || l.starts_with("| -") || l.starts_with("|:") {
+            continue;
+        }
+        for cell in l.split('|') {
+            let t: String = cell
+                .trim_start_matches(['#', '>', ' '])
+                .replace(['*', '_'], "")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !t.is_empty() {
+                out.push_str(&t);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Train both models and write `kk.json.gz` and `ru.json.gz` into `cfg.out`; returns a summary.
+pub fn train(cfg: &TrainConfig) -> Result<String> {
+    let mut pairs = Vec::new();
+    for p in &cfg.pairs {
+        pairs.extend(read_pairs(p)?);
+    }
+    let train_pairs: Vec<&Pair> = pairs
+        .iter()
+        .filter(|p| !p.in_docs(&cfg.held_out_docs))
+        .collect();
+    // The glyph confusions belong to the OCR and fonts, not to the language: one channel for both.
+    let aligned: Vec<(String, String)> = train_pairs
+        .iter()
+        .map(|p| (p.clean.clone(), p.garbled.clone()))
+        .collect();
+    let counts = channel::train(&aligned, cfg.iterations);
+    let mut channel_rows: Vec<(char, String, u32)> = counts
+        .iter()
+        .flat_map(|(c, row)| row.iter().map(move |(s, n)| (*c, s.clone(), *n)))
+        .collect();
+    channel_rows.sort();
+    let mut summary = format!(
+        "channel: {} training pairs ({} held out), {} emissions\n",
+        train_pairs.len(),
+        pairs.len() - train_pairs.len(),
+        channel_rows.len()
+    );
+    let mut case_table = [[0u32; 3]; super::CASE_KEYS];
+    for p in &train_pairs {
+        let g: Vec<&str> = p.garbled.split_whitespace().collect();
+        let c: Vec<&str> = p.clean.split_whitespace().collect();
+        if g.len() != c.len() {
+            continue;
+        }
+        for (gw, cw) in g.iter().zip(&c) {
+            let letters: String = cw.chars().filter(|c| c.is_alphabetic()).collect();
+            if letters.is_empty() {
+                continue;
+            }
+            case_table[super::garble_case_key(gw)][super::lm::case_pattern(&letters)] += 1;
+        }
+    }
+    std::fs::create_dir_all(&cfg.out).with_context(|| format!("{}", cfg.out.display()))?;
+    for (lang, md_name) in [("kk", "kaz.md"), ("ru", "rus.md")] {
+        let mut text = String::new();
+        let mut sources = Vec::new();
+        let acts = cfg.corpus.join("acts");
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&acts)
+            .with_context(|| format!("{}", acts.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        for d in dirs {
+            let code = d.file_name().and_then(|s| s.to_str()).unwrap_or("");
+            if cfg.held_out_acts.iter().any(|h| h == code) {
+                continue;
+            }
+            let f = d.join(md_name);
+            if let Ok(md) = std::fs::read_to_string(&f) {
+                text.push_str(&md_to_text(&md));
+                sources.push(format!("acts/{code}/{md_name}"));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut docs = std::collections::BTreeSet::new();
+        for p in train_pairs.iter().filter(|p| p.lang == lang) {
+            if seen.insert(p.clean.as_str()) {
+                text.push_str(&p.clean);
+                text.push('\n');
+                docs.insert(p.doc().to_string());
+            }
+        }
+        sources.extend(docs.into_iter().map(|d| format!("pairs:{d}")));
+        let file = ModelFile {
+            lang: lang.to_string(),
+            channel: channel_rows.clone(),
+            case_table: case_table.to_vec(),
+            text,
+            sources,
+        };
+        let path = cfg.out.join(format!("{lang}.json.gz"));
+        let json = serde_json::to_vec(&file)?;
+        let f = std::fs::File::create(&path).with_context(|| format!("{}", path.display()))?;
+        let mut gz = flate2::write::GzEncoder::new(f, flate2::Compression::best());
+        gz.write_all(&json)?;
+        gz.finish()?;
+        let size = std::fs::metadata(&path)?.len();
+        summary.push_str(&format!(
+            "{lang}: {} chars of clean text from {} sources → {} ({} KB)\n",
+            file.text.chars().count(),
+            file.sources.len(),
+            path.display(),
+            size / 1024
+        ));
+    }
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pair_documents() {
+        let p: Pair = serde_json::from_str(
+            r#"{"lang":"kk","garbled":"x","clean":"у","src":"004_c501787c74ae2a74.txt:2"}"#,
+        )
+        .unwrap();
+        assert_eq!(p.doc(), "004_c501787c74ae2a74.txt");
+        assert!(p.in_docs(&["004".into()]));
+        assert!(!p.in_docs(&["001".into()]));
+    }
+
+    #[test]
+    fn markdown_to_text() {
+        let t = md_to_text("# Заголовок\n\n> *Сноска. Текст*\n| а | б |\n|---|---|\n");
+        assert_eq!(t, "Заголовок\nСноска. Текст\nа\nб\n");
+    }
+}
