@@ -166,10 +166,10 @@ pub fn find_number(s: &str) -> Option<(String, std::ops::Range<usize>)> {
 }
 
 static RU_REG: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?s)Зарегистрирован\w*\s+в\s+Министерстве\s+юстиции[^0-9]*?(\d{1,2}\s+\S+\s+\d{4}\s*(?:года)?)\s*№\s*(\d+)").unwrap()
+    Regex::new(r"(?is)Зарегистрирован\w*\s+в\s+Министерстве\s+юстиции[^0-9]*?(\d{1,2}\s+\S+\s+\d{4}\s*(?:года)?)\s*№\s*(\d+)").unwrap()
 });
 static KK_REG: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?s)Әділет\s+министрлігінде\s+(\d{4}\s*жылғы\s+\d{1,2}\s*\S+)\s*№\s*(\d+)\s*болып\s+тіркелді").unwrap()
+    Regex::new(r"(?is)Әділет\s+министрлігінде\s+(\d{4}\s*жылғы\s+\d{1,2}\s*\S+)\s*№\s*(\d+)\s*болып\s+тіркелді").unwrap()
 });
 static REGISTER_NO: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?s)(?:под\s*№\s*(\d+)|тізілімінде\s*№\s*(\d+)\s*болып\s+тіркелген|зарегистрирован\w*\s+под\s*№\s*(\d+))").unwrap()
@@ -182,15 +182,21 @@ static REGISTER_NO: Lazy<Regex> = Lazy::new(|| {
 /// 2020 жылғы 5 мамырда № 20579 болып тіркелді".
 pub fn parse_requisites(line: &str) -> Requisites {
     let line = line.replace('\u{a0}', " ");
-    let (own, reg_part) = match line
-        .find("Зарегистрир")
-        .or_else(|| line.find("Қазақстан Республикасының Әділет"))
-    {
+    // OCR and typists lower-case "Әділет" and "Зарегистрирован"; Cyrillic keeps its byte
+    // length in either case, so offsets found in the lower-cased line hold in the line.
+    let lower = line.to_lowercase();
+    let cut = if lower.len() == line.len() {
+        lower
+            .find("зарегистрир")
+            .or_else(|| lower.find("қазақстан республикасының әділет"))
+            .or_else(|| lower.find("әділет"))
+            .filter(|&i| line.is_char_boundary(i))
+    } else {
+        line.find("Зарегистрир").or_else(|| line.find("Әділет"))
+    };
+    let (own, reg_part) = match cut {
         Some(i) => (&line[..i], &line[i..]),
-        None => match line.find("Әділет") {
-            Some(i) => (&line[..i], &line[i..]),
-            None => (&line[..], ""),
-        },
+        None => (&line[..], ""),
     };
     let mut req = Requisites::default();
     if let Some((d, r)) = find_date(own) {

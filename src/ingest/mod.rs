@@ -113,7 +113,9 @@ pub fn read_file(path: &Path) -> Result<SourceDoc, IngestError> {
             })
         }
     };
-    let lang = repair::detect_lang(&text);
+    // A scan read by an English OCR is all Latin look-alikes: its language shows only once
+    // decoded, which `garbled_lang` does.
+    let lang = repair::ocr::garbled_lang(&text).unwrap_or_else(|| repair::detect_lang(&text));
     Ok(SourceDoc {
         path: path.to_path_buf(),
         lang,

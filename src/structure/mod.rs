@@ -186,7 +186,18 @@ fn find_requisites_line(blocks: &[markdown::Block]) -> Option<(usize, Requisites
             continue;
         }
         // PDF text wraps the requisites over several lines: read on a little.
-        let joined = head[i..head.len().min(i + 4)]
+        // A wrapped date starts on the line before ("… 2020 жылғы 4" / "мамырдағы № 180 …").
+        let from = if i > 0
+            && head[i - 1]
+                .text
+                .trim_end()
+                .ends_with(|c: char| c.is_ascii_digit())
+        {
+            i - 1
+        } else {
+            i
+        };
+        let joined = head[from..head.len().min(i + 4)]
             .iter()
             .map(|b| b.text.as_str())
             .collect::<Vec<_>>()
