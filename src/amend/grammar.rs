@@ -673,7 +673,7 @@ fn ru_nominative(words: &[&str]) -> Option<Vec<String>> {
 }
 
 static KK_HEAD: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)^(?:қағида|стандарт|тізбе|ереже|нұсқаулы|әдістеме|тәртіб|нысан|регламент|талап|сыныптауыш|норма|жоспар|бағдарлама)\w*$").unwrap()
+    Regex::new(r"(?i)^(?:қағида|стандарт|тізбе|ереже|нұсқаулы|әдістеме|тәртіб|нысан|регламент|талап|сыныптауыш|норма|жоспар|бағдарлама|негіз|тізбе|тізілім)\w*$").unwrap()
 });
 static KK_LOC: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"^(.*[ыі])(?:ндағы|ндегі|нда|нде|на|не)$").unwrap());
@@ -718,7 +718,10 @@ pub(crate) fn document_of_leadin(text: &str, lang: Lang) -> Option<String> {
             let mut words: Vec<String> = rest.split_whitespace().map(str::to_string).collect();
             let last = words.pop()?;
             let last_l = last.to_lowercase();
-            if !KK_HEAD.is_match(&last_l) {
+            // "көрсетілген бұйрықпен бекітілген … -да:" names an approved document whatever
+            // its head noun; without that phrase the head noun must be a document's.
+            let approved = t.to_lowercase().contains("бекітілген");
+            if !KK_HEAD.is_match(&last_l) && !approved {
                 return None;
             }
             let nom = if let Some(c) = KK_LOC.captures(&last) {

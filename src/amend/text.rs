@@ -210,6 +210,21 @@ pub(crate) fn wording_end(flat: &str, open: usize, limit: usize) -> Option<(usiz
         }
         idx += len;
     }
+    // Unbalanced inner quotes (official texts do lose a closing «»: "«Государственная
+    // корпорация «Правительство для граждан»") leave the depth above zero: take the first quote
+    // that ends a line with `;` or `.` before the limit; it must be the opener's own character
+    // when that is a straight quote (outer quotes of extracted orders are straight, inner «»).
+    let region = flat.get(open..limit)?;
+    for (k, c) in region.char_indices() {
+        if k == 0 || !is_quote(c) || (first == '"' && c != '"') {
+            continue;
+        }
+        let at = open + k;
+        let line_rest = flat[at + c.len_utf8()..].split('\n').next().unwrap_or("");
+        if matches!(line_rest.trim(), ";" | ".") {
+            return Some((at, at + c.len_utf8() + line_rest.len()));
+        }
+    }
     None
 }
 

@@ -205,7 +205,12 @@ fn word_replacement_counts_occurrences() {
 
 #[test]
 fn unknown_base_gets_a_skeleton() {
-    let mut o = order(vec![am(Op::Insert, pt("6-1"), Some("6-1. Текст."))]);
+    let mut a = am(Op::Insert, pt("6-1"), Some("6-1. Текст."));
+    a.act = ActCite {
+        number: "503".into(),
+        date: Some(d(2016, 6, 13)),
+    };
+    let mut o = order(vec![a]);
     o.order.target = Some(TargetAct {
         number: "503".into(),
         date: Some(d(2016, 6, 13)),
