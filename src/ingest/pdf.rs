@@ -74,9 +74,16 @@ struct FontInfo {
 
 impl FontInfo {
     fn load(doc: &Document, font: &Dictionary) -> FontInfo {
-        let subtype = font.get(b"Subtype").and_then(Object::as_name).unwrap_or(b"");
-        let enc_name = font.get(b"Encoding").and_then(Object::as_name).unwrap_or(b"");
-        let two_byte = subtype == b"Type0" && (enc_name == b"Identity-H" || enc_name == b"Identity-V");
+        let subtype = font
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .unwrap_or(b"");
+        let enc_name = font
+            .get(b"Encoding")
+            .and_then(Object::as_name)
+            .unwrap_or(b"");
+        let two_byte =
+            subtype == b"Type0" && (enc_name == b"Identity-H" || enc_name == b"Identity-V");
         // A ToUnicode CMap wins over /Encoding (lopdf prefers /Encoding when both exist, which
         // turns Cyrillic in WinAnsi-tagged subsets into Latin-1 garbage).
         let mut encoding = None;
@@ -119,7 +126,10 @@ impl FontInfo {
                     }
                 }
             } else {
-                let base = font.get(b"BaseFont").and_then(Object::as_name).unwrap_or(b"");
+                let base = font
+                    .get(b"BaseFont")
+                    .and_then(Object::as_name)
+                    .unwrap_or(b"");
                 if base.starts_with(b"Courier") {
                     default_width = 600.0;
                 }
@@ -392,9 +402,9 @@ fn page_layout_text(doc: &Document, page: ObjectId) -> Option<String> {
             if let Some(p) = prev {
                 let gap = r.x0 - p.x1;
                 let y = r.y;
-                let ruled = rules
-                    .iter()
-                    .any(|&(x, lo, hi)| x > p.x1 - 0.5 && x < r.x0 + 0.5 && lo <= y + 1.0 && hi >= y);
+                let ruled = rules.iter().any(|&(x, lo, hi)| {
+                    x > p.x1 - 0.5 && x < r.x0 + 0.5 && lo <= y + 1.0 && hi >= y
+                });
                 if ruled || gap > 3.0 * p.size.max(r.size) {
                     let t = s.trim_end().len();
                     s.truncate(t);
