@@ -234,8 +234,11 @@ struct GState {
     rise: f32,
 }
 
-/// Runs and vertical rules (x, y_lo, y_hi) of one page.
-fn page_runs(doc: &Document, page: ObjectId) -> Option<(Vec<Run>, Vec<(f32, f32, f32)>)> {
+/// A vertical rule drawn on the page: x, lowest y, highest y (table borders).
+type Rule = (f32, f32, f32);
+
+/// Runs and vertical rules of one page.
+fn page_runs(doc: &Document, page: ObjectId) -> Option<(Vec<Run>, Vec<Rule>)> {
     let fonts: BTreeMap<Vec<u8>, FontInfo> = doc
         .get_page_fonts(page)
         .ok()?
@@ -389,7 +392,9 @@ fn page_layout_text(doc: &Document, page: ObjectId) -> Option<String> {
     let mut lines: Vec<Vec<Run>> = Vec::new();
     for r in runs {
         match lines.last_mut() {
-            Some(l) if (l[0].y - r.y).abs() <= 0.4 * l[0].size.min(r.size) => l.push(r),
+            // Half the larger size: superscripts (footnote marks, smaller and raised) stay on
+            // their line; the next line is a full leading away.
+            Some(l) if (l[0].y - r.y).abs() <= 0.5 * l[0].size.max(r.size) => l.push(r),
             _ => lines.push(vec![r]),
         }
     }
