@@ -27,6 +27,8 @@ pub enum IngestError {
     Pdf { path: String, msg: String },
     #[error("{path}: bad metadata: {msg}")]
     Meta { path: String, msg: String },
+    #[error("{path}: too large ({size} bytes; the limit is {limit} bytes): split it or raise ZAN_MAX_FILE_BYTES")]
+    TooLarge { path: String, size: u64, limit: u64 },
     #[error("{path}: unsupported file type (expected .txt, .md or .pdf)")]
     Unsupported { path: String },
 }
@@ -48,6 +50,18 @@ pub struct Corpus {
     pub failures: Vec<IngestFailure>,
 }
 
+/// Largest file read by default: legal acts are well under a megabyte; anything bigger is a dump
+/// that would only cost memory (a PDF's objects are held in memory several times over).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The size limit: `ZAN_MAX_FILE_BYTES` if set to a number, else [`MAX_FILE_BYTES`].
+pub fn max_file_bytes() -> u64 {
+    std::env::var("ZAN_MAX_FILE_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(MAX_FILE_BYTES)
+}
+
 /// Read the raw bytes of a file with errors that name it.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IngestError> {
     let p = path.display().to_string();
@@ -60,6 +74,14 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IngestError> {
     })?;
     if md.is_dir() {
         return Err(IngestError::IsDir { path: p });
+    }
+    let limit = max_file_bytes();
+    if md.len() > limit {
+        return Err(IngestError::TooLarge {
+            path: p,
+            size: md.len(),
+            limit,
+        });
     }
     let bytes = std::fs::read(path).map_err(|e| IngestError::Io {
         path: p.clone(),

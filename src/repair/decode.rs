@@ -55,7 +55,48 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<(String, String), DecodeError> {
     if multi > 0 && bad * 20 < multi {
         return Ok((lossy.into_owned(), UTF_8.name().to_string()));
     }
+    if let Some(text) = decode_mixed_lines(bytes) {
+        return Ok((
+            text,
+            "mixed: UTF-8 and a single-byte page by line".to_string(),
+        ));
+    }
     Ok(decode_single_byte(bytes))
+}
+
+/// A file of UTF-8 lines with some lines in a single-byte page (a cp1251 paragraph pasted into
+/// a UTF-8 file): decoding the whole file with one page would garble every UTF-8 line, so each
+/// line keeps its own encoding. A non-ASCII line that is valid UTF-8 is UTF-8: Cyrillic
+/// single-byte text never forms valid multi-byte sequences. The other lines are decoded
+/// together, so the page is chosen on all their evidence.
+fn decode_mixed_lines(bytes: &[u8]) -> Option<String> {
+    let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+    let utf8_lines = lines
+        .iter()
+        .filter(|l| !l.is_ascii() && std::str::from_utf8(l).is_ok())
+        .count();
+    if utf8_lines == 0 {
+        return None;
+    }
+    let other: Vec<&[u8]> = lines
+        .iter()
+        .copied()
+        .filter(|l| std::str::from_utf8(l).is_err())
+        .collect();
+    let (decoded, _) = decode_single_byte(&other.join(&b'\n'));
+    let decoded: Vec<&str> = decoded.split('\n').collect();
+    if decoded.len() != other.len() {
+        return None;
+    }
+    let mut next = decoded.into_iter();
+    let mut out = Vec::with_capacity(lines.len());
+    for l in lines {
+        match std::str::from_utf8(l) {
+            Ok(t) => out.push(t),
+            Err(_) => out.push(next.next()?),
+        }
+    }
+    Some(out.join("\n"))
 }
 
 /// Pick the best Cyrillic single-byte page by score, or chardetng's guess if none looks Cyrillic.
