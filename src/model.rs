@@ -70,6 +70,23 @@ impl UnitKind {
             UnitKind::Appendix => "appendix",
         }
     }
+    /// Place in the hierarchy, outer units first: a path is written outer → inner whatever
+    /// order the words name its units in.
+    pub fn rank(self) -> u8 {
+        match self {
+            UnitKind::Appendix => 0,
+            UnitKind::Section => 1,
+            UnitKind::Chapter => 2,
+            UnitKind::Paragraph => 3,
+            UnitKind::Article => 4,
+            UnitKind::Part => 5,
+            UnitKind::Point => 6,
+            UnitKind::Subpoint => 7,
+            UnitKind::Indent => 8,
+            UnitKind::Title | UnitKind::Preamble => 9,
+        }
+    }
+
     pub fn parse(s: &str) -> Option<UnitKind> {
         Some(match s {
             "title" => UnitKind::Title,

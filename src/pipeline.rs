@@ -62,11 +62,7 @@ pub fn run(
     for doc in &loaded.acts {
         done += 1;
         progress(done, total, &doc.path);
-        // Consolidated texts are clean but for stray Latin look-alikes (`өкiлеттiк`); repair
-        // keeps every line, so the markup is untouched.
-        let mut doc = doc.clone();
-        doc.text = repair::repair_text(&doc.text, Some(doc.lang)).text;
-        match structure::parse_act(&doc) {
+        match parse_consolidated(doc) {
             Ok(a) => {
                 out.files_read += 1;
                 acts.push(a)
@@ -116,12 +112,16 @@ pub fn base_acts(corpus: &Path) -> Result<Vec<ActText>, IngestError> {
     Ok(loaded
         .acts
         .iter()
-        .filter_map(|d| {
-            let mut d = d.clone();
-            d.text = repair::repair_text(&d.text, Some(d.lang)).text;
-            structure::parse_act(&d).ok()
-        })
+        .filter_map(|d| parse_consolidated(d).ok())
         .collect())
+}
+
+/// A consolidated corpus act split into units. Its text is clean but for stray Latin
+/// look-alikes (`өкiлеттiк`); repair keeps every line, so the markup is untouched.
+fn parse_consolidated(doc: &SourceDoc) -> Result<ActText, structure::StructureError> {
+    let mut doc = doc.clone();
+    doc.text = repair::repair_text(&doc.text, Some(doc.lang)).text;
+    structure::parse_act(&doc)
 }
 
 /// The publication date of an order from its sidecar file `<name>.yaml` (or `<name>.meta.yaml`)
@@ -135,10 +135,5 @@ pub fn published_date(order: &Path) -> Option<chrono::NaiveDate> {
         .iter()
         .find_map(|p| std::fs::read_to_string(p).ok())?;
     let v: serde_yaml::Value = serde_yaml::from_str(&text).ok()?;
-    let d = v.get("published")?;
-    let s = match d {
-        serde_yaml::Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other).ok()?.trim().to_string(),
-    };
-    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    ingest::yaml_date(v.get("published"))
 }

@@ -3,21 +3,11 @@
 
 use std::path::Path;
 use zan::consolidate::roundtrip;
-use zan::{ingest, repair, structure};
 
 #[test]
 fn thousand_generated_orders_round_trip() {
-    let corpus =
-        ingest::load_corpus(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")).unwrap();
-    let acts: Vec<_> = corpus
-        .acts
-        .iter()
-        .filter_map(|d| {
-            let mut d = d.clone();
-            d.text = repair::repair_text(&d.text, Some(d.lang)).text;
-            structure::parse_act(&d).ok()
-        })
-        .collect();
+    let acts =
+        zan::pipeline::base_acts(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")).unwrap();
     let s = roundtrip::run(&acts, 20261123, 1000);
     assert!(s.cases >= 1000, "only {} cases generated", s.cases);
     let langs: std::collections::BTreeSet<_> = roundtrip::generate(&acts, 20261123, 200)

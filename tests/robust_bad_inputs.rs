@@ -2,6 +2,8 @@
 //! best-effort result (exit 0), never a panic, a signal or a hang; `zan index` over a folder
 //! holding bad files indexes the good ones and lists the bad ones.
 
+mod pdf_support;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -78,41 +80,9 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
-/// A valid one-page PDF with a text line (built with lopdf, as ingest reads them).
+/// A well-formed one-page PDF with a text layer.
 fn good_pdf() -> Vec<u8> {
-    use lopdf::content::{Content, Operation};
-    use lopdf::{dictionary, Document, Object, Stream};
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font_id = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Courier",
-    });
-    let resources_id = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font_id } });
-    let ops = vec![
-        Operation::new("BT", vec![]),
-        Operation::new("Tf", vec!["F1".into(), 12.into()]),
-        Operation::new("Td", vec![72.into(), 760.into()]),
-        Operation::new("Tj", vec![Object::string_literal("Order text")]),
-        Operation::new("ET", vec![]),
-    ];
-    let content = Content { operations: ops };
-    let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
-            "Resources" => resources_id,
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        }),
-    );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut buf = Vec::new();
-    doc.save_to(&mut buf).unwrap();
-    buf
+    pdf_support::make_pdf(&["Order text"])
 }
 
 /// A raw PDF from object bodies; offsets in the xref are computed, so only the content is hostile.

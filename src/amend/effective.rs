@@ -64,19 +64,8 @@ fn number_value(words: &str) -> Option<u32> {
     {
         return Some(n);
     }
-    // Longer stems first, so that "пятнадцат" is not read as "пят".
-    const RU: [(&str, u32); 27] = [
-        ("одиннадцат", 11),
-        ("двенадцат", 12),
-        ("тринадцат", 13),
-        ("четырнадцат", 14),
-        ("пятнадцат", 15),
-        ("шестнадцат", 16),
-        ("семнадцат", 17),
-        ("восемнадцат", 18),
-        ("девятнадцат", 19),
-        ("двадцат", 20),
-        ("тридцат", 30),
+    // Teens and tens first (shared with the ordinals), so that "пятнадцат" is not read as "пят".
+    const RU: [(&str, u32); 16] = [
         ("сорок", 40),
         ("пятидесят", 50),
         ("шестидесят", 60),
@@ -122,7 +111,12 @@ fn number_value(words: &str) -> Option<u32> {
         let v = KK
             .iter()
             .find(|(s, _)| word == *s)
-            .or_else(|| RU.iter().find(|(s, _)| word.starts_with(s)))
+            .or_else(|| {
+                super::ordinals::RU_TEENS_TENS
+                    .iter()
+                    .chain(RU.iter())
+                    .find(|(s, _)| word.starts_with(s))
+            })
             .map(|(_, v)| *v)?;
         total += v;
     }

@@ -13,22 +13,6 @@ use regex::Regex;
 
 const N: &str = r"\d+(?:-\d+)*";
 
-/// Hierarchy rank: outer units first in a path.
-pub(crate) fn rank(kind: UnitKind) -> u8 {
-    match kind {
-        UnitKind::Appendix => 0,
-        UnitKind::Section => 1,
-        UnitKind::Chapter => 2,
-        UnitKind::Paragraph => 3,
-        UnitKind::Article => 4,
-        UnitKind::Part => 5,
-        UnitKind::Point => 6,
-        UnitKind::Subpoint => 7,
-        UnitKind::Indent => 8,
-        UnitKind::Title | UnitKind::Preamble => 9,
-    }
-}
-
 /// One unit named in an instruction; several numbers for a list ("пункты 3 и 5").
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Mention {
@@ -320,9 +304,9 @@ pub(crate) fn paths(ms: &[Mention], op: Op) -> Vec<Vec<UnitRef>> {
     let mut ms: Vec<Mention> = ms.iter().filter(|m| !m.after).cloned().collect();
     if op == Op::Insert {
         if let Some(ins) = ms.iter().rposition(|m| m.inserted) {
-            let r = rank(ms[ins].kind);
+            let r = ms[ins].kind.rank();
             let keep = ms[ins].clone();
-            ms.retain(|m| rank(m.kind) < r);
+            ms.retain(|m| m.kind.rank() < r);
             ms.push(keep);
         }
     }
@@ -339,7 +323,7 @@ pub(crate) fn paths(ms: &[Mention], op: Op) -> Vec<Vec<UnitRef>> {
             merged.push(m);
         }
     }
-    merged.sort_by_key(|m| rank(m.kind));
+    merged.sort_by_key(|m| m.kind.rank());
     let mut out: Vec<Vec<UnitRef>> = vec![Vec::new()];
     for m in &merged {
         if m.nums.len() > 1 && out.len() == 1 {
@@ -479,7 +463,7 @@ pub(crate) fn stated_placement(ms: &[Mention], inserted: &[UnitRef]) -> Option<V
     let mut p: Vec<UnitRef> = inserted
         .iter()
         .take(inserted.len().saturating_sub(1))
-        .filter(|u| rank(u.kind) < rank(m.kind))
+        .filter(|u| u.kind.rank() < m.kind.rank())
         .cloned()
         .collect();
     p.push(UnitRef::new(

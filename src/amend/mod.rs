@@ -530,15 +530,11 @@ impl<'a> Parser<'a> {
     }
 
     fn with_context(&self, p: Vec<UnitRef>) -> Vec<UnitRef> {
-        let minr = p
-            .iter()
-            .map(|u| grammar::rank(u.kind))
-            .min()
-            .unwrap_or(u8::MAX);
+        let minr = p.iter().map(|u| u.kind.rank()).min().unwrap_or(u8::MAX);
         let mut out: Vec<UnitRef> = self
             .context
             .iter()
-            .filter(|u| grammar::rank(u.kind) < minr)
+            .filter(|u| u.kind.rank() < minr)
             .cloned()
             .collect();
         out.extend(p);

@@ -1,8 +1,9 @@
 //! Ordinal words of indents ("абзац второй", "екінші абзацы") turned into digits, because the
 //! unit path stores numbers, not words.
 
-/// Russian ordinal stems, teens before units so that "пятнадцат" is not read as "пят".
-const RU_STEMS: [(&str, u32); 21] = [
+/// Stems of Russian teens and tens shared by ordinals ("пятнадцатый") and cardinals
+/// ("пятнадцати"); looked up before unit stems so that "пятнадцат" is not read as "пят".
+pub(crate) const RU_TEENS_TENS: [(&str, u32); 11] = [
     ("одиннадцат", 11),
     ("двенадцат", 12),
     ("тринадцат", 13),
@@ -14,6 +15,10 @@ const RU_STEMS: [(&str, u32); 21] = [
     ("девятнадцат", 19),
     ("двадцат", 20),
     ("тридцат", 30),
+];
+
+/// Russian ordinal unit stems (after [`RU_TEENS_TENS`]).
+const RU_STEMS: [(&str, u32); 10] = [
     ("перв", 1),
     ("втор", 2),
     ("трет", 3),
@@ -83,8 +88,9 @@ pub fn ordinal_value(phrase: &str) -> Option<u32> {
     if let Some((_, v)) = KK_ORDINALS.iter().find(|(s, _)| rest == *s) {
         return Some(base + v);
     }
-    RU_STEMS
+    RU_TEENS_TENS
         .iter()
+        .chain(RU_STEMS.iter())
         .find(|(s, _)| rest.starts_with(s))
         .map(|(_, v)| base + v)
 }

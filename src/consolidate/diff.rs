@@ -48,27 +48,33 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Word-level diff of two wordings.
-pub fn word_diff(old: &str, new: &str) -> Vec<Piece> {
-    let old = collapse(old);
-    let new = collapse(new);
-    let d = similar::TextDiff::configure().diff_words(&old, &new);
-    let mut out: Vec<Piece> = Vec::new();
+/// Word-level changes between two texts as merged runs (the `similar` crate does the diff):
+/// the one diff that `zan diff` and the server's diff both render.
+pub fn word_runs(old: &str, new: &str) -> Vec<(similar::ChangeTag, String)> {
+    let d = similar::TextDiff::configure().diff_words(old, new);
+    let mut out: Vec<(similar::ChangeTag, String)> = Vec::new();
     for change in d.iter_all_changes() {
-        let op = match change.tag() {
-            similar::ChangeTag::Equal => "same",
-            similar::ChangeTag::Delete => "del",
-            similar::ChangeTag::Insert => "ins",
-        };
         match out.last_mut() {
-            Some(last) if last.op == op => last.text.push_str(change.value()),
-            _ => out.push(Piece {
-                op,
-                text: change.value().to_string(),
-            }),
+            Some((tag, text)) if *tag == change.tag() => text.push_str(change.value()),
+            _ => out.push((change.tag(), change.value().to_string())),
         }
     }
     out
+}
+
+/// Word-level diff of two wordings, whitespace collapsed.
+pub fn word_diff(old: &str, new: &str) -> Vec<Piece> {
+    word_runs(&collapse(old), &collapse(new))
+        .into_iter()
+        .map(|(tag, text)| Piece {
+            op: match tag {
+                similar::ChangeTag::Equal => "same",
+                similar::ChangeTag::Delete => "del",
+                similar::ChangeTag::Insert => "ins",
+            },
+            text,
+        })
+        .collect()
 }
 
 type Key = (Option<String>, Vec<UnitRef>);

@@ -119,101 +119,64 @@ pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(RU_PLAIN, plain(Lang::Ru));
 }
 
+/// A token filter that rewrites every non-ASCII token with a function (`None` keeps the token):
+/// the shape shared by the Kazakh stemmer and the kk/ru folding.
+#[derive(Clone, Copy)]
+pub struct MapNonAscii(fn(&str) -> Option<String>);
+
 /// Replaces each Cyrillic token by its Kazakh stem ([`super::kazakh::stem`]).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct KazakhStemmer;
-
-impl TokenFilter for KazakhStemmer {
-    type Tokenizer<T: Tokenizer> = KazakhStemmerFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> KazakhStemmerFilter<T> {
-        KazakhStemmerFilter { inner: tokenizer }
-    }
-}
-
-#[derive(Clone)]
-pub struct KazakhStemmerFilter<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for KazakhStemmerFilter<T> {
-    type TokenStream<'a> = KazakhStemmerStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        KazakhStemmerStream {
-            tail: self.inner.token_stream(text),
-        }
-    }
-}
-
-pub struct KazakhStemmerStream<S> {
-    tail: S,
-}
-
-impl<S: TokenStream> TokenStream for KazakhStemmerStream<S> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        let token = self.tail.token_mut();
-        if !token.text.is_ascii() {
-            token.text = super::kazakh::stem(&token.text);
-        }
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
-}
+#[allow(non_upper_case_globals)]
+pub const KazakhStemmer: MapNonAscii = MapNonAscii(|t| Some(super::kazakh::stem(t)));
 
 /// Folds spellings that real Kazakh/Russian files mix up, so that both spellings meet in one
 /// term: `ё` → `е` everywhere, and, inside tokens that contain Cyrillic letters, Latin
 /// look-alikes (`i`, `c`, `o`, `a`, `e`, `p`, …, `ə`) → their Cyrillic letters. Tokens that
 /// are wholly Latin (names of systems, URLs, `e-mail`) are left alone.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct KkRuFolding;
+#[allow(non_upper_case_globals)]
+pub const KkRuFolding: MapNonAscii = MapNonAscii(fold);
 
-impl TokenFilter for KkRuFolding {
-    type Tokenizer<T: Tokenizer> = KkRuFoldingFilter<T>;
+impl TokenFilter for MapNonAscii {
+    type Tokenizer<T: Tokenizer> = MapNonAsciiFilter<T>;
 
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> KkRuFoldingFilter<T> {
-        KkRuFoldingFilter { inner: tokenizer }
-    }
-}
-
-#[derive(Clone)]
-pub struct KkRuFoldingFilter<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for KkRuFoldingFilter<T> {
-    type TokenStream<'a> = KkRuFoldingStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        KkRuFoldingStream {
-            tail: self.inner.token_stream(text),
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> MapNonAsciiFilter<T> {
+        MapNonAsciiFilter {
+            inner: tokenizer,
+            f: self.0,
         }
     }
 }
 
-pub struct KkRuFoldingStream<S> {
-    tail: S,
+#[derive(Clone)]
+pub struct MapNonAsciiFilter<T> {
+    inner: T,
+    f: fn(&str) -> Option<String>,
 }
 
-impl<S: TokenStream> TokenStream for KkRuFoldingStream<S> {
+impl<T: Tokenizer> Tokenizer for MapNonAsciiFilter<T> {
+    type TokenStream<'a> = MapNonAsciiStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        MapNonAsciiStream {
+            tail: self.inner.token_stream(text),
+            f: self.f,
+        }
+    }
+}
+
+pub struct MapNonAsciiStream<S> {
+    tail: S,
+    f: fn(&str) -> Option<String>,
+}
+
+impl<S: TokenStream> TokenStream for MapNonAsciiStream<S> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
         if !token.text.is_ascii() {
-            if let Some(folded) = fold(&token.text) {
-                token.text = folded;
+            if let Some(t) = (self.f)(&token.text) {
+                token.text = t;
             }
         }
         true

@@ -155,7 +155,8 @@ fn yaml_str(v: &serde_yaml::Value, key: &str) -> Option<String> {
     }
 }
 
-fn yaml_date(v: Option<&serde_yaml::Value>) -> Option<NaiveDate> {
+/// A `YYYY-MM-DD` date of a YAML value, quoted or not.
+pub(crate) fn yaml_date(v: Option<&serde_yaml::Value>) -> Option<NaiveDate> {
     let s = match v? {
         serde_yaml::Value::String(s) => s.clone(),
         other => serde_yaml::to_string(other).ok()?.trim().to_string(),

@@ -137,26 +137,21 @@ pub fn diff(act: &ConsolidatedAct, from: NaiveDate, to: NaiveDate) -> Vec<UnitDi
     out
 }
 
-/// Word-level difference (the `similar` crate), adjacent runs of one kind merged.
+/// Word-level difference, adjacent runs of one kind merged (the consolidation's diff, with the
+/// API's names for the runs).
 pub fn word_diff(old: &str, new: &str) -> Vec<Piece> {
-    use similar::{ChangeTag, TextDiff};
-    let d = TextDiff::from_words(old, new);
-    let mut out: Vec<Piece> = Vec::new();
-    for c in d.iter_all_changes() {
-        let op = match c.tag() {
-            ChangeTag::Equal => "equal",
-            ChangeTag::Delete => "delete",
-            ChangeTag::Insert => "insert",
-        };
-        match out.last_mut() {
-            Some(last) if last.op == op => last.text.push_str(c.value()),
-            _ => out.push(Piece {
-                op,
-                text: c.value().to_string(),
-            }),
-        }
-    }
-    out
+    use similar::ChangeTag;
+    crate::consolidate::diff::word_runs(old, new)
+        .into_iter()
+        .map(|(tag, text)| Piece {
+            op: match tag {
+                ChangeTag::Equal => "equal",
+                ChangeTag::Delete => "delete",
+                ChangeTag::Insert => "insert",
+            },
+            text,
+        })
+        .collect()
 }
 
 /// One wording of a unit on its timeline.

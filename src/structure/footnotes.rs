@@ -282,21 +282,6 @@ static RU_UNITS: Lazy<Vec<(UnitKind, Regex)>> = Lazy::new(|| {
     ]
 });
 
-fn rank(k: UnitKind) -> u8 {
-    match k {
-        UnitKind::Appendix => 0,
-        UnitKind::Section => 1,
-        UnitKind::Chapter => 2,
-        UnitKind::Paragraph => 3,
-        UnitKind::Article => 4,
-        UnitKind::Part => 5,
-        UnitKind::Point => 6,
-        UnitKind::Subpoint => 7,
-        UnitKind::Indent => 8,
-        _ => 9,
-    }
-}
-
 /// Unit mentions in a footnote head, outer → inner.
 pub fn unit_mentions(head: &str) -> Vec<UnitRef> {
     let mut found: Vec<UnitRef> = Vec::new();
@@ -325,7 +310,7 @@ pub fn unit_mentions(head: &str) -> Vec<UnitRef> {
             }
         }
     }
-    found.sort_by_key(|u| rank(u.kind));
+    found.sort_by_key(|u| u.kind.rank());
     found
 }
 

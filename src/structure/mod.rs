@@ -220,24 +220,5 @@ fn find_requisites_line(blocks: &[markdown::Block]) -> Option<(usize, Requisites
 /// The subset of a corpus `meta.yaml` zan uses (`requisite`, `title.{rus,kaz}`,
 /// `approved_on`, `version_date.{rus,kaz}`). `None` when the YAML does not parse.
 pub fn meta_from_yaml(yaml: &str) -> Option<ActMeta> {
-    let v: serde_yaml::Value = serde_yaml::from_str(yaml).ok()?;
-    let s = |v: Option<&serde_yaml::Value>| -> Option<String> {
-        match v? {
-            serde_yaml::Value::String(s) => Some(s.clone()),
-            serde_yaml::Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
-    };
-    let date = |v: Option<&serde_yaml::Value>| -> Option<chrono::NaiveDate> {
-        chrono::NaiveDate::parse_from_str(s(v)?.trim(), "%Y-%m-%d").ok()
-    };
-    Some(ActMeta {
-        act_code: s(v.get("act_code")),
-        requisite: s(v.get("requisite")),
-        title_ru: s(v.get("title").and_then(|t| t.get("rus"))),
-        title_kk: s(v.get("title").and_then(|t| t.get("kaz"))),
-        approved_on: date(v.get("approved_on")),
-        version_date_ru: date(v.get("version_date").and_then(|t| t.get("rus"))),
-        version_date_kk: date(v.get("version_date").and_then(|t| t.get("kaz"))),
-    })
+    crate::ingest::parse_meta(yaml).ok()
 }
