@@ -3,6 +3,8 @@
 
 pub mod amend;
 pub mod consolidate;
+#[doc(hidden)]
+pub mod fuzz_entry;
 pub mod identity;
 pub mod index;
 pub mod ingest;

@@ -1,6 +1,7 @@
-//! Building an index folder atomically: everything is written into a sibling folder
-//! `<dir>.tmp-<pid>` and renamed into place only when complete, so a crash or an error never
-//! leaves a half-written index where the server or `zan search` would open it.
+//! Building an index folder crash-safely: every build is a new generation folder inside the
+//! index folder, made live by atomically replacing the pointer file `CURRENT` (see
+//! [`build_index_with`]), so a crash or an error never leaves a half-written or missing index
+//! where the server or `zan search` would open it.
 
 use super::{
     analyzer, date_to_days, schema, Fields, ACTS_FILE, FORMAT_VERSION, SUMMARY_FILE, TANTIVY_META,
@@ -88,6 +89,30 @@ impl Default for BuildOptions {
     }
 }
 
+/// Name of the pointer file inside an index folder: one line, the name of the live generation.
+pub const CURRENT_FILE: &str = "CURRENT";
+/// Prefix of generation folders (`gen-1`, `gen-2`, …) and of folders being built.
+const GEN_PREFIX: &str = "gen-";
+const BUILD_PREFIX: &str = "build-";
+
+/// The folder holding the live index of `dir`: the generation `CURRENT` names, or `dir` itself
+/// when there is no pointer (an index of the older flat layout, or a generation folder).
+///
+/// A `CURRENT` naming anything but a `gen-N` folder is ignored (it cannot point outside).
+pub fn current_dir(dir: &Path) -> PathBuf {
+    match fs::read_to_string(dir.join(CURRENT_FILE)) {
+        Ok(s) => match gen_number(s.trim()) {
+            Some(_) => dir.join(s.trim()),
+            None => dir.to_path_buf(),
+        },
+        Err(_) => dir.to_path_buf(),
+    }
+}
+
+fn gen_number(name: &str) -> Option<u64> {
+    name.strip_prefix(GEN_PREFIX)?.parse().ok()
+}
+
 /// Builds the index of `acts` in `dir`, replacing an index already there.
 ///
 /// `progress(done, total)` is called with unit versions written so far and their total,
@@ -101,6 +126,15 @@ pub fn build_index(
 }
 
 /// [`build_index`] with options.
+///
+/// Crash safety: the index lives in a generation folder `dir/gen-N`, and `dir/CURRENT` names
+/// the live one. A build writes `dir/build-<pid>`, syncs it, renames it to the next `gen-N`,
+/// then replaces `CURRENT` by writing `CURRENT.tmp-<pid>`, syncing it and renaming it over
+/// (atomic on POSIX), and syncs `dir`. A kill at any moment leaves `CURRENT` naming a complete
+/// generation (the old one until the rename, the new one after); leftovers of killed builds
+/// and generations older than the previous one are removed by the next build. The previous
+/// generation is kept so that a reader that read `CURRENT` just before the swap can still
+/// open what it names.
 pub fn build_index_with(
     dir: &Path,
     acts: &[ConsolidatedAct],
@@ -108,20 +142,15 @@ pub fn build_index_with(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<IndexSummary, IndexError> {
     let dir = std::path::absolute(dir).map_err(io(dir))?;
-    let name = dir
-        .file_name()
-        .ok_or_else(|| IndexError::BadPath(dir.clone()))?
-        .to_string_lossy()
-        .into_owned();
-    let parent = dir
-        .parent()
-        .ok_or_else(|| IndexError::BadPath(dir.clone()))?;
+    if dir.file_name().is_none() || dir.parent().is_none() {
+        return Err(IndexError::BadPath(dir));
+    }
     if dir.exists() && !is_replaceable(&dir)? {
         return Err(IndexError::NotAnIndex(dir));
     }
-    fs::create_dir_all(parent).map_err(io(parent))?;
+    fs::create_dir_all(&dir).map_err(io(&dir))?;
     let pid = std::process::id();
-    let tmp = parent.join(format!("{name}.tmp-{pid}"));
+    let tmp = dir.join(format!("{BUILD_PREFIX}{pid}"));
     if tmp.exists() {
         // Left by a crashed run that had our pid: it is ours to clear.
         fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
@@ -135,14 +164,15 @@ pub fn build_index_with(
             return Err(e);
         }
     };
-    if let Err(e) = swap_in(&tmp, &dir, parent, &name, pid) {
+    if let Err(e) = publish(&tmp, &dir, pid) {
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);
     }
     Ok(summary)
 }
 
-/// An existing `dir` may be replaced when it is empty or holds an index (ours or tantivy's).
+/// An existing `dir` may be replaced when it is empty or holds an index (ours, of either
+/// layout, or tantivy's).
 fn is_replaceable(dir: &Path) -> Result<bool, IndexError> {
     if !dir.is_dir() {
         return Ok(false);
@@ -152,44 +182,117 @@ fn is_replaceable(dir: &Path) -> Result<bool, IndexError> {
     if entries.all(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with('.'))) {
         return Ok(true);
     }
-    Ok(dir.join(TANTIVY_META).is_file() || dir.join(SUMMARY_FILE).is_file())
+    Ok(dir.join(CURRENT_FILE).is_file()
+        || dir.join(TANTIVY_META).is_file()
+        || dir.join(SUMMARY_FILE).is_file())
 }
 
-/// Moves the finished `tmp` to `dir`: old index renamed away first, then the new one renamed
-/// in, then the old one deleted. Between the two renames `dir` is briefly absent (readers get
-/// "no index"), never half-written. On failure the old index is put back.
-fn swap_in(tmp: &Path, dir: &Path, parent: &Path, name: &str, pid: u32) -> Result<(), IndexError> {
-    let old = parent.join(format!("{name}.old-{pid}"));
-    let had_old = dir.exists();
-    if had_old {
-        // Keep the folder's hidden files (e.g. `.gitkeep`) across the swap.
-        if let Ok(entries) = fs::read_dir(dir) {
-            for e in entries.flatten() {
-                let n = e.file_name();
-                if n.to_string_lossy().starts_with('.') && e.path().is_file() {
-                    let _ = fs::copy(e.path(), tmp.join(&n));
-                }
+/// Syncs a file or folder to disk (a folder: its entries, i.e. renames inside it).
+fn sync(path: &Path) -> Result<(), IndexError> {
+    fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(io(path))
+}
+
+/// Makes the finished build `tmp` the live generation of `dir`, then removes what is no
+/// longer needed.
+fn publish(tmp: &Path, dir: &Path, pid: u32) -> Result<(), IndexError> {
+    // tantivy syncs its own files; acts.json and summary.json are synced by write_json.
+    sync(tmp)?;
+    let live = fs::read_to_string(dir.join(CURRENT_FILE)).ok();
+    let live = live.as_deref().map(str::trim).and_then(gen_number);
+    let highest = generations(dir)?.into_iter().map(|(n, _)| n).max();
+    let next = highest.max(live).map_or(1, |n| n + 1);
+    let gen_name = format!("{GEN_PREFIX}{next}");
+    let gen = dir.join(&gen_name);
+    fs::rename(tmp, &gen).map_err(io(&gen))?;
+    sync(dir)?;
+    let pointer_tmp = dir.join(format!("{CURRENT_FILE}.tmp-{pid}"));
+    {
+        use std::io::Write;
+        let mut f = fs::File::create(&pointer_tmp).map_err(io(&pointer_tmp))?;
+        f.write_all(format!("{gen_name}\n").as_bytes())
+            .and_then(|()| f.sync_all())
+            .map_err(io(&pointer_tmp))?;
+    }
+    let pointer = dir.join(CURRENT_FILE);
+    fs::rename(&pointer_tmp, &pointer).map_err(io(&pointer))?;
+    sync(dir)?;
+    // From here on the new index is live: clean-up failures only waste space.
+    collect_garbage(dir, next, live);
+    Ok(())
+}
+
+/// `gen-N` folders in `dir`.
+fn generations(dir: &Path) -> Result<Vec<(u64, PathBuf)>, IndexError> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).map_err(io(dir))?.flatten() {
+        if let Some(n) = gen_number(&e.file_name().to_string_lossy()) {
+            out.push((n, e.path()));
+        }
+    }
+    Ok(out)
+}
+
+/// True when a process with this id runs (so its build folder is not stale).
+fn pid_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill with signal 0 only checks that the process exists; it sends nothing.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Removes generations other than the live one and the previous one, builds and pointer
+/// files of dead processes, the files of the older flat layout, and the sibling
+/// `<dir>.tmp-*` / `<dir>.old-*` folders that layout's builds left when killed.
+fn collect_garbage(dir: &Path, live: u64, previous: Option<u64>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let path = e.path();
+        let stale_pid = |rest: &str| rest.parse::<u32>().is_ok_and(|p| !pid_alive(p));
+        if let Some(n) = gen_number(&name) {
+            if n != live && Some(n) != previous {
+                let _ = fs::remove_dir_all(&path);
+            }
+        } else if let Some(rest) = name.strip_prefix(BUILD_PREFIX) {
+            if stale_pid(rest) {
+                let _ = fs::remove_dir_all(&path);
+            }
+        } else if let Some(rest) = name.strip_prefix(&format!("{CURRENT_FILE}.tmp-")) {
+            if stale_pid(rest) {
+                let _ = fs::remove_file(&path);
+            }
+        } else if name == CURRENT_FILE || name.starts_with('.') {
+            // The pointer and hidden files (`.gitkeep`) stay.
+        } else if path.is_file() {
+            // tantivy files, acts.json and summary.json of the flat layout, now shadowed by
+            // CURRENT.
+            let _ = fs::remove_file(&path);
+        }
+    }
+    let (Some(parent), Some(base)) = (dir.parent(), dir.file_name()) else {
+        return;
+    };
+    let base = base.to_string_lossy();
+    if let Ok(entries) = fs::read_dir(parent) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(rest) = name.strip_prefix(base.as_ref()) else {
+                continue;
+            };
+            let pid = rest
+                .strip_prefix(".tmp-")
+                .or_else(|| rest.strip_prefix(".old-"));
+            if pid.is_some_and(|p| p.parse::<u32>().is_ok_and(|p| !pid_alive(p))) {
+                let _ = fs::remove_dir_all(e.path());
             }
         }
-        if old.exists() {
-            fs::remove_dir_all(&old).map_err(io(&old))?;
-        }
-        fs::rename(dir, &old).map_err(io(dir))?;
     }
-    if let Err(e) = fs::rename(tmp, dir) {
-        if had_old {
-            let _ = fs::rename(&old, dir);
-        }
-        return Err(IndexError::Io {
-            path: dir.to_path_buf(),
-            source: e,
-        });
-    }
-    if had_old {
-        // The new index is in place; a leftover old folder is only wasted space.
-        let _ = fs::remove_dir_all(&old);
-    }
-    Ok(())
 }
 
 fn write_all(

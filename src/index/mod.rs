@@ -20,7 +20,8 @@ mod search;
 
 pub use analyzer::{analyzer, TOKENIZER};
 pub use build::{
-    act_issuer_year, build_index, build_index_with, BuildOptions, IndexError, IndexSummary,
+    act_issuer_year, build_index, build_index_with, current_dir, BuildOptions, IndexError,
+    IndexSummary, CURRENT_FILE,
 };
 pub use search::{
     load_acts, load_summary, search, search_counted, ActGroup, Facet, Facets, Hit,

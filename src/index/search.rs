@@ -225,6 +225,7 @@ impl std::fmt::Debug for IndexReaderHandle {
 impl IndexReaderHandle {
     /// Opens the index in `dir`; [`SearchError::NoIndex`] when there is none.
     pub fn open(dir: &Path) -> Result<Self, SearchError> {
+        let dir = &super::current_dir(dir);
         if !dir.join(TANTIVY_META).is_file() {
             return Err(SearchError::NoIndex(dir.to_path_buf()));
         }
@@ -787,6 +788,7 @@ pub fn load_summary(dir: &Path) -> Result<IndexSummary, SearchError> {
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<T, SearchError> {
+    let dir = &super::current_dir(dir);
     let path = dir.join(name);
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,

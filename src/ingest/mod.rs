@@ -3,6 +3,8 @@
 //! read becomes an [`IngestFailure`] naming the file; the rest of the batch goes on.
 
 mod pdf;
+/// PDF text layer from bytes (the fuzz targets call it without a file).
+pub use pdf::extract_text as pdf_text;
 
 use crate::model::{ActMeta, Lang, SourceDoc, SourceFormat};
 use crate::repair;

@@ -4,11 +4,12 @@
 //! answered from memory or from the tantivy searcher, never by touching the pipeline. Bad input
 //! always gets a 4xx JSON error (`{"error": …, "status": …}`), never a 500.
 //!
-//! A rebuilt index (`zan index` swaps a new folder in by renames) is picked up without a
-//! restart: a watcher thread checks the folder's `summary.json`/`meta.json` every second,
+//! A rebuilt index (`zan index` writes a new generation folder and points `CURRENT` at it) is
+//! picked up without a restart: a watcher thread checks `CURRENT` and the live generation's
+//! `summary.json`/`meta.json` every second,
 //! opens the new index beside the old one and swaps an `Arc`. Requests clone the `Arc` when
 //! they start, so one already running finishes on the index it began with (its files stay
-//! readable after the rename, being open) and none is dropped.
+//! readable after the old generation is removed, being open) and none is dropped.
 
 mod acts;
 
@@ -74,18 +75,20 @@ impl AppState {
     }
 }
 
-/// What identifies one build of the index folder: modification times and sizes of its
-/// metadata files.
-type Stamp = Vec<Option<(SystemTime, u64)>>;
+/// What identifies one build of the index folder: the generation folder `CURRENT` names (or
+/// the folder itself, flat layout) and the modification times and sizes of its metadata files.
+type Stamp = (PathBuf, Vec<Option<(SystemTime, u64)>>);
 
 fn stamp(dir: &Path) -> Stamp {
-    [index::SUMMARY_FILE, "meta.json"]
+    let live = index::current_dir(dir);
+    let files = [index::SUMMARY_FILE, "meta.json"]
         .iter()
         .map(|f| {
-            let m = std::fs::metadata(dir.join(f)).ok()?;
+            let m = std::fs::metadata(live.join(f)).ok()?;
             Some((m.modified().ok()?, m.len()))
         })
-        .collect()
+        .collect();
+    (live, files)
 }
 
 /// The live index: swapped whole when the folder is rebuilt.
@@ -112,7 +115,7 @@ impl Live {
         let Ok(mut last) = self.stamp.lock() else {
             return false;
         };
-        if *last == now || now.iter().any(Option::is_none) {
+        if *last == now || now.1.iter().any(Option::is_none) {
             return false;
         }
         match AppState::open(&self.dir) {
@@ -352,6 +355,11 @@ fn search_query(p: &HashMap<String, String>) -> Result<SearchQuery, ApiError> {
             .ok_or_else(|| ApiError::bad(format!("bad sort `{s}`: use relevance or date")))?;
     }
     Ok(query)
+}
+
+/// The search parameters as the server reads them (the fuzz target's entry point).
+pub fn search_query_of(p: &HashMap<String, String>) -> Result<SearchQuery, String> {
+    search_query(p).map_err(|e| e.message)
 }
 
 async fn search(State(live): State<Shared>, p: Params) -> Result<Json<SearchResponse>, ApiError> {

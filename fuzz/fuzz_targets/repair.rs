@@ -1,0 +1,5 @@
+#![no_main]
+//! Fuzz target: see `zan::fuzz_entry::repair`.
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| zan::fuzz_entry::repair(data));
