@@ -264,7 +264,7 @@ fn index_of_another_format_is_refused_with_advice() {
     let mut summary = build(&dir);
     summary.format_version += 1;
     std::fs::write(
-        dir.join(zan::index::SUMMARY_FILE),
+        zan::index::current_dir(&dir).join(zan::index::SUMMARY_FILE),
         serde_json::to_string(&summary).unwrap(),
     )
     .unwrap();

@@ -364,12 +364,20 @@ pub fn consolidate(
     Ok(())
 }
 
-pub fn serve(index_dir: &Path, addr: &str) -> Result<()> {
+pub fn serve(index_dir: &Path, addr: &str, admin_token: Option<String>) -> Result<()> {
     let addr: std::net::SocketAddr = addr
         .parse()
         .map_err(|_| anyhow!("--addr: expected HOST:PORT, got `{addr}`"))?;
     let rt = tokio::runtime::Runtime::new()?;
-    rt.block_on(zan::serve::serve(index_dir.to_path_buf(), addr))
+    let options = zan::serve::ServeOptions {
+        admin_token: admin_token.or_else(|| std::env::var(zan::serve::ADMIN_TOKEN_ENV).ok()),
+        ..Default::default()
+    };
+    rt.block_on(zan::serve::serve_with(
+        index_dir.to_path_buf(),
+        addr,
+        options,
+    ))
 }
 
 pub fn pipeline(corpus: Option<PathBuf>, index_dir: &Path) -> Result<()> {

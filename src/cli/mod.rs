@@ -149,6 +149,10 @@ enum Cmd {
         index: PathBuf,
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        /// Turns on the admin endpoints (`POST /api/admin/reload`) behind this bearer token;
+        /// also read from ZAN_ADMIN_TOKEN. Off by default.
+        #[arg(long)]
+        admin_token: Option<String>,
     },
     /// The main job: corpus/ → index/, then a short tour (counts, one search, one history).
     #[command(
@@ -339,7 +343,11 @@ pub fn run() -> i32 {
                 verbose,
             ),
         },
-        Cmd::Serve { index, addr } => commands::serve(&index, &addr),
+        Cmd::Serve {
+            index,
+            addr,
+            admin_token,
+        } => commands::serve(&index, &addr, admin_token),
         Cmd::Pipeline { corpus, index } => commands::pipeline(corpus, &index),
         Cmd::Train {
             cmd:

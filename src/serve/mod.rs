@@ -48,6 +48,51 @@ const RELOAD_POLL: Duration = Duration::from_secs(1);
 /// Default number of hits per search request.
 const DEFAULT_LIMIT: usize = 20;
 
+/// Limits of one request: every route is a GET, so a body is never needed; a long URI or a
+/// complex query only costs memory and time.
+pub mod limits {
+    use std::time::Duration;
+    /// Request body (any method): larger bodies get 413.
+    pub const MAX_BODY_BYTES: u64 = 16 * 1024;
+    /// Path and query string together: longer URIs get 414.
+    pub const MAX_URI_BYTES: usize = 8 * 1024;
+    /// Words (query leaves) in one search query.
+    pub const MAX_TERMS: usize = 32;
+    /// Nesting of parentheses / boolean groups in one search query.
+    pub const MAX_DEPTH: usize = 8;
+    /// Hits per page.
+    pub const MAX_PAGE: usize = crate::index::MAX_LIMIT;
+    /// Characters of a filter parameter (act, document, issuer, kind).
+    pub const MAX_PARAM_CHARS: usize = 500;
+    /// A request not answered within this time gets 503.
+    pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+}
+
+/// Options of the server beyond the index folder.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// How often the watcher looks for a rebuilt index.
+    pub poll: Duration,
+    /// Bearer token of the admin endpoints (`POST /api/admin/reload`); `None` (the default)
+    /// turns them off: they answer 404 as if absent.
+    pub admin_token: Option<String>,
+    /// Per-request time limit.
+    pub timeout: Duration,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            poll: RELOAD_POLL,
+            admin_token: None,
+            timeout: limits::REQUEST_TIMEOUT,
+        }
+    }
+}
+
+/// Environment variable holding the admin token when `--admin-token` is not given.
+pub const ADMIN_TOKEN_ENV: &str = "ZAN_ADMIN_TOKEN";
+
 struct AppState {
     index: IndexReaderHandle,
     /// Act texts by act ID (one per language).
@@ -98,6 +143,7 @@ struct Live {
     stamp: Mutex<Stamp>,
     /// How many times a rebuilt index was swapped in (reported by `/api/summary`).
     reloads: std::sync::atomic::AtomicU64,
+    admin_token: Option<String>,
 }
 
 impl Live {
@@ -152,9 +198,26 @@ fn watch(live: Weak<Live>, every: Duration) {
         });
 }
 
-/// Serves the index in `index_dir` on `addr` until Ctrl-C.
+/// Serves the index in `index_dir` on `addr` until Ctrl-C; the admin token comes from
+/// `ZAN_ADMIN_TOKEN` (admin endpoints off when unset or empty).
 pub async fn serve(index_dir: PathBuf, addr: SocketAddr) -> anyhow::Result<()> {
-    let app = router(index_dir.clone())?;
+    let options = ServeOptions {
+        admin_token: std::env::var(ADMIN_TOKEN_ENV).ok(),
+        ..Default::default()
+    };
+    serve_with(index_dir, addr, options).await
+}
+
+/// [`serve`] with options.
+pub async fn serve_with(
+    index_dir: PathBuf,
+    addr: SocketAddr,
+    options: ServeOptions,
+) -> anyhow::Result<()> {
+    if !addr.ip().is_loopback() {
+        eprintln!("zan: warning: listening on {addr}, reachable from other machines");
+    }
+    let app = router_with_options(index_dir.clone(), options)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -179,6 +242,18 @@ pub fn router(index_dir: PathBuf) -> anyhow::Result<Router> {
 
 /// [`router`] with the watcher's polling interval.
 pub fn router_with_reload(index_dir: PathBuf, poll: Duration) -> anyhow::Result<Router> {
+    router_with_options(
+        index_dir,
+        ServeOptions {
+            poll,
+            ..Default::default()
+        },
+    )
+}
+
+/// [`router`] with all options.
+pub fn router_with_options(index_dir: PathBuf, options: ServeOptions) -> anyhow::Result<Router> {
+    let poll = options.poll;
     let before = stamp(&index_dir);
     let state = AppState::open(&index_dir)?;
     let live = Arc::new(Live {
@@ -186,6 +261,7 @@ pub fn router_with_reload(index_dir: PathBuf, poll: Duration) -> anyhow::Result<
         current: RwLock::new(Arc::new(state)),
         stamp: Mutex::new(before),
         reloads: Default::default(),
+        admin_token: options.admin_token.filter(|t| !t.is_empty()),
     });
     watch(Arc::downgrade(&live), poll);
     Ok(Router::new()
@@ -198,8 +274,96 @@ pub fn router_with_reload(index_dir: PathBuf, poll: Duration) -> anyhow::Result<
         .route("/api/acts/{id}/versions", get(versions))
         .route("/api/acts/{id}/diff", get(diff))
         .route("/api/acts/{id}/units/{*rest}", get(unit_history))
+        .route("/api/admin/reload", axum::routing::post(admin_reload))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(move |req, next| {
+            guard(req, next, options.timeout)
+        }))
         .with_state(live))
+}
+
+/// Size limits and the time limit, before and around every handler.
+async fn guard(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+    timeout: Duration,
+) -> Response {
+    let uri_len = req.uri().path().len() + req.uri().query().map_or(0, str::len);
+    if uri_len > limits::MAX_URI_BYTES {
+        return ApiError {
+            status: StatusCode::URI_TOO_LONG,
+            message: format!("URI longer than {} bytes", limits::MAX_URI_BYTES),
+        }
+        .into_response();
+    }
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let chunked = req
+        .headers()
+        .get(axum::http::header::TRANSFER_ENCODING)
+        .is_some();
+    if declared.is_some_and(|n| n > limits::MAX_BODY_BYTES) || chunked {
+        return ApiError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            message: format!(
+                "request body larger than {} bytes (or of unknown length)",
+                limits::MAX_BODY_BYTES
+            ),
+        }
+        .into_response();
+    }
+    match tokio::time::timeout(timeout, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            message: format!("request took longer than {timeout:?}"),
+        }
+        .into_response(),
+    }
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        message: "method not allowed: the API is read-only (GET)".into(),
+    }
+}
+
+/// Equal strings, compared in time independent of where they differ.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// `POST /api/admin/reload` with `Authorization: Bearer <token>`: looks for a rebuilt index
+/// now instead of at the next poll. Absent (404) unless the server was given a token.
+async fn admin_reload(
+    State(live): State<Shared>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    let Some(token) = live.admin_token.as_deref() else {
+        return Err(ApiError::not_found("no such route"));
+    };
+    let given = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !same_secret(given.trim().as_bytes(), token.as_bytes()) {
+        return Err(ApiError {
+            status: StatusCode::FORBIDDEN,
+            message: "admin token missing or wrong".into(),
+        });
+    }
+    let live2 = live.clone();
+    let swapped = tokio::task::spawn_blocking(move || live2.reload_if_changed())
+        .await
+        .unwrap_or(false);
+    let reloads = live.reloads.load(std::sync::atomic::Ordering::Relaxed);
+    Ok(Json(serde_json::json!({"reloaded": swapped, "reloads": reloads})).into_response())
 }
 
 /// An error answered as JSON with its status.
@@ -324,13 +488,80 @@ struct SearchResponse {
     results: SearchResults,
 }
 
+/// Words and nesting depth of a query, by tantivy's query grammar (the parser the search
+/// uses); text it does not parse is searched literally, so its words are counted.
+fn query_complexity(q: &str) -> (usize, usize) {
+    use tantivy::query_grammar::UserInputAst;
+    fn walk(ast: &UserInputAst, depth: usize, acc: &mut (usize, usize)) {
+        acc.1 = acc.1.max(depth);
+        match ast {
+            UserInputAst::Clause(cs) => cs.iter().for_each(|(_, c)| walk(c, depth + 1, acc)),
+            UserInputAst::Boost(inner, _) => walk(inner, depth + 1, acc),
+            UserInputAst::Leaf(_) => acc.0 += 1,
+        }
+    }
+    let words = q.split_whitespace().count();
+    // Grammar parsing of a very long text is itself work: words first.
+    if words > limits::MAX_TERMS {
+        return (words, 0);
+    }
+    // Nesting of parentheses as written (the grammar may flatten some of it).
+    let mut parens = (0usize, 0usize);
+    for c in q.chars() {
+        match c {
+            '(' => {
+                parens.0 += 1;
+                parens.1 = parens.1.max(parens.0);
+            }
+            ')' => parens.0 = parens.0.saturating_sub(1),
+            _ => {}
+        }
+    }
+    match tantivy::query_grammar::parse_query(q) {
+        Ok(ast) => {
+            let mut acc = (0, 0);
+            walk(&ast, 0, &mut acc);
+            (acc.0.max(words), acc.1.max(parens.1))
+        }
+        Err(_) => (words, parens.1),
+    }
+}
+
 fn search_query(p: &HashMap<String, String>) -> Result<SearchQuery, ApiError> {
     let q = param(p, "q").ok_or_else(|| ApiError::bad("missing parameter q"))?;
+    let (terms, depth) = query_complexity(q);
+    if terms > limits::MAX_TERMS {
+        return Err(ApiError::bad(format!(
+            "query too complex: {terms} words, at most {}",
+            limits::MAX_TERMS
+        )));
+    }
+    if depth > limits::MAX_DEPTH {
+        return Err(ApiError::bad(format!(
+            "query too complex: nested {depth} deep, at most {}",
+            limits::MAX_DEPTH
+        )));
+    }
+    for name in ["act", "document", "issuer", "kind"] {
+        if param(p, name).is_some_and(|v| v.chars().count() > limits::MAX_PARAM_CHARS) {
+            return Err(ApiError::bad(format!(
+                "parameter {name} longer than {} characters",
+                limits::MAX_PARAM_CHARS
+            )));
+        }
+    }
     let limit = match param(p, "limit") {
         None => DEFAULT_LIMIT,
         Some(s) => s
             .parse::<usize>()
-            .map_err(|_| ApiError::bad(format!("bad limit `{s}`: use a number 1..1000")))?,
+            .ok()
+            .filter(|n| (1..=limits::MAX_PAGE).contains(n))
+            .ok_or_else(|| {
+                ApiError::bad(format!(
+                    "bad limit `{s}`: use a number 1..{}",
+                    limits::MAX_PAGE
+                ))
+            })?,
     };
     let mut query = SearchQuery::new(q, date_param(p)?);
     query.lang = lang_param(p)?;
