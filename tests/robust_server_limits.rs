@@ -1,5 +1,6 @@
 //! Server hardening: size, complexity and time limits, no path traversal, admin endpoint off
-//! by default and behind a token; every refusal is a 4xx (or 503) JSON error.
+//! by default and behind a token; every refusal is a 4xx JSON error. (The request time limit
+//! is tested in `src/serve/mod.rs`, where a slow handler can be mounted.)
 
 mod index_support;
 
@@ -7,7 +8,6 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::Value;
-use std::time::Duration;
 use tower::ServiceExt;
 use zan::serve::{limits, ServeOptions};
 
@@ -84,7 +84,8 @@ async fn complex_queries_and_pages_are_refused() {
     for uri in [
         format!("/api/search?q={many}"),
         format!("/api/search?q={deep}"),
-        "/api/search?q=a+OR+(b+AND+(c+OR+(d+AND+(e+OR+(f+AND+(g+OR+(h+AND+(i+OR+j)))))))))".into(),
+        "/api/search?q=a+OR+(b+AND+(c+OR+(d+AND+(e+OR+(f+AND+(g+OR+(h+AND+(i+OR+(j+k)))))))))"
+            .into(),
         format!("/api/search?q=a&limit={}", limits::MAX_PAGE + 1),
         "/api/search?q=a&limit=0".into(),
         "/api/search?q=a&limit=99999999999999999999999".into(),
@@ -168,17 +169,4 @@ async fn admin_endpoint_is_off_by_default_and_needs_the_token() {
     // GET on the admin route is not an admin action.
     let (st, v) = get(&app_on, "/api/admin/reload").await;
     assert_error(st, &v, StatusCode::METHOD_NOT_ALLOWED);
-}
-
-#[tokio::test]
-async fn slow_requests_time_out_with_503_json() {
-    // A time limit no search can meet: the answer is a 503 JSON error, not a hang.
-    let (_t, app) = app(ServeOptions {
-        timeout: Duration::ZERO,
-        ..Default::default()
-    });
-    let (st, v) = tokio::time::timeout(Duration::from_secs(10), get(&app, "/api/search?q=a"))
-        .await
-        .expect("answered, not hung");
-    assert_error(st, &v, StatusCode::SERVICE_UNAVAILABLE);
 }

@@ -267,6 +267,9 @@ fn collect_garbage(dir: &Path, live: u64, previous: Option<u64>) {
             if stale_pid(rest) {
                 let _ = fs::remove_file(&path);
             }
+        } else if name == ".managed.json" || name.starts_with(".tantivy-") {
+            // tantivy's bookkeeping of the flat layout.
+            let _ = fs::remove_file(&path);
         } else if name == CURRENT_FILE || name.starts_with('.') {
             // The pointer and hidden files (`.gitkeep`) stay.
         } else if path.is_file() {

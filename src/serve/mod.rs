@@ -978,3 +978,45 @@ async fn unit_history(
             .into_response(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn slow_requests_get_503_json_not_a_hang() {
+        let app: Router = Router::new()
+            .route(
+                "/slow",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                    "late"
+                }),
+            )
+            .layer(axum::middleware::from_fn(|req, next| {
+                guard(req, next, Duration::from_millis(50))
+            }));
+        let req = axum::http::Request::get("/slow")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let res = tokio::time::timeout(Duration::from_secs(5), app.oneshot(req))
+            .await
+            .expect("answered within the limit")
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let body = axum::body::to_bytes(res.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["status"], 503, "{v}");
+    }
+
+    #[test]
+    fn query_complexity_counts_words_and_nesting() {
+        assert_eq!(query_complexity("a b c"), (3, 1));
+        assert_eq!(query_complexity("a OR (b AND (c OR d))").1, 3);
+        assert_eq!(query_complexity("\"a b c d\"").0, 4);
+        assert!(query_complexity("((((((((((x").1 >= 10);
+    }
+}
