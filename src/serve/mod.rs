@@ -517,6 +517,11 @@ fn query_complexity(q: &str) -> (usize, usize) {
             _ => {}
         }
     }
+    // tantivy's grammar backtracks exponentially on unclosed parentheses (found by fuzzing:
+    // 21 of them took minutes): too deep a text is refused before it is parsed.
+    if parens.1 > limits::MAX_DEPTH {
+        return (words, parens.1);
+    }
     match tantivy::query_grammar::parse_query(q) {
         Ok(ast) => {
             let mut acc = (0, 0);
@@ -1018,5 +1023,16 @@ mod tests {
         assert_eq!(query_complexity("a OR (b AND (c OR d))").1, 3);
         assert_eq!(query_complexity("\"a b c d\"").0, 4);
         assert!(query_complexity("((((((((((x").1 >= 10);
+    }
+
+    /// Unclosed parentheses up to the depth limit parse quickly (beyond it they are refused
+    /// unparsed).
+    #[test]
+    fn unclosed_parentheses_at_the_limit_are_cheap() {
+        let q = format!("(a OR b) AJ l{}im:it", "(".repeat(limits::MAX_DEPTH));
+        let start = std::time::Instant::now();
+        let _ = query_complexity(&q);
+        let _ = query_complexity(&format!("{}x", "(".repeat(100)));
+        assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
     }
 }
