@@ -100,7 +100,9 @@ def client(port, until, stats, seed, bad_share, only_good=False, think=0.0):
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         except Exception:
-            status = "conn-error"
+            # A 413 answered before a large body is read resets the connection: expected for
+            # malformed requests, a failure for good ones.
+            status = "conn-error-good" if good else "conn-error-bad"
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         stats.add(status, time.perf_counter() - t0, good)
@@ -160,13 +162,13 @@ def main():
         for k, v in s.by_status.items():
             all_status[str(k)] = all_status.get(str(k), 0) + v
     five = sum(v for k, v in all_status.items() if k.startswith("5"))
-    conn_err = all_status.get("conn-error", 0)
+    conn_err = all_status.get("conn-error-good", 0)
     p_un, p_lo = p99(unloaded.lat_good), p99(loaded.lat_good)
     growth = 100.0 * (rss_end - rss_warm) / rss_warm if rss_warm else float("nan")
     report = {
         "minutes": a.minutes, "clients": a.clients, "think_ms": a.think_ms, "requests": sum(all_status.values()),
         "by_status": dict(sorted(all_status.items())), "server_errors_5xx": five,
-        "connection_errors": conn_err, "server_alive": alive,
+        "connection_errors_good_requests": conn_err, "server_alive": alive,
         "p99_unloaded_ms": round(p_un * 1000, 2), "p99_loaded_ms": round(p_lo * 1000, 2),
         "p99_ratio": round(p_lo / p_un, 2),
         "rss_kb": {"start": rss_start, "after_warmup": rss_warm, "max": rss_max, "end": rss_end},

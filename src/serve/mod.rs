@@ -1033,6 +1033,10 @@ mod tests {
         let start = std::time::Instant::now();
         let _ = query_complexity(&q);
         let _ = query_complexity(&format!("{}x", "(".repeat(100)));
-        assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
     }
 }
