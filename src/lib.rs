@@ -3,9 +3,11 @@
 
 pub mod amend;
 pub mod consolidate;
+pub mod gen;
 pub mod identity;
 pub mod index;
 pub mod ingest;
+pub mod loadbench;
 pub mod model;
 pub mod pipeline;
 pub mod repair;
