@@ -461,6 +461,26 @@ impl GenAct {
         for u in &self.units {
             if u.in_document && !in_doc {
                 in_doc = true;
+                // Signature and approval stamp, as in the corpus: the structure parser starts
+                // the approved document after them.
+                if ru {
+                    let _ = write!(
+                        md,
+                        "**Министр Республики Казахстан**\n\n> *Утверждено*  \n> *приказом {}*  \n> *Республики Казахстан*  \n> *от {} № {}*\n\n",
+                        self.issuer.0,
+                        ru_long(self.date),
+                        self.number
+                    );
+                } else {
+                    let _ = write!(
+                        md,
+                        "**Қазақстан Республикасының министрі**\n\n> *Қазақстан Республикасы*  \n> *{}*  \n> *{} жылғы {}*  \n> *№ {} бұйрығымен*  \n> *бекітілген*\n\n",
+                        self.issuer.1,
+                        self.date.year(),
+                        self.date.format("%d.%m"),
+                        self.number
+                    );
+                }
                 let _ = write!(md, "## {}\n\n", pick(&self.document));
             }
             let last = u.wordings.last().expect("a unit has a wording");
