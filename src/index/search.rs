@@ -15,7 +15,7 @@ use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::AggregationCollector;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, FilterCollector, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
@@ -330,10 +330,10 @@ impl IndexReaderHandle {
         let mut user = user;
         let mut notice = notice;
         let searcher = self.reader.searcher();
-        if notice.is_none() && searcher.search(&query, &Count)? == 0 {
+        if notice.is_none() && searcher.search(&query, &dated(Count, q))? == 0 {
             if let Some((relaxed, need, n)) = builder.relaxed(text) {
                 let candidate = self.filtered(relaxed.box_clone(), q)?;
-                if searcher.search(&candidate, &Count)? > 0 {
+                if searcher.search(&candidate, &dated(Count, q))? > 0 {
                     query = candidate;
                     user = relaxed;
                     notice = Some(format!(
@@ -349,7 +349,7 @@ impl IndexReaderHandle {
             SortBy::Relevance => {
                 let (top, total, aggs) = searcher.search(
                     &query,
-                    &(TopDocs::with_limit(q.limit), Count, agg_collector),
+                    &dated((TopDocs::with_limit(q.limit), Count, agg_collector), q),
                 )?;
                 (top, total, aggs)
             }
@@ -357,7 +357,7 @@ impl IndexReaderHandle {
                 let by_date = TopDocs::with_limit(q.limit)
                     .order_by_fast_field::<i64>("valid_from", Order::Desc);
                 let (top, total, aggs) =
-                    searcher.search(&query, &(by_date, Count, agg_collector))?;
+                    searcher.search(&query, &dated((by_date, Count, agg_collector), q))?;
                 (
                     top.into_iter().map(|(_, a)| (0.0, a)).collect(),
                     total,
@@ -408,11 +408,11 @@ impl IndexReaderHandle {
                 IndexRecordOption::Basic,
             )))
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, user), (Occur::Must, started())];
+        // The date window of `InForce` and `All` is applied by the collectors (see
+        // [`dated`]); `Repealed` (rare) keeps it in the query.
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user)];
         match q.status {
             StatusFilter::InForce => {
-                clauses.push((Occur::Must, not_ended()));
                 clauses.push((
                     Occur::MustNot,
                     term(f.status, UnitStatus::Repealed.as_str()),
@@ -427,6 +427,7 @@ impl IndexReaderHandle {
                     (Occur::Must, not_ended()),
                     (Occur::Must, term(f.status, UnitStatus::Repealed.as_str())),
                 ]));
+                clauses.push((Occur::Must, started()));
                 clauses.push((
                     Occur::Must,
                     Box::new(BooleanQuery::new(vec![
@@ -537,6 +538,33 @@ impl IndexReaderHandle {
     pub fn index(&self) -> &Index {
         &self.index
     }
+}
+
+/// `collector` restricted to the versions valid on `q.as_of` (`InForce`: started and not
+/// ended; `All`: started; `Repealed`: no restriction, its window is in the query). Reading two
+/// fast-field values of each matching document is what makes the date filter cheap: a range
+/// query over the same fields scans the whole column, i.e. every version of the index, on
+/// every search.
+fn dated<C: tantivy::collector::Collector>(
+    collector: C,
+    q: &SearchQuery,
+) -> impl tantivy::collector::Collector<Fruit = C::Fruit> {
+    let day = date_to_days(q.as_of);
+    let (from_on, to_on) = match q.status {
+        StatusFilter::InForce => (true, true),
+        StatusFilter::All => (true, false),
+        StatusFilter::Repealed => (false, false),
+    };
+    let started = FilterCollector::new(
+        "valid_from".to_string(),
+        move |v: i64| !from_on || v <= day,
+        collector,
+    );
+    FilterCollector::new(
+        "valid_to".to_string(),
+        move |v: i64| !to_on || v > day,
+        started,
+    )
 }
 
 fn facet_aggregations() -> Aggregations {
