@@ -13,8 +13,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
-use tantivy::aggregation::agg_req::Aggregations;
-use tantivy::aggregation::AggregationCollector;
 use tantivy::collector::{Count, FilterCollector, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
@@ -343,8 +341,7 @@ impl IndexReaderHandle {
             }
         }
 
-        let aggs = facet_aggregations();
-        let agg_collector = AggregationCollector::from_aggs(aggs, Default::default());
+        let agg_collector = super::facets::FacetCollector;
         let (addrs, total, aggs): (Vec<(f32, DocAddress)>, usize, _) = match q.sort {
             SortBy::Relevance => {
                 let (top, total, aggs) = searcher.search(
@@ -365,14 +362,14 @@ impl IndexReaderHandle {
                 )
             }
         };
-        let (facets, per_act) = read_facets(&aggs);
+        let facets = aggs.facets(FACET_SIZE as usize);
         let terms = HighlightTerms::of(&*user, &self.fields);
         let mut hits = Vec::with_capacity(addrs.len());
         for (score, addr) in addrs {
             let doc: TantivyDocument = searcher.doc(addr)?;
             hits.push(self.hit(&doc, &terms, score));
         }
-        let groups = group_by_act(&hits, &per_act);
+        let groups = group_by_act(&hits, |act| aggs.act_total(act));
         Ok(SearchResults {
             total,
             hits,
@@ -567,64 +564,7 @@ fn dated<C: tantivy::collector::Collector>(
     )
 }
 
-fn facet_aggregations() -> Aggregations {
-    let terms = |field: &str| serde_json::json!({"terms": {"field": field, "size": FACET_SIZE}});
-    serde_json::from_value(serde_json::json!({
-        "issuer": terms("issuer"),
-        "year": terms("year"),
-        "unit_kind": terms("unit_kind"),
-        "lang": terms("lang"),
-        "act_id": {"terms": {"field": "act_id", "size": 1000}},
-    }))
-    .expect("static aggregation request is valid")
-}
-
-/// Facets, and matches per act, from the aggregation results.
-fn read_facets(
-    aggs: &tantivy::aggregation::agg_result::AggregationResults,
-) -> (Facets, BTreeMap<String, u64>) {
-    let json = serde_json::to_value(aggs).unwrap_or_default();
-    let buckets = |name: &str| -> Vec<Facet> {
-        json.get(name)
-            .and_then(|a| a.get("buckets"))
-            .and_then(|b| b.as_array())
-            .map(|b| {
-                b.iter()
-                    .filter_map(|b| {
-                        let key = b.get("key")?;
-                        let value = match key {
-                            serde_json::Value::String(s) => s.clone(),
-                            serde_json::Value::Number(n) => n
-                                .as_f64()
-                                .map(|f| format!("{}", f as i64))
-                                .unwrap_or_else(|| n.to_string()),
-                            other => other.to_string(),
-                        };
-                        Some(Facet {
-                            value,
-                            count: b.get("doc_count")?.as_u64()?,
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let per_act = buckets("act_id")
-        .into_iter()
-        .map(|f| (f.value, f.count))
-        .collect();
-    (
-        Facets {
-            issuer: buckets("issuer"),
-            year: buckets("year"),
-            unit_kind: buckets("unit_kind"),
-            lang: buckets("lang"),
-        },
-        per_act,
-    )
-}
-
-fn group_by_act(hits: &[Hit], per_act: &BTreeMap<String, u64>) -> Vec<ActGroup> {
+fn group_by_act(hits: &[Hit], per_act: impl Fn(&str) -> u64) -> Vec<ActGroup> {
     let mut groups: Vec<ActGroup> = Vec::new();
     for (i, h) in hits.iter().enumerate() {
         match groups.iter_mut().find(|g| g.act_id == h.act_id) {
@@ -632,7 +572,7 @@ fn group_by_act(hits: &[Hit], per_act: &BTreeMap<String, u64>) -> Vec<ActGroup> 
             None => groups.push(ActGroup {
                 act_id: h.act_id.clone(),
                 act_title: h.act_title.clone(),
-                total: per_act.get(&h.act_id).copied().unwrap_or(0),
+                total: per_act(&h.act_id),
                 best_score: h.score,
                 hits: vec![i],
             }),
