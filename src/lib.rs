@@ -5,9 +5,11 @@ pub mod amend;
 pub mod consolidate;
 #[doc(hidden)]
 pub mod fuzz_entry;
+pub mod gen;
 pub mod identity;
 pub mod index;
 pub mod ingest;
+pub mod loadbench;
 pub mod model;
 pub mod pipeline;
 pub mod repair;

@@ -1,6 +1,7 @@
 //! The `zan` command line: a thin layer over the library stages. Every subcommand prints a
 //! one-line error naming the file or argument at fault and exits non-zero on bad input.
 
+mod bench;
 mod commands;
 mod eval_encoding;
 mod eval_footnotes;
@@ -153,6 +154,24 @@ enum Cmd {
         /// also read from ZAN_ADMIN_TOKEN. Off by default.
         #[arg(long)]
         admin_token: Option<String>,
+    },
+    /// Generate a synthetic corpus of realistic acts (kk + ru) for load tests.
+    #[command(after_help = "Example:\n  zan gen --acts 100 --seed 1 --out /tmp/gen-corpus && zan index --corpus /tmp/gen-corpus --index /tmp/gen-index")]
+    Gen {
+        #[arg(long)]
+        acts: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value = "gen-corpus")]
+        out: PathBuf,
+        /// The corpus whose vocabulary and structure are used (default: corpus/).
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+    },
+    /// Load benchmarks (heavy: minutes, gigabytes).
+    Bench {
+        #[command(subcommand)]
+        cmd: bench::BenchCmd,
     },
     /// The main job: corpus/ → index/, then a short tour (counts, one search, one history).
     #[command(
@@ -349,6 +368,13 @@ pub fn run() -> i32 {
             admin_token,
         } => commands::serve(&index, &addr, admin_token),
         Cmd::Pipeline { corpus, index } => commands::pipeline(corpus, &index),
+        Cmd::Gen {
+            acts,
+            seed,
+            out,
+            corpus,
+        } => bench::gen(acts, seed, &out, corpus),
+        Cmd::Bench { cmd } => bench::run(cmd),
         Cmd::Train {
             cmd:
                 TrainCmd::Ocr {

@@ -13,6 +13,7 @@
 pub mod analyzer;
 mod build;
 pub mod eval;
+mod facets;
 
 pub mod kazakh;
 mod query;

@@ -13,9 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
-use tantivy::aggregation::agg_req::Aggregations;
-use tantivy::aggregation::AggregationCollector;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, FilterCollector, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
@@ -331,10 +329,10 @@ impl IndexReaderHandle {
         let mut user = user;
         let mut notice = notice;
         let searcher = self.reader.searcher();
-        if notice.is_none() && searcher.search(&query, &Count)? == 0 {
+        if notice.is_none() && searcher.search(&query, &dated(Count, q))? == 0 {
             if let Some((relaxed, need, n)) = builder.relaxed(text) {
                 let candidate = self.filtered(relaxed.box_clone(), q)?;
-                if searcher.search(&candidate, &Count)? > 0 {
+                if searcher.search(&candidate, &dated(Count, q))? > 0 {
                     query = candidate;
                     user = relaxed;
                     notice = Some(format!(
@@ -344,13 +342,12 @@ impl IndexReaderHandle {
             }
         }
 
-        let aggs = facet_aggregations();
-        let agg_collector = AggregationCollector::from_aggs(aggs, Default::default());
+        let agg_collector = super::facets::FacetCollector;
         let (addrs, total, aggs): (Vec<(f32, DocAddress)>, usize, _) = match q.sort {
             SortBy::Relevance => {
                 let (top, total, aggs) = searcher.search(
                     &query,
-                    &(TopDocs::with_limit(q.limit), Count, agg_collector),
+                    &dated((TopDocs::with_limit(q.limit), Count, agg_collector), q),
                 )?;
                 (top, total, aggs)
             }
@@ -358,7 +355,7 @@ impl IndexReaderHandle {
                 let by_date = TopDocs::with_limit(q.limit)
                     .order_by_fast_field::<i64>("valid_from", Order::Desc);
                 let (top, total, aggs) =
-                    searcher.search(&query, &(by_date, Count, agg_collector))?;
+                    searcher.search(&query, &dated((by_date, Count, agg_collector), q))?;
                 (
                     top.into_iter().map(|(_, a)| (0.0, a)).collect(),
                     total,
@@ -366,14 +363,14 @@ impl IndexReaderHandle {
                 )
             }
         };
-        let (facets, per_act) = read_facets(&aggs);
+        let facets = aggs.facets(FACET_SIZE as usize);
         let terms = HighlightTerms::of(&*user, &self.fields);
         let mut hits = Vec::with_capacity(addrs.len());
         for (score, addr) in addrs {
             let doc: TantivyDocument = searcher.doc(addr)?;
             hits.push(self.hit(&doc, &terms, score));
         }
-        let groups = group_by_act(&hits, &per_act);
+        let groups = group_by_act(&hits, |act| aggs.act_total(act));
         Ok(SearchResults {
             total,
             hits,
@@ -409,11 +406,11 @@ impl IndexReaderHandle {
                 IndexRecordOption::Basic,
             )))
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, user), (Occur::Must, started())];
+        // The date window of `InForce` and `All` is applied by the collectors (see
+        // [`dated`]); `Repealed` (rare) keeps it in the query.
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, user)];
         match q.status {
             StatusFilter::InForce => {
-                clauses.push((Occur::Must, not_ended()));
                 clauses.push((
                     Occur::MustNot,
                     term(f.status, UnitStatus::Repealed.as_str()),
@@ -428,6 +425,7 @@ impl IndexReaderHandle {
                     (Occur::Must, not_ended()),
                     (Occur::Must, term(f.status, UnitStatus::Repealed.as_str())),
                 ]));
+                clauses.push((Occur::Must, started()));
                 clauses.push((
                     Occur::Must,
                     Box::new(BooleanQuery::new(vec![
@@ -540,64 +538,34 @@ impl IndexReaderHandle {
     }
 }
 
-fn facet_aggregations() -> Aggregations {
-    let terms = |field: &str| serde_json::json!({"terms": {"field": field, "size": FACET_SIZE}});
-    serde_json::from_value(serde_json::json!({
-        "issuer": terms("issuer"),
-        "year": terms("year"),
-        "unit_kind": terms("unit_kind"),
-        "lang": terms("lang"),
-        "act_id": {"terms": {"field": "act_id", "size": 1000}},
-    }))
-    .expect("static aggregation request is valid")
-}
-
-/// Facets, and matches per act, from the aggregation results.
-fn read_facets(
-    aggs: &tantivy::aggregation::agg_result::AggregationResults,
-) -> (Facets, BTreeMap<String, u64>) {
-    let json = serde_json::to_value(aggs).unwrap_or_default();
-    let buckets = |name: &str| -> Vec<Facet> {
-        json.get(name)
-            .and_then(|a| a.get("buckets"))
-            .and_then(|b| b.as_array())
-            .map(|b| {
-                b.iter()
-                    .filter_map(|b| {
-                        let key = b.get("key")?;
-                        let value = match key {
-                            serde_json::Value::String(s) => s.clone(),
-                            serde_json::Value::Number(n) => n
-                                .as_f64()
-                                .map(|f| format!("{}", f as i64))
-                                .unwrap_or_else(|| n.to_string()),
-                            other => other.to_string(),
-                        };
-                        Some(Facet {
-                            value,
-                            count: b.get("doc_count")?.as_u64()?,
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+/// `collector` restricted to the versions valid on `q.as_of` (`InForce`: started and not
+/// ended; `All`: started; `Repealed`: no restriction, its window is in the query). Reading two
+/// fast-field values of each matching document is what makes the date filter cheap: a range
+/// query over the same fields scans the whole column, i.e. every version of the index, on
+/// every search.
+fn dated<C: tantivy::collector::Collector>(
+    collector: C,
+    q: &SearchQuery,
+) -> impl tantivy::collector::Collector<Fruit = C::Fruit> {
+    let day = date_to_days(q.as_of);
+    let (from_on, to_on) = match q.status {
+        StatusFilter::InForce => (true, true),
+        StatusFilter::All => (true, false),
+        StatusFilter::Repealed => (false, false),
     };
-    let per_act = buckets("act_id")
-        .into_iter()
-        .map(|f| (f.value, f.count))
-        .collect();
-    (
-        Facets {
-            issuer: buckets("issuer"),
-            year: buckets("year"),
-            unit_kind: buckets("unit_kind"),
-            lang: buckets("lang"),
-        },
-        per_act,
+    let started = FilterCollector::new(
+        "valid_from".to_string(),
+        move |v: i64| !from_on || v <= day,
+        collector,
+    );
+    FilterCollector::new(
+        "valid_to".to_string(),
+        move |v: i64| !to_on || v > day,
+        started,
     )
 }
 
-fn group_by_act(hits: &[Hit], per_act: &BTreeMap<String, u64>) -> Vec<ActGroup> {
+fn group_by_act(hits: &[Hit], per_act: impl Fn(&str) -> u64) -> Vec<ActGroup> {
     let mut groups: Vec<ActGroup> = Vec::new();
     for (i, h) in hits.iter().enumerate() {
         match groups.iter_mut().find(|g| g.act_id == h.act_id) {
@@ -605,7 +573,7 @@ fn group_by_act(hits: &[Hit], per_act: &BTreeMap<String, u64>) -> Vec<ActGroup> 
             None => groups.push(ActGroup {
                 act_id: h.act_id.clone(),
                 act_title: h.act_title.clone(),
-                total: per_act.get(&h.act_id).copied().unwrap_or(0),
+                total: per_act(&h.act_id),
                 best_score: h.score,
                 hits: vec![i],
             }),
