@@ -55,6 +55,16 @@ impl Page {
         Page::Pt154,
     ];
 
+    /// Single-byte Cyrillic pages: a swap between two of them maps letters to letters.
+    pub const CYRILLIC_SINGLE: [Page; 6] = [
+        Page::Cp1251,
+        Page::Koi8R,
+        Page::Cp866,
+        Page::MacCyrillic,
+        Page::Kz1048,
+        Page::Pt154,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Page::Utf8 => "UTF-8",
@@ -528,8 +538,11 @@ fn worth_trying(s: &str) -> bool {
 
 /// The best chain (steps in the order they are undone) and its result, if it clearly beats `s`.
 pub fn best_chain(s: &str) -> Option<(Vec<Step>, String)> {
-    if !worth_trying(s) || !suspicious(s) {
+    if !worth_trying(s) {
         return None;
+    }
+    if !strongly_suspicious(s) {
+        return quiet_swap(s);
     }
     let base = score(s).0;
     let steps = all_steps();
@@ -571,8 +584,7 @@ pub fn best_chain(s: &str) -> Option<(Vec<Step>, String)> {
     // A line of kk/ru letters and marks only (a swap between Cyrillic pages maps letters to
     // letters) is repaired on lexical evidence: the repair must make more known words. Letter
     // statistics alone would "repair" rare but right words (`Художественный`).
-    let lexical = strongly_suspicious(s) || known_words(&t) > known_words(s);
-    (p > base + MARGIN && makes_letters(s, &t) && lexical).then_some((chain, t))
+    (p > base + MARGIN && makes_letters(s, &t)).then_some((chain, t))
 }
 
 /// Number of words of `s` (3+ kk/ru letters) that the training text has, written in a normal
@@ -587,6 +599,34 @@ fn known_words(s: &str) -> usize {
             shape && w.chars().count() >= 3 && WORDS.contains(&w.to_lowercase())
         })
         .count()
+}
+
+/// A line without strong signs of mojibake (see [`strongly_suspicious`]) may still hold swapped
+/// letters: capitals inside words (`выЯвление`), or one swapped letter (`«Ғділет»`: PT154
+/// `ә` read as KZ-1048 `ғ`, which the two pages put on one byte). Only one step between two
+/// Cyrillic single-byte pages can do that (letters to letters); such a repair is taken when it
+/// keeps the line free of odd characters, makes more known words and reads clearly better.
+fn quiet_swap(s: &str) -> Option<(Vec<Step>, String)> {
+    let base = score(s).0;
+    let known = known_words(s);
+    let mut best: Option<(f64, Step, String)> = None;
+    for st in all_steps() {
+        if !(Page::CYRILLIC_SINGLE.contains(&st.truth) && Page::CYRILLIC_SINGLE.contains(&st.shown))
+        {
+            continue;
+        }
+        let Some(t) = st.undo(s) else { continue };
+        if t == s || strongly_suspicious(&t) || known_words(&t) <= known {
+            continue;
+        }
+        let p = score(&t).0;
+        if best.as_ref().is_none_or(|(bp, _, _)| p > *bp) {
+            best = Some((p, st, t));
+        }
+    }
+    // Known words are the evidence here; the letters must only not read worse.
+    let (p, st, t) = best?;
+    (p > base).then_some((vec![st], t))
 }
 
 /// One-step results expanded to a second step.
