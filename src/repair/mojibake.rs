@@ -587,6 +587,31 @@ pub fn best_chain(s: &str) -> Option<(Vec<Step>, String)> {
     (p > base + MARGIN && makes_letters(s, &t)).then_some((chain, t))
 }
 
+/// Known words, less words with a capital after a lower-case start (`выЯвление`) and
+/// typographic marks where text never has them (`’иповые`): what a quiet swap must improve.
+fn lexical_evidence(s: &str) -> i64 {
+    let chars: Vec<char> = s.chars().collect();
+    let misplaced = (0..chars.len())
+        .filter(|&i| {
+            let c = chars[i];
+            TYPOGRAPHY.contains(c)
+                && !c.is_whitespace()
+                && misplaced_mark(
+                    c,
+                    i.checked_sub(1).map(|k| chars[k]),
+                    chars.get(i + 1).copied(),
+                )
+        })
+        .count();
+    let flipped = s
+        .split(|c: char| !is_kk_ru_letter(c))
+        .filter(|w| {
+            w.chars().next().is_some_and(char::is_lowercase) && w.chars().any(char::is_uppercase)
+        })
+        .count();
+    known_words(s) as i64 - flipped as i64 - misplaced as i64
+}
+
 /// Number of words of `s` (3+ kk/ru letters) that the training text has, written in a normal
 /// case shape (lower, Capitalised or all caps: `свЯзанные` is not a known word).
 fn known_words(s: &str) -> usize {
@@ -608,7 +633,7 @@ fn known_words(s: &str) -> usize {
 /// keeps the line free of odd characters, makes more known words and reads clearly better.
 fn quiet_swap(s: &str) -> Option<(Vec<Step>, String)> {
     let base = score(s).0;
-    let known = known_words(s);
+    let known = lexical_evidence(s);
     let mut best: Option<(f64, Step, String)> = None;
     for st in all_steps() {
         if !(Page::CYRILLIC_SINGLE.contains(&st.truth) && Page::CYRILLIC_SINGLE.contains(&st.shown))
@@ -616,7 +641,7 @@ fn quiet_swap(s: &str) -> Option<(Vec<Step>, String)> {
             continue;
         }
         let Some(t) = st.undo(s) else { continue };
-        if t == s || strongly_suspicious(&t) || known_words(&t) <= known {
+        if t == s || strongly_suspicious(&t) || lexical_evidence(&t) <= known {
             continue;
         }
         let p = score(&t).0;
