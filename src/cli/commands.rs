@@ -37,7 +37,7 @@ pub(crate) fn corpus_dir(given: Option<PathBuf>) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
 }
 
-pub fn repair(file: &str, lang: &str, report: bool, reflow: bool) -> Result<()> {
+pub fn repair(file: &str, lang: &str, report: bool, reflow: bool, ocr: bool) -> Result<()> {
     let lang = parse_lang(lang)?;
     let bytes = if file == "-" {
         let mut b = Vec::new();
@@ -53,8 +53,8 @@ pub fn repair(file: &str, lang: &str, report: bool, reflow: bool) -> Result<()> 
     };
     let (text, encoding) = if bytes.starts_with(b"%PDF-") {
         (
-            ingest::read_file(Path::new(file))?.text,
-            "PDF text layer".to_string(),
+            ingest::read_file_with(Path::new(file), ocr)?.text,
+            "PDF".to_string(),
         )
     } else {
         repair::decode_bytes(&bytes).map_err(|e| anyhow!("{file}: {e}"))?
@@ -74,8 +74,8 @@ pub fn repair(file: &str, lang: &str, report: bool, reflow: bool) -> Result<()> 
     Ok(())
 }
 
-pub fn split(file: &Path, json: bool) -> Result<()> {
-    let doc = ingest::read_file(file)?;
+pub fn split(file: &Path, json: bool, ocr: bool) -> Result<()> {
+    let doc = ingest::read_file_with(file, ocr)?;
     let fixed = repair::repair_text(&doc.text, Some(doc.lang));
     let order = amend::parse_order(&fixed.text).map_err(|e| anyhow!("{}: {e}", file.display()))?;
     if order.amendments.is_empty() && order.target.is_none() {

@@ -81,7 +81,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     if !rep.failures.is_empty() {
         println!("\nSome failures:");
-        for (k, g, o) in &rep.failures {
+        for (k, g, o, _) in &rep.failures {
             println!("  [{k}]\n    in:  {g:?}\n    out: {o:?}");
         }
     }

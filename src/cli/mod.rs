@@ -27,7 +27,7 @@ struct Cli {
 enum Cmd {
     /// Repair damaged text: encoding, NFC, Latin look-alikes, letter spacing, moved PDF links.
     #[command(
-        after_help = "Example:\n  zan repair corpus/orders/000_3e349c36dd5e86ff.txt --report > fixed.txt\n  cat scan.txt | zan repair - --lang kk"
+        after_help = "Example:\n  zan repair corpus/orders/000_3e349c36dd5e86ff.txt --report > fixed.txt\n  cat scan.txt | zan repair - --lang kk\n  zan repair --ocr --reflow scan.pdf"
     )]
     Repair {
         /// Input file, or `-` for standard input.
@@ -42,6 +42,9 @@ enum Cmd {
         /// Join lines broken by the PDF extraction into paragraphs (line count then changes).
         #[arg(long)]
         reflow: bool,
+        /// OCR a PDF without a text layer (runs `pdftoppm` and `tesseract -l kaz+rus`).
+        #[arg(long)]
+        ocr: bool,
     },
     /// Split an amending order into its header and amendment instructions.
     #[command(after_help = "Example:\n  zan split corpus/orders/001_07bc7e74aa9aa38f.txt --json")]
@@ -50,6 +53,9 @@ enum Cmd {
         /// Print the stable JSON contract (default: a readable list).
         #[arg(long)]
         json: bool,
+        /// OCR a PDF without a text layer (runs `pdftoppm` and `tesseract -l kaz+rus`).
+        #[arg(long)]
+        ocr: bool,
     },
     /// Run the pipeline over a corpus and write the search index.
     #[command(after_help = "Example:\n  zan index --corpus corpus --index index")]
@@ -297,8 +303,9 @@ pub fn run() -> i32 {
             lang,
             report,
             reflow,
-        } => commands::repair(&file, &lang, report, reflow),
-        Cmd::Split { file, json } => commands::split(&file, json),
+            ocr,
+        } => commands::repair(&file, &lang, report, reflow, ocr),
+        Cmd::Split { file, json, ocr } => commands::split(&file, json, ocr),
         Cmd::Index { corpus, index } => commands::index(corpus, &index).map(|_| ()),
         Cmd::Search {
             query,

@@ -116,17 +116,22 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<String, IngestError> {
 
 /// Read one order or act file (`.txt`, `.md`, `.pdf`); the language is detected from the text.
 pub fn read_file(path: &Path) -> Result<SourceDoc, IngestError> {
+    read_file_with(path, false)
+}
+
+/// [`read_file`]; with `ocr`, a PDF without a text layer is OCR'd by tesseract when installed.
+pub fn read_file_with(path: &Path, ocr: bool) -> Result<SourceDoc, IngestError> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     let bytes = read_bytes(path)?;
     let (text, format) = match ext.as_str() {
-        "pdf" => (pdf::extract_text(path, &bytes)?, SourceFormat::Pdf),
+        "pdf" => (pdf::extract_text_ocr(path, &bytes, ocr)?, SourceFormat::Pdf),
         "md" | "markdown" => (decode(path, &bytes)?, SourceFormat::Markdown),
         "txt" | "text" | "" => {
             if bytes.starts_with(b"%PDF-") {
-                (pdf::extract_text(path, &bytes)?, SourceFormat::Pdf)
+                (pdf::extract_text_ocr(path, &bytes, ocr)?, SourceFormat::Pdf)
             } else {
                 (decode(path, &bytes)?, SourceFormat::Text)
             }

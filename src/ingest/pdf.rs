@@ -12,6 +12,131 @@ use lopdf::{Dictionary, Document, Encoding, Object, ObjectId};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+/// Message for a PDF without a text layer.
+pub const NO_TEXT_LAYER: &str = "the PDF has no text layer (a scan?): run it with --ocr (needs \
+    `pdftoppm` from poppler-utils and `tesseract` with kaz+rus), or OCR it yourself, e.g. \
+    `tesseract page.png out -l kaz+rus`";
+
+/// The text layer; with `ocr`, a PDF without one is read by tesseract (see [`ocr_pdf`]).
+pub fn extract_text_ocr(path: &Path, bytes: &[u8], ocr: bool) -> Result<String, IngestError> {
+    match extract_text(path, bytes) {
+        Err(IngestError::Pdf { msg, .. }) if ocr && msg == NO_TEXT_LAYER => ocr_pdf(path),
+        other => other,
+    }
+}
+
+/// OCR of a scanned PDF: pages rendered to PNG by `pdftoppm` (poppler-utils), each read by
+/// `tesseract -l kaz+rus`, pages separated by a blank line. No Rust crate wraps both without
+/// linking the C libraries, so the two programs run as child processes; a missing one is named.
+pub fn ocr_pdf(path: &Path) -> Result<String, IngestError> {
+    let p = path.display().to_string();
+    let err = |msg: String| IngestError::Pdf {
+        path: p.clone(),
+        msg,
+    };
+    let run =
+        |prog: &str, args: &[&std::ffi::OsStr]| -> Result<std::process::Output, IngestError> {
+            let out = std::process::Command::new(prog)
+                .args(args)
+                .output()
+                .map_err(|e| {
+                    err(if e.kind() == std::io::ErrorKind::NotFound {
+                        format!(
+                        "--ocr needs `{prog}`, which is not installed (Debian: apt-get install {})",
+                        if prog == "pdftoppm" {
+                            "poppler-utils"
+                        } else {
+                            "tesseract-ocr tesseract-ocr-kaz tesseract-ocr-rus"
+                        }
+                    )
+                    } else {
+                        format!("cannot run `{prog}`: {e}")
+                    })
+                })?;
+            if !out.status.success() {
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                return Err(err(format!(
+                    "`{prog}` failed: {}",
+                    stderr.lines().last().unwrap_or("(no message)")
+                )));
+            }
+            Ok(out)
+        };
+    // Checked first so that a missing tesseract is reported before pages are rendered.
+    let langs = run("tesseract", &["--list-langs".as_ref()])?;
+    let listed = String::from_utf8_lossy(&langs.stdout).to_string()
+        + &String::from_utf8_lossy(&langs.stderr);
+    let have: Vec<&str> = listed.lines().map(str::trim).collect();
+    let missing: Vec<&str> = ["kaz", "rus"]
+        .into_iter()
+        .filter(|l| !have.contains(l))
+        .collect();
+    if !missing.is_empty() {
+        return Err(err(format!(
+            "--ocr: tesseract lacks the language data {} (Debian: apt-get install {})",
+            missing.join(", "),
+            missing
+                .iter()
+                .map(|l| format!("tesseract-ocr-{l}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        )));
+    }
+    let dir = std::env::temp_dir().join(format!(
+        "zan-ocr-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| err(format!("temporary folder: {e}")))?;
+    let result = (|| {
+        let prefix = dir.join("page");
+        run(
+            "pdftoppm",
+            &[
+                "-r".as_ref(),
+                "300".as_ref(),
+                "-png".as_ref(),
+                path.as_os_str(),
+                prefix.as_os_str(),
+            ],
+        )?;
+        let mut pages: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|e| err(format!("temporary folder: {e}")))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "png"))
+            .collect();
+        // pdftoppm pads page numbers to one width, so names sort in page order.
+        pages.sort();
+        let mut text = String::new();
+        for page in &pages {
+            let out = run(
+                "tesseract",
+                &[
+                    page.as_os_str(),
+                    "stdout".as_ref(),
+                    "-l".as_ref(),
+                    "kaz+rus".as_ref(),
+                ],
+            )?;
+            let t = String::from_utf8_lossy(&out.stdout);
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(t.trim_end_matches(['\n', '\u{0C}']));
+            text.push('\n');
+        }
+        if text.trim().is_empty() {
+            return Err(err("--ocr: tesseract found no text on any page".into()));
+        }
+        Ok(text)
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
 /// Extract the text of every page, pages separated by a blank line.
 pub fn extract_text(path: &Path, bytes: &[u8]) -> Result<String, IngestError> {
     let p = path.display().to_string();
@@ -46,7 +171,7 @@ pub fn extract_text(path: &Path, bytes: &[u8]) -> Result<String, IngestError> {
     if out.trim().is_empty() {
         return Err(IngestError::Pdf {
             path: p,
-            msg: "the PDF has no text layer (a scan?): run OCR first, e.g. `tesseract page.png out -l kaz+rus`".into(),
+            msg: NO_TEXT_LAYER.into(),
         });
     }
     Ok(out)

@@ -52,8 +52,8 @@ pub struct EvalReport {
     pub clean_files: (usize, usize),
     pub clean_lines: (usize, usize),
     pub changed_examples: Vec<String>,
-    /// Failed cases (kind, garbled, ours) — a few, for the report.
-    pub failures: Vec<(String, String, String)>,
+    /// Failed cases (kind, garbled, ours, depth) — a few of each depth, for the report.
+    pub failures: Vec<(String, String, String, usize)>,
     /// Why ftfy figures are missing, when they are.
     pub ftfy_note: Option<String>,
     pub training_act: &'static str,
@@ -269,9 +269,10 @@ pub fn evaluate(
                 *fig.ftfy.get_or_insert(0) += f as usize;
             }
         }
-        if !ok && rep.failures.len() < 20 {
+        // Up to 20 failures of each depth.
+        if !ok && rep.failures.iter().filter(|f| f.3 == c.depth()).count() < 20 {
             rep.failures
-                .push((c.kind(), c.garbled.clone(), ours[i].clone()));
+                .push((c.kind(), c.garbled.clone(), ours[i].clone(), c.depth()));
         }
     }
     rep.two_deep_kinds = kinds2.len();
