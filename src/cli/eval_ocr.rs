@@ -109,7 +109,16 @@ pub fn train_ocr(
     held_out_docs: Vec<String>,
     held_out_acts: Vec<String>,
     out: PathBuf,
+    words: Vec<String>,
 ) -> Result<()> {
+    let words = words
+        .iter()
+        .map(|w| {
+            w.split_once('=')
+                .map(|(l, p)| (l.to_string(), PathBuf::from(p)))
+                .ok_or_else(|| anyhow!("--words: expected LANG=FILE, got `{w}`"))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let cfg = train::TrainConfig {
         pairs,
         corpus,
@@ -117,6 +126,7 @@ pub fn train_ocr(
         held_out_acts,
         out,
         iterations: 4,
+        words,
     };
     print!("{}", train::train(&cfg)?);
     Ok(())
