@@ -34,16 +34,21 @@ static RU_BYTES: &[u8] = include_bytes!("models/ru.json.gz");
 static KK_DICT: &[u8] = include_bytes!("models/kk.fst");
 static RU_DICT: &[u8] = include_bytes!("models/ru.fst");
 
-static KK: Lazy<Option<OcrModel>> = Lazy::new(|| {
-    OcrModel::from_gz(KK_BYTES)
-        .ok()
-        .map(|m| m.with_dict(KK_DICT))
-});
-static RU: Lazy<Option<OcrModel>> = Lazy::new(|| {
-    OcrModel::from_gz(RU_BYTES)
-        .ok()
-        .map(|m| m.with_dict(RU_DICT))
-});
+static KK: Lazy<Option<OcrModel>> = Lazy::new(|| load("kk", KK_BYTES, KK_DICT));
+static RU: Lazy<Option<OcrModel>> = Lazy::new(|| load("ru", RU_BYTES, RU_DICT));
+
+/// The embedded model, or the one in `$ZAN_OCR_MODEL_DIR` (development models trained with
+/// some documents held out, for tuning; unset in normal use).
+fn load(lang: &str, gz: &'static [u8], dict: &'static [u8]) -> Option<OcrModel> {
+    if let Some(dir) = std::env::var_os("ZAN_OCR_MODEL_DIR") {
+        let dir = std::path::Path::new(&dir);
+        let gz = std::fs::read(dir.join(format!("{lang}.json.gz"))).ok()?;
+        let dict = std::fs::read(dir.join(format!("{lang}.fst"))).unwrap_or_default();
+        let dict: &'static [u8] = Box::leak(dict.into_boxed_slice());
+        return OcrModel::from_gz(&gz).ok().map(|m| m.with_dict(dict));
+    }
+    OcrModel::from_gz(gz).ok().map(|m| m.with_dict(dict))
+}
 
 /// Word forms of a public dictionary (hunspell expanded), searched letter by letter.
 type Dict = fst::Set<std::borrow::Cow<'static, [u8]>>;
@@ -84,18 +89,21 @@ pub struct Weights {
     pub oov: f32,
     pub skip: f32,
     pub beam: usize,
+    /// Cost of leaving every known word: the letters read so far start no word of the training
+    /// text or the dictionary (keeps the beam on known words while any fits).
+    pub fall_off: f32,
     /// Weight of a word's own case habit in the clean text against the garble's case evidence.
     pub case_habit: f32,
 }
 
 impl Weights {
-    /// The defaults, or `ZAN_OCR_WEIGHTS="lm,channel,lex_bonus,dict_bonus,oov,skip,beam,case_habit"`
+    /// The defaults, or `ZAN_OCR_WEIGHTS="lm,channel,lex_bonus,dict_bonus,oov,skip,beam,case_habit,fall_off"`
     /// (a hook for tuning on development documents; unset in normal use).
     pub fn from_env() -> Weights {
         let mut w = Weights::default();
         if let Ok(v) = std::env::var("ZAN_OCR_WEIGHTS") {
             let f: Vec<f32> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
-            if f.len() == 8 {
+            if f.len() == 9 {
                 w = Weights {
                     lm: f[0],
                     channel: f[1],
@@ -105,6 +113,7 @@ impl Weights {
                     skip: f[5],
                     beam: f[6] as usize,
                     case_habit: f[7],
+                    fall_off: f[8],
                 };
             }
         }
@@ -115,14 +124,15 @@ impl Weights {
 impl Default for Weights {
     fn default() -> Self {
         Weights {
-            lm: 1.0,
+            lm: 0.7,
             channel: 1.0,
-            lex_bonus: 2.5,
-            dict_bonus: 1.5,
+            lex_bonus: 1.0,
+            dict_bonus: 1.0,
             oov: -2.0,
-            skip: -9.0,
+            skip: -12.0,
             beam: 12,
             case_habit: 0.7,
+            fall_off: -8.0,
         }
     }
 }
@@ -254,6 +264,10 @@ impl OcrModel {
             n.case = 1;
             n.trie = self.lex.child(st.trie, s);
             n.dict = self.dict_step(st.dict, c);
+            let was_on = st.case == 0 || st.trie != NO_NODE || st.dict != NO_DICT;
+            if was_on && n.trie == NO_NODE && n.dict == NO_DICT {
+                n.score += w.fall_off;
+            }
         } else {
             if st.case != 0 {
                 n.score += self.word_end(st.trie, st.dict, w);

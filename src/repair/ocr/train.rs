@@ -194,16 +194,7 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
                 sources.push(format!("acts/{code}/{md_name}"));
             }
         }
-        let mut seen = std::collections::HashSet::new();
-        let mut docs = std::collections::BTreeSet::new();
-        for p in train_pairs.iter().filter(|p| p.lang == lang) {
-            if seen.insert(p.clean.as_str()) {
-                text.push_str(&p.clean);
-                text.push('\n');
-                docs.insert(p.doc().to_string());
-            }
-        }
-        sources.extend(docs.into_iter().map(|d| format!("pairs:{d}")));
+
         let file = ModelFile {
             lang: lang.to_string(),
             channel: channel_rows.clone(),
