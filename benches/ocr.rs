@@ -71,6 +71,10 @@ fn main() {
         r,
         mbps(r)
     );
-    println!("baseline {:8.3} s  {:7.3} MB/s (fixed look-alike table)", b, mbps(b));
+    println!(
+        "baseline {:8.3} s  {:7.3} MB/s (fixed look-alike table)",
+        b,
+        mbps(b)
+    );
     println!("repair/baseline time ratio: {:.1}", r / b.max(1e-9));
 }

@@ -72,7 +72,12 @@ pub fn build_dict(files: &[&Path], out: &Path) -> Result<usize> {
         for w in text.lines() {
             let w = w.split('/').next().unwrap_or("").trim().to_lowercase();
             let n = w.chars().count();
-            if n == 0 || n > 40 || !w.chars().all(|c| super::lm::is_letter_sym(super::lm::sym(c))) {
+            if n == 0
+                || n > 40
+                || !w
+                    .chars()
+                    .all(|c| super::lm::is_letter_sym(super::lm::sym(c)))
+            {
                 continue;
             }
             if w.contains('ё') {
