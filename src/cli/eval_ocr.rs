@@ -21,6 +21,11 @@ pub fn eval_ocr(file: &Path, lang: Option<&str>, docs: &[String], clean: &[PathB
             vec![Lang::parse(s).ok_or_else(|| anyhow!("--lang: expected kk or ru, got `{s}`"))?]
         }
     };
+    println!(
+        "split (shipped models): channel from pairs rendered from training acts \
+         (src/repair/ocr/data); LM from corpus acts less 125804, 142171, 142971 (amended by seeds \
+         000, 003, 004) and 141011, 97449 (clean-text tests); seeds 000-004 are test only"
+    );
     for lang in langs {
         if zan::repair::ocr::model(lang).is_none() {
             println!("{}: no embedded model (run `zan train ocr`)", lang.code());
@@ -109,7 +114,16 @@ pub fn train_ocr(
     held_out_docs: Vec<String>,
     held_out_acts: Vec<String>,
     out: PathBuf,
+    words: Vec<String>,
 ) -> Result<()> {
+    let words = words
+        .iter()
+        .map(|w| {
+            w.split_once('=')
+                .map(|(l, p)| (l.to_string(), PathBuf::from(p)))
+                .ok_or_else(|| anyhow!("--words: expected LANG=FILE, got `{w}`"))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let cfg = train::TrainConfig {
         pairs,
         corpus,
@@ -117,6 +131,7 @@ pub fn train_ocr(
         held_out_acts,
         out,
         iterations: 4,
+        words,
     };
     print!("{}", train::train(&cfg)?);
     Ok(())

@@ -31,8 +31,29 @@ use std::io::Read;
 static KK_BYTES: &[u8] = include_bytes!("models/kk.json.gz");
 static RU_BYTES: &[u8] = include_bytes!("models/ru.json.gz");
 
-static KK: Lazy<Option<OcrModel>> = Lazy::new(|| OcrModel::from_gz(KK_BYTES).ok());
-static RU: Lazy<Option<OcrModel>> = Lazy::new(|| OcrModel::from_gz(RU_BYTES).ok());
+static KK_DICT: &[u8] = include_bytes!("models/kk.fst");
+static RU_DICT: &[u8] = include_bytes!("models/ru.fst");
+
+static KK: Lazy<Option<OcrModel>> = Lazy::new(|| load("kk", KK_BYTES, KK_DICT));
+static RU: Lazy<Option<OcrModel>> = Lazy::new(|| load("ru", RU_BYTES, RU_DICT));
+
+/// The embedded model, or the one in `$ZAN_OCR_MODEL_DIR` (development models trained with
+/// some documents held out, for tuning; unset in normal use).
+fn load(lang: &str, gz: &'static [u8], dict: &'static [u8]) -> Option<OcrModel> {
+    if let Some(dir) = std::env::var_os("ZAN_OCR_MODEL_DIR") {
+        let dir = std::path::Path::new(&dir);
+        let gz = std::fs::read(dir.join(format!("{lang}.json.gz"))).ok()?;
+        let dict = std::fs::read(dir.join(format!("{lang}.fst"))).unwrap_or_default();
+        let dict: &'static [u8] = Box::leak(dict.into_boxed_slice());
+        return OcrModel::from_gz(&gz).ok().map(|m| m.with_dict(dict));
+    }
+    OcrModel::from_gz(gz).ok().map(|m| m.with_dict(dict))
+}
+
+/// Word forms of a public dictionary (hunspell expanded), searched letter by letter.
+type Dict = fst::Set<std::borrow::Cow<'static, [u8]>>;
+/// No dictionary node: the prefix read so far is no dictionary word's prefix.
+const NO_DICT: usize = usize::MAX;
 
 /// The embedded model of a language (None if the build shipped none).
 pub fn model(lang: Lang) -> Option<&'static OcrModel> {
@@ -63,20 +84,55 @@ pub struct Weights {
     pub lm: f32,
     pub channel: f32,
     pub lex_bonus: f32,
+    /// Bonus of a word found in the dictionary but not in the clean training text.
+    pub dict_bonus: f32,
     pub oov: f32,
     pub skip: f32,
     pub beam: usize,
+    /// Cost of leaving every known word: the letters read so far start no word of the training
+    /// text or the dictionary (keeps the beam on known words while any fits).
+    pub fall_off: f32,
+    /// Weight of a word's own case habit in the clean text against the garble's case evidence.
+    pub case_habit: f32,
+}
+
+impl Weights {
+    /// The defaults, or `ZAN_OCR_WEIGHTS="lm,channel,lex_bonus,dict_bonus,oov,skip,beam,case_habit,fall_off"`
+    /// (a hook for tuning on development documents; unset in normal use).
+    pub fn from_env() -> Weights {
+        let mut w = Weights::default();
+        if let Ok(v) = std::env::var("ZAN_OCR_WEIGHTS") {
+            let f: Vec<f32> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+            if f.len() == 9 {
+                w = Weights {
+                    lm: f[0],
+                    channel: f[1],
+                    lex_bonus: f[2],
+                    dict_bonus: f[3],
+                    oov: f[4],
+                    skip: f[5],
+                    beam: f[6] as usize,
+                    case_habit: f[7],
+                    fall_off: f[8],
+                };
+            }
+        }
+        w
+    }
 }
 
 impl Default for Weights {
     fn default() -> Self {
         Weights {
-            lm: 1.0,
+            lm: 0.7,
             channel: 1.0,
-            lex_bonus: 2.5,
+            lex_bonus: 1.0,
+            dict_bonus: 1.0,
             oov: -2.0,
-            skip: -9.0,
+            skip: -12.0,
             beam: 12,
+            case_habit: 0.7,
+            fall_off: -8.0,
         }
     }
 }
@@ -86,6 +142,7 @@ pub struct OcrModel {
     channel: Channel,
     lm: CharLm,
     lex: Lexicon,
+    dict: Option<Dict>,
     /// log P(clean case pattern | garble case key).
     case_table: Vec<[f32; 3]>,
     pub weights: Weights,
@@ -97,6 +154,7 @@ struct St {
     ctx: u64,
     case: u8,
     trie: u32,
+    dict: usize,
     node: u32,
     inserted: bool,
 }
@@ -140,9 +198,58 @@ impl OcrModel {
             channel: Channel::from_counts(&counts),
             lm: CharLm::train(&file.text),
             lex: Lexicon::train(&file.text),
+            dict: None,
             case_table: case_logp(&file.case_table),
-            weights: Weights::default(),
+            weights: Weights::from_env(),
         }
+    }
+
+    /// Attach a dictionary FST (`zan train ocr --words`); empty or bad bytes leave none.
+    pub fn with_dict(mut self, bytes: &'static [u8]) -> OcrModel {
+        self.dict = Dict::new(std::borrow::Cow::Borrowed(bytes)).ok();
+        self
+    }
+
+    /// The dictionary's start node (NO_DICT without a dictionary).
+    fn dict_root(&self) -> usize {
+        self.dict
+            .as_ref()
+            .map_or(NO_DICT, |d| d.as_fst().root().addr())
+    }
+
+    /// Follow letter `c` (lower-cased) from dictionary node `addr`.
+    fn dict_step(&self, addr: usize, c: char) -> usize {
+        let Some(d) = self.dict.as_ref().filter(|_| addr != NO_DICT) else {
+            return NO_DICT;
+        };
+        let fst = d.as_fst();
+        let lc = c.to_lowercase().next().unwrap_or(c);
+        let mut buf = [0u8; 4];
+        let mut node = fst.node(addr);
+        for &b in lc.encode_utf8(&mut buf).as_bytes() {
+            match node.find_input(b) {
+                Some(i) => node = fst.node(node.transition(i).addr),
+                None => return NO_DICT,
+            }
+        }
+        node.addr()
+    }
+
+    fn dict_final(&self, addr: usize) -> bool {
+        addr != NO_DICT
+            && self
+                .dict
+                .as_ref()
+                .is_some_and(|d| d.as_fst().node(addr).is_final())
+    }
+
+    /// Whether a word is known, from the training text or the dictionary.
+    pub fn knows(&self, word: &str) -> bool {
+        self.lex.contains(word)
+            || self
+                .dict
+                .as_ref()
+                .is_some_and(|d| d.contains(word.to_lowercase()))
     }
 
     /// Rough size of the tables in memory, in entries (for `zan eval ocr`).
@@ -151,17 +258,23 @@ impl OcrModel {
     }
 
     /// Score of a letter emission from state `st`.
-    fn step(&self, st: &St, _c: char, s: u8, w: &Weights) -> St {
+    fn step(&self, st: &St, c: char, s: u8, w: &Weights) -> St {
         let mut n = *st;
         if is_letter_sym(s) {
             n.case = 1;
             n.trie = self.lex.child(st.trie, s);
+            n.dict = self.dict_step(st.dict, c);
+            let was_on = st.case == 0 || st.trie != NO_NODE || st.dict != NO_DICT;
+            if was_on && n.trie == NO_NODE && n.dict == NO_DICT {
+                n.score += w.fall_off;
+            }
         } else {
             if st.case != 0 {
-                n.score += self.word_end(st.trie, w);
+                n.score += self.word_end(st.trie, st.dict, w);
             }
             n.case = 0;
             n.trie = 0;
+            n.dict = self.dict_root();
         }
         n.score += w.lm * self.lm_logp(st.ctx, s);
         n.ctx = push_ctx(st.ctx, s);
@@ -185,9 +298,11 @@ impl OcrModel {
         })
     }
 
-    fn word_end(&self, trie: u32, w: &Weights) -> f32 {
+    fn word_end(&self, trie: u32, dict: usize, w: &Weights) -> f32 {
         if trie != NO_NODE && self.lex.count(trie) > 0 {
             w.lex_bonus
+        } else if self.dict_final(dict) {
+            w.dict_bonus
         } else {
             w.oov
         }
@@ -233,10 +348,11 @@ impl OcrModel {
             ctx: BOUND as u64,
             case: 0,
             trie: 0,
+            dict: self.dict_root(),
             node: 0,
             inserted: false,
         });
-        let mut seen: FxHashMap<(u64, u8, u32), ()> = FxHashMap::default();
+        let mut seen: FxHashMap<(u64, u8, u32, usize), ()> = FxHashMap::default();
         for i in 0..m {
             let mut cur = std::mem::take(&mut states[i]);
             prune(&mut cur, w.beam, &mut seen);
@@ -291,7 +407,7 @@ impl OcrModel {
         let mut finals = std::mem::take(&mut states[m]);
         for st in finals.iter_mut() {
             if st.case != 0 {
-                st.score += self.word_end(st.trie, &w);
+                st.score += self.word_end(st.trie, st.dict, &w);
             }
             st.score += w.lm * self.lm.logp(st.ctx, BOUND);
         }
@@ -310,7 +426,7 @@ impl OcrModel {
         let known = text
             .split(|c: char| !is_letter_sym(sym(c)))
             .filter(|w| !w.is_empty())
-            .all(|w| self.lex.contains(w));
+            .all(|w| self.knows(w));
         Some(Decoded {
             text,
             score: best.score,
@@ -340,7 +456,7 @@ impl OcrModel {
             if let Some(c) = self.lex.cases(&word).filter(|_| j - i > 1) {
                 let n = (c[0] + c[1] + c[2]) as f32;
                 for p in 0..3 {
-                    score[p] += 0.7 * ((c[p] as f32 + 0.3) / (n + 0.9)).ln();
+                    score[p] += self.weights.case_habit * ((c[p] as f32 + 0.3) / (n + 0.9)).ln();
                 }
             }
             let best = (0..3)
@@ -374,10 +490,10 @@ impl OcrModel {
     }
 }
 
-fn prune(v: &mut Vec<St>, beam: usize, seen: &mut FxHashMap<(u64, u8, u32), ()>) {
+fn prune(v: &mut Vec<St>, beam: usize, seen: &mut FxHashMap<(u64, u8, u32, usize), ()>) {
     v.sort_by(|a, b| b.score.total_cmp(&a.score));
     seen.clear();
-    v.retain(|s| seen.insert((s.ctx, s.case, s.trie), ()).is_none());
+    v.retain(|s| seen.insert((s.ctx, s.case, s.trie, s.dict), ()).is_none());
     v.truncate(beam);
     if let Some(best) = v.first().map(|s| s.score) {
         v.retain(|s| s.score > best - 15.0);

@@ -58,6 +58,39 @@ pub struct TrainConfig {
     pub held_out_acts: Vec<String>,
     pub out: PathBuf,
     pub iterations: usize,
+    /// Public word lists per language (`kk`/`ru`, one word form a line, e.g. hunspell expanded
+    /// with `unmunch`): compiled into `<lang>.fst`, the decoder's dictionary of known forms.
+    pub words: Vec<(String, PathBuf)>,
+}
+
+/// Compile word lists into a set of lower-case word forms (letters only), as an FST: a million
+/// Kazakh forms take a few MB and are searched letter by letter without being loaded.
+pub fn build_dict(files: &[&Path], out: &Path) -> Result<usize> {
+    let mut words: Vec<String> = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f).with_context(|| format!("{}", f.display()))?;
+        for w in text.lines() {
+            let w = w.split('/').next().unwrap_or("").trim().to_lowercase();
+            let n = w.chars().count();
+            if n == 0
+                || n > 40
+                || !w
+                    .chars()
+                    .all(|c| super::lm::is_letter_sym(super::lm::sym(c)))
+            {
+                continue;
+            }
+            if w.contains('ё') {
+                words.push(w.replace('ё', "е"));
+            }
+            words.push(w);
+        }
+    }
+    words.sort_unstable();
+    words.dedup();
+    let set = fst::Set::from_iter(words.iter()).context("building the word FST")?;
+    std::fs::write(out, set.as_fst().as_bytes()).with_context(|| format!("{}", out.display()))?;
+    Ok(words.len())
 }
 
 /// Markdown of a corpus act → plain paragraphs (marks dropped, table cells split).
@@ -127,6 +160,24 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
         }
     }
     std::fs::create_dir_all(&cfg.out).with_context(|| format!("{}", cfg.out.display()))?;
+    for lang in ["kk", "ru"] {
+        let files: Vec<&Path> = cfg
+            .words
+            .iter()
+            .filter(|(l, _)| l == lang)
+            .map(|(_, p)| p.as_path())
+            .collect();
+        if !files.is_empty() {
+            let path = cfg.out.join(format!("{lang}.fst"));
+            let n = build_dict(&files, &path)?;
+            let size = std::fs::metadata(&path)?.len();
+            summary.push_str(&format!(
+                "{lang}: dictionary of {n} word forms → {} ({} KB)\n",
+                path.display(),
+                size / 1024
+            ));
+        }
+    }
     for (lang, md_name) in [("kk", "kaz.md"), ("ru", "rus.md")] {
         let mut text = String::new();
         let mut sources = Vec::new();
@@ -148,16 +199,7 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
                 sources.push(format!("acts/{code}/{md_name}"));
             }
         }
-        let mut seen = std::collections::HashSet::new();
-        let mut docs = std::collections::BTreeSet::new();
-        for p in train_pairs.iter().filter(|p| p.lang == lang) {
-            if seen.insert(p.clean.as_str()) {
-                text.push_str(&p.clean);
-                text.push('\n');
-                docs.insert(p.doc().to_string());
-            }
-        }
-        sources.extend(docs.into_iter().map(|d| format!("pairs:{d}")));
+
         let file = ModelFile {
             lang: lang.to_string(),
             channel: channel_rows.clone(),
