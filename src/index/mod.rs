@@ -16,7 +16,7 @@ pub mod eval;
 mod facets;
 
 pub mod kazakh;
-mod query;
+pub(crate) mod query;
 mod search;
 
 pub use analyzer::{analyzer, TOKENIZER};

@@ -109,12 +109,20 @@ fn filter(q: Q) -> Q {
     Box::new(ConstScoreQuery::new(q, 0.0))
 }
 
+/// tantivy's query grammar, made total: besides syntax errors it panics on some inputs (found
+/// by fuzzing: `(a OI b +++ …` asserts "Exist query without a field"), and a user's query must
+/// never take down a search or a server worker. A panic counts as "not understood".
+pub fn parse_user_query(text: &str) -> Option<UserInputAst> {
+    std::panic::catch_unwind(|| tantivy::query_grammar::parse_query(text).ok())
+        .ok()
+        .flatten()
+}
+
 impl Builder<'_> {
     /// Parses `text` and builds its query; `Err` says what was not understood (the caller
     /// then searches the words literally). `Ok(None)`: nothing to search (no words).
     pub fn parse(&self, text: &str) -> Result<Option<Q>, String> {
-        let ast = tantivy::query_grammar::parse_query(text)
-            .map_err(|_| "query syntax not understood".to_string())?;
+        let ast = parse_user_query(text).ok_or_else(|| "query syntax not understood".to_string())?;
         self.ast(&ast)
     }
 
@@ -252,7 +260,7 @@ impl Builder<'_> {
 
     /// The words of a plain-words query (no operator, phrase or field), else `None`.
     fn plain_words(text: &str) -> Option<Vec<String>> {
-        let ast = tantivy::query_grammar::parse_query(text).ok()?;
+        let ast = parse_user_query(text)?;
         let items = match &ast {
             UserInputAst::Clause(items) => items.iter().collect::<Vec<_>>(),
             _ => return None,

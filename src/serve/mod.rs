@@ -522,13 +522,13 @@ fn query_complexity(q: &str) -> (usize, usize) {
     if parens.1 > limits::MAX_DEPTH {
         return (words, parens.1);
     }
-    match tantivy::query_grammar::parse_query(q) {
-        Ok(ast) => {
+    match crate::index::query::parse_user_query(q) {
+        Some(ast) => {
             let mut acc = (0, 0);
             walk(&ast, 0, &mut acc);
             (acc.0.max(words), acc.1.max(parens.1))
         }
-        Err(_) => (words, parens.1),
+        None => (words, parens.1),
     }
 }
 
