@@ -1,10 +1,10 @@
 //! `zan gen` and `zan bench search`: the synthetic corpus and the load benchmark.
 
-use zan::gen;
-use zan::loadbench::{self, LoadOptions};
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
+use zan::gen;
+use zan::loadbench::{self, LoadOptions};
 
 #[derive(Subcommand)]
 pub enum BenchCmd {

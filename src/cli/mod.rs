@@ -162,7 +162,9 @@ enum Cmd {
         admin_token: Option<String>,
     },
     /// Generate a synthetic corpus of realistic acts (kk + ru) for load tests.
-    #[command(after_help = "Example:\n  zan gen --acts 100 --seed 1 --out /tmp/gen-corpus && zan index --corpus /tmp/gen-corpus --index /tmp/gen-index")]
+    #[command(
+        after_help = "Example:\n  zan gen --acts 100 --seed 1 --out /tmp/gen-corpus && zan index --corpus /tmp/gen-corpus --index /tmp/gen-index"
+    )]
     Gen {
         #[arg(long)]
         acts: usize,

@@ -151,7 +151,10 @@ pub fn vocab_from_corpus(corpus: &Path) -> anyhow::Result<Vocab> {
         ("Министра юстиции", "Әділет министрінің"),
         ("Министра просвещения", "Оқу-ағарту министрінің"),
         ("Министра здравоохранения", "Денсаулық сақтау министрінің"),
-        ("Министра образования и науки", "Білім және ғылым министрінің"),
+        (
+            "Министра образования и науки",
+            "Білім және ғылым министрінің",
+        ),
         (
             "Министра науки и высшего образования",
             "Ғылым және жоғары білім министрінің",
@@ -166,7 +169,8 @@ pub fn vocab_from_corpus(corpus: &Path) -> anyhow::Result<Vocab> {
     .map(|(r, k)| (r.to_string(), k.to_string()))
     .collect();
     if v.chapters.is_empty() {
-        v.chapters.push(("Общие положения".into(), "Жалпы ережелер".into()));
+        v.chapters
+            .push(("Общие положения".into(), "Жалпы ережелер".into()));
     }
     Ok(v)
 }
@@ -256,7 +260,11 @@ pub fn gen_act(v: &Vocab, seed: u64, i: usize) -> GenAct {
     let registered = after(date, rng.u32(3..40), last_day);
     let effective = after(registered, 10, last_day);
     let registration = 10_000 + i as u32;
-    let id = format!("V{:02}{:0>8}", registered.year().rem_euclid(100), registration);
+    let id = format!(
+        "V{:02}{:0>8}",
+        registered.year().rem_euclid(100),
+        registration
+    );
     let issuer = v.issuers[rng.usize(..v.issuers.len())].clone();
     let base = &v.titles[rng.usize(..v.titles.len())];
     // Titles repeat across acts in a big corpus, as in the real one ("Об утверждении Правил
@@ -423,7 +431,8 @@ fn dotted(d: NaiveDate) -> String {
 }
 
 const IN_FORCE_RU: &str = "(вводится в действие по истечении десяти календарных дней после дня его первого официального опубликования)";
-const IN_FORCE_KK: &str = "(алғашқы ресми жарияланған күнінен кейін күнтізбелік он күн өткен соң қолданысқа енгізіледі)";
+const IN_FORCE_KK: &str =
+    "(алғашқы ресми жарияланған күнінен кейін күнтізбелік он күн өткен соң қолданысқа енгізіледі)";
 
 impl GenAct {
     /// `meta.yaml` of the corpus form.
@@ -601,7 +610,11 @@ impl GenAct {
     pub fn consolidated(&self, lang: Lang) -> ConsolidatedAct {
         let ru = lang == Lang::Ru;
         let title = if ru { &self.title.0 } else { &self.title.1 };
-        let doc = if ru { &self.document.0 } else { &self.document.1 };
+        let doc = if ru {
+            &self.document.0
+        } else {
+            &self.document.1
+        };
         let mut versions = Vec::new();
         let mut history = Vec::new();
         for u in &self.units {

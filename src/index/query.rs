@@ -122,7 +122,8 @@ impl Builder<'_> {
     /// Parses `text` and builds its query; `Err` says what was not understood (the caller
     /// then searches the words literally). `Ok(None)`: nothing to search (no words).
     pub fn parse(&self, text: &str) -> Result<Option<Q>, String> {
-        let ast = parse_user_query(text).ok_or_else(|| "query syntax not understood".to_string())?;
+        let ast =
+            parse_user_query(text).ok_or_else(|| "query syntax not understood".to_string())?;
         self.ast(&ast)
     }
 

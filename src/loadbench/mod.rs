@@ -360,7 +360,10 @@ pub fn run(o: &LoadOptions) -> Result<()> {
             Some(f) => format!("{:.2} / {:.2}", f.p50_ms, f.p99_ms),
             None => "–".into(),
         };
-        let qps = |x: Option<&Figures>| x.and_then(|f| f.qps).map_or("–".into(), |q| format!("{q:.0}"));
+        let qps = |x: Option<&Figures>| {
+            x.and_then(|f| f.qps)
+                .map_or("–".into(), |q| format!("{q:.0}"))
+        };
         let errs = |x: Option<&Figures>| x.map_or("–".into(), |f| f.errors.to_string());
         let ratio_p99 = p1.map_or("–".into(), |p| format!("{:.3}", ip.p99_ms / p.p99_ms));
         let ratio_qps = match (h.and_then(|h| h.qps), pc.and_then(|p| p.qps)) {
@@ -403,11 +406,14 @@ pub fn run(o: &LoadOptions) -> Result<()> {
             ));
         }
     }
-    line(&mut s, format!(
-        "in-process mix: p99 {:.2} ms ≤ 20 ms {}",
-        inproc_mix.p99_ms,
-        verdict(inproc_mix.p99_ms <= 20.0)
-    ));
+    line(
+        &mut s,
+        format!(
+            "in-process mix: p99 {:.2} ms ≤ 20 ms {}",
+            inproc_mix.p99_ms,
+            verdict(inproc_mix.p99_ms <= 20.0)
+        ),
+    );
     print!("{s}");
     if o.keep {
         eprintln!("kept {}", work.dir.display());

@@ -81,7 +81,17 @@ impl Cluster {
     fn psql(&self, sql: &str) -> Result<String, String> {
         let out = self
             .tool("psql")
-            .args(["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-d", "postgres", "-c"])
+            .args([
+                "-X",
+                "-q",
+                "-t",
+                "-A",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                "postgres",
+                "-c",
+            ])
             .arg(sql)
             .output()
             .map_err(|e| format!("psql: {e}"))?;
@@ -254,7 +264,11 @@ pub fn run(
     for (k, class) in Class::ALL.iter().enumerate() {
         let lo = sql_ids(queries, *class).0;
         let mut hi = lo;
-        for (i, q) in queries.iter().enumerate().filter(|(_, q)| q.class == *class) {
+        for (i, q) in queries
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q.class == *class)
+        {
             let f = if q.class == Class::Phrase {
                 "phraseto_tsquery"
             } else {
@@ -291,7 +305,14 @@ pub fn run(
     let mut single = PerClass::default();
     let mut all_single = Vec::new();
     for (class, script) in &ranges {
-        let (d, _, _) = pgbench(&c, work, &[script.clone()], 1, per_class_secs, "single")?;
+        let (d, _, _) = pgbench(
+            &c,
+            work,
+            std::slice::from_ref(script),
+            1,
+            per_class_secs,
+            "single",
+        )?;
         let lat: Vec<Duration> = d.iter().map(|(_, l)| *l).collect();
         all_single.extend(lat.iter().copied());
         single.0.push((Some(*class), Figures::of(lat)));
@@ -328,6 +349,10 @@ fn sql_ids(queries: &[BenchQuery], class: Class) -> (usize, usize) {
     (lo, lo + n - 1)
 }
 
+/// What one pgbench run gives: (script index, latency) per transaction, transactions per
+/// second, failed transactions.
+type PgbenchRun = (Vec<(usize, Duration)>, f64, u64);
+
 /// Runs pgbench; returns (script index, latency) per transaction from its log, the
 /// transactions per second it reports, and the failed transactions.
 fn pgbench(
@@ -337,7 +362,7 @@ fn pgbench(
     clients: usize,
     seconds: u64,
     tag: &str,
-) -> Result<(Vec<(usize, Duration)>, f64, u64), String> {
+) -> Result<PgbenchRun, String> {
     let logs = work.join("pglogs");
     let _ = std::fs::remove_dir_all(&logs);
     std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
@@ -377,7 +402,10 @@ fn pgbench(
         }
     }
     let mut d = Vec::new();
-    for e in std::fs::read_dir(&logs).map_err(|e| e.to_string())?.flatten() {
+    for e in std::fs::read_dir(&logs)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
         let body = std::fs::read_to_string(e.path()).unwrap_or_default();
         for l in body.lines() {
             // client_id transaction_no time_us script_no epoch epoch_us
