@@ -72,6 +72,7 @@ class Stats:
         self.lat_good = []
         self.by_status = {}
         self.errors = 0
+        self.examples = []
 
     def add(self, status, lat, good):
         with self.lock:
@@ -83,6 +84,7 @@ class Stats:
 def client(port, until, stats, seed, bad_share, only_good=False, think=0.0):
     rnd = random.Random(seed)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    previous = None
     while time.time() < until:
         good = only_good or rnd.random() >= bad_share
         path = rnd.choice(GOOD if good else BAD)
@@ -99,13 +101,17 @@ def client(port, until, stats, seed, bad_share, only_good=False, think=0.0):
             if res.getheader("connection", "").lower() == "close":
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        except Exception:
+        except Exception as e:
             # A 413 answered before a large body is read resets the connection: expected for
             # malformed requests, a failure for good ones.
             status = "conn-error-good" if good else "conn-error-bad"
+            if good and len(stats.examples) < 5:
+                stats.examples.append({"error": repr(e), "request": f"{method} {path[:80]}",
+                                       "after": previous, "seconds": round(time.perf_counter() - t0, 3)})
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         stats.add(status, time.perf_counter() - t0, good)
+        previous = f"{method} {path[:80]} body={len(body) if body else 0} -> {status}"
         if think:
             time.sleep(rnd.uniform(0, 2 * think))
 
@@ -173,6 +179,7 @@ def main():
         "p99_ratio": round(p_lo / p_un, 2),
         "rss_kb": {"start": rss_start, "after_warmup": rss_warm, "max": rss_max, "end": rss_end},
         "rss_growth_after_warmup_pct": round(growth, 2),
+        "good_request_failures": warm.examples + loaded.examples,
     }
     print(json.dumps(report, ensure_ascii=False, indent=1))
     ok = five == 0 and conn_err == 0 and alive and growth < 10 and p_lo <= 2 * p_un

@@ -110,12 +110,32 @@ fn filter(q: Q) -> Q {
 }
 
 /// tantivy's query grammar, made total: besides syntax errors it panics on some inputs (found
-/// by fuzzing: `(a OI b +++ …` asserts "Exist query without a field"), and a user's query must
-/// never take down a search or a server worker. A panic counts as "not understood".
+/// by fuzzing: `(a OI b +++ …` and `I +++ * unit_` assert "Exist query without a field"; still
+/// so in tantivy-query-grammar 0.24), and a user's query must never take down a search or a
+/// server worker. A panic counts as "not understood".
+///
+/// The panic is caught, and a panic hook keeps it quiet: a malformed query is an expected
+/// input, not a bug to print a backtrace for (and libFuzzer's hook would abort on it although it
+/// is handled). Panics anywhere else still reach the previous hook.
 pub fn parse_user_query(text: &str) -> Option<UserInputAst> {
-    std::panic::catch_unwind(|| tantivy::query_grammar::parse_query(text).ok())
-        .ok()
-        .flatten()
+    use std::cell::Cell;
+    use std::sync::Once;
+    thread_local! {
+        static IN_GRAMMAR: Cell<bool> = const { Cell::new(false) };
+    }
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_GRAMMAR.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    IN_GRAMMAR.with(|g| g.set(true));
+    let ast = std::panic::catch_unwind(|| tantivy::query_grammar::parse_query(text).ok());
+    IN_GRAMMAR.with(|g| g.set(false));
+    ast.ok().flatten()
 }
 
 impl Builder<'_> {

@@ -289,14 +289,6 @@ async fn guard(
     next: axum::middleware::Next,
     timeout: Duration,
 ) -> Response {
-    let uri_len = req.uri().path().len() + req.uri().query().map_or(0, str::len);
-    if uri_len > limits::MAX_URI_BYTES {
-        return ApiError {
-            status: StatusCode::URI_TOO_LONG,
-            message: format!("URI longer than {} bytes", limits::MAX_URI_BYTES),
-        }
-        .into_response();
-    }
     let declared = req
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
@@ -306,6 +298,35 @@ async fn guard(
         .headers()
         .get(axum::http::header::TRANSFER_ENCODING)
         .is_some();
+    // No endpoint reads a request body; one left unread makes the server drop the connection
+    // after answering, so say so: a keep-alive client then reconnects instead of failing its
+    // next request on a closed socket.
+    let unread_body = chunked || declared.is_some_and(|n| n > 0);
+    let mut res = limited(req, next, timeout, declared, chunked).await;
+    if unread_body {
+        res.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
+    }
+    res
+}
+
+async fn limited(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+    timeout: Duration,
+    declared: Option<u64>,
+    chunked: bool,
+) -> Response {
+    let uri_len = req.uri().path().len() + req.uri().query().map_or(0, str::len);
+    if uri_len > limits::MAX_URI_BYTES {
+        return ApiError {
+            status: StatusCode::URI_TOO_LONG,
+            message: format!("URI longer than {} bytes", limits::MAX_URI_BYTES),
+        }
+        .into_response();
+    }
     if declared.is_some_and(|n| n > limits::MAX_BODY_BYTES) || chunked {
         return ApiError {
             status: StatusCode::PAYLOAD_TOO_LARGE,
