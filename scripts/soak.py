@@ -154,9 +154,13 @@ def main():
               for i in range(a.clients)]
         [t.start() for t in ts]
         rss_max = rss_warm
+        samples, next_sample = [], time.time() + 60
         while any(t.is_alive() for t in ts):
             time.sleep(1)
             rss_max = max(rss_max, rss_kb(srv.pid))
+            if time.time() >= next_sample:
+                samples.append(rss_kb(srv.pid))
+                next_sample += 60
         [t.join() for t in ts]
         rss_end = rss_kb(srv.pid)
         alive = srv.poll() is None
@@ -177,7 +181,8 @@ def main():
         "connection_errors_good_requests": conn_err, "server_alive": alive,
         "p99_unloaded_ms": round(p_un * 1000, 2), "p99_loaded_ms": round(p_lo * 1000, 2),
         "p99_ratio": round(p_lo / p_un, 2),
-        "rss_kb": {"start": rss_start, "after_warmup": rss_warm, "max": rss_max, "end": rss_end},
+        "rss_kb": {"start": rss_start, "after_warmup": rss_warm, "max": rss_max, "end": rss_end,
+                   "each_minute": samples},
         "rss_growth_after_warmup_pct": round(growth, 2),
         "good_request_failures": warm.examples + loaded.examples,
     }

@@ -368,7 +368,13 @@ pub fn serve(index_dir: &Path, addr: &str, admin_token: Option<String>) -> Resul
     let addr: std::net::SocketAddr = addr
         .parse()
         .map_err(|_| anyhow!("--addr: expected HOST:PORT, got `{addr}`"))?;
-    let rt = tokio::runtime::Runtime::new()?;
+    // Searches run on the blocking pool and are CPU-bound: more threads than a few per core only
+    // add memory (stacks, malloc arenas) and context switches, so requests queue instead.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(4 * cores)
+        .build()?;
     let options = zan::serve::ServeOptions {
         admin_token: admin_token.or_else(|| std::env::var(zan::serve::ADMIN_TOKEN_ENV).ok()),
         ..Default::default()
