@@ -372,10 +372,12 @@ fn normalize_number(raw: &str) -> String {
 
 /// Issuer as written between the cite word ("приказом", "-") and the date.
 fn extract_issuer(before: &str) -> Option<String> {
-    let lower = before.to_lowercase();
+    // Found in `before` itself, not in a lower-cased copy: lower-casing can change byte lengths
+    // (`Ⱦ` → `ⱦ`), and the offset is used on `before` (fuzzing found the panic).
+    static CITE: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)приказ").unwrap());
     let mut start = 0;
     // Russian: after the last "приказ…" word.
-    if let Some(i) = lower.rfind("приказ") {
+    if let Some(i) = CITE.find_iter(before).last().map(|m| m.start()) {
         let rest = &before[i..];
         let w = rest
             .find(char::is_whitespace)
@@ -526,5 +528,21 @@ mod tests {
         );
         assert!(parse_footnote("Сноска.", Lang::Ru).is_empty());
         assert!(parse_footnote("((( № ;;; )", Lang::Ru).len() <= 1);
+    }
+
+    /// Letters whose lower case is longer in UTF-8 (`Ⱦ` 2 bytes → `ⱦ` 3) before the cite word
+    /// once made the issuer's offset fall inside a letter.
+    #[test]
+    fn lower_case_of_other_length_before_the_cite() {
+        let ev = parse_footnote(
+            "СнȾска. Пункт 3 в редакции ȾȾ приказа Министра просвещения РК от 18.08.2022 № 374.",
+            Lang::Ru,
+        );
+        assert_eq!(ev.len(), 1);
+        assert_eq!(ev[0].order.number, "374");
+        assert_eq!(
+            ev[0].order.issuer.as_deref(),
+            Some("Министра просвещения РК")
+        );
     }
 }
