@@ -304,6 +304,30 @@ static WORDS: Lazy<std::collections::HashSet<String>> = Lazy::new(|| {
         .collect()
 });
 
+/// Word forms of the public hunspell dictionaries (kk and ru, lower case, see `ocr`): lexical
+/// evidence that owes nothing to the corpus, so it can decide between chains whose results
+/// differ in a letter or two (`Нормы`/`Қормы`: Mac Cyrillic and KZ-1048 put different capitals
+/// on one byte) without fitting anything to the evaluation's documents.
+static DICTS: Lazy<Vec<fst::Set<&'static [u8]>>> = Lazy::new(|| {
+    [super::ocr::KK_DICT, super::ocr::RU_DICT]
+        .into_iter()
+        .filter_map(|b| fst::Set::new(b).ok())
+        .collect()
+});
+
+/// Whether a lower-case word is a known word form (training text or dictionaries).
+fn known_lower(lw: &str) -> bool {
+    WORDS.contains(lw) || DICTS.iter().any(|d| d.contains(lw))
+}
+
+/// Whether a word is written in a normal case shape (lower, Capitalised or all caps):
+/// `свЯзанные` is not a known word even if `связанные` is.
+fn normal_case_shape(w: &[char]) -> bool {
+    let first_upper = w.first().is_some_and(|c| c.is_uppercase());
+    let rest_upper = w.iter().skip(1).filter(|c| c.is_uppercase()).count();
+    rest_upper == 0 || (first_upper && rest_upper + 1 == w.len())
+}
+
 /// Score bonus of a known word.
 const KNOWN_WORD: f64 = 2.0;
 
@@ -333,9 +357,9 @@ fn score(s: &str) -> (f64, usize) {
             }
             let word = &chars[start..i];
             count += word.len();
-            if word.len() >= 3 {
+            if word.len() >= 3 && normal_case_shape(word) {
                 let lw: String = word.iter().flat_map(|c| c.to_lowercase()).collect();
-                if WORDS.contains(&lw) {
+                if known_lower(&lw) {
                     total += KNOWN_WORD;
                 }
             }
@@ -617,11 +641,8 @@ fn lexical_evidence(s: &str) -> i64 {
 fn known_words(s: &str) -> usize {
     s.split(|c: char| !is_kk_ru_letter(c))
         .filter(|w| {
-            let mut it = w.chars();
-            let first_upper = it.next().is_some_and(char::is_uppercase);
-            let rest: Vec<bool> = it.map(char::is_uppercase).collect();
-            let shape = rest.iter().all(|&u| !u) || (first_upper && rest.iter().all(|&u| u));
-            shape && w.chars().count() >= 3 && WORDS.contains(&w.to_lowercase())
+            let chars: Vec<char> = w.chars().collect();
+            chars.len() >= 3 && normal_case_shape(&chars) && known_lower(&w.to_lowercase())
         })
         .count()
 }
