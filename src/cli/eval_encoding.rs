@@ -21,6 +21,9 @@ pub struct Args {
     /// List up to N missed cases (clean line, damaged input, zan's output); 0 = none.
     #[arg(long, default_value_t = 10)]
     show_misses: usize,
+    /// Instead of the evaluation: show the best candidate repairs of TEXT and their scores.
+    #[arg(long, value_name = "TEXT")]
+    explain: Option<String>,
 }
 
 fn pct(n: usize, d: usize) -> String {
@@ -42,6 +45,12 @@ fn row(kind: &str, f: &KindFigures) {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if let Some(text) = &args.explain {
+        for (p, ev, chain, t) in zan::repair::mojibake::explain(text, 15) {
+            println!("{p:9.2} {ev:3} {chain}\n          {t:?}");
+        }
+        return Ok(());
+    }
     let root = args.corpus.unwrap_or_else(|| {
         let here = PathBuf::from("corpus");
         if here.is_dir() {
