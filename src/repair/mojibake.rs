@@ -635,10 +635,15 @@ pub fn best_chain(s: &str) -> Option<(Vec<Step>, String)> {
             - unpaired_closing(t) as i64
             - odd_chars(t) as i64
     };
+    // Whether to repair is decided by the best score; which repair, by the evidence (a
+    // candidate that reads worse than the input is no choice).
+    if best.0 <= base + MARGIN {
+        return None;
+    }
     let best_ev = evidence(&best.2);
-    let (p, chain, t) = all
+    let (_, chain, t) = all
         .into_iter()
-        .filter(|c| c.0 >= best.0 - LEXICAL_WINDOW)
+        .filter(|c| c.0 >= best.0 - LEXICAL_WINDOW && c.0 > base)
         .map(|c| (evidence(&c.2), c))
         .filter(|(ev, _)| *ev > best_ev)
         .max_by(|a, b| a.0.cmp(&b.0).then(a.1 .0.total_cmp(&b.1 .0)))
@@ -646,7 +651,7 @@ pub fn best_chain(s: &str) -> Option<(Vec<Step>, String)> {
     // A line of kk/ru letters and marks only (a swap between Cyrillic pages maps letters to
     // letters) is repaired on lexical evidence: the repair must make more known words. Letter
     // statistics alone would "repair" rare but right words (`Художественный`).
-    (p > base + MARGIN && makes_letters(s, &t)).then_some((chain, t))
+    makes_letters(s, &t).then_some((chain, t))
 }
 
 /// Known words, less words with a capital after a lower-case start (`выЯвление`) and
@@ -690,9 +695,12 @@ fn short_known_words(s: &str) -> usize {
     s.split(|c: char| !is_kk_ru_letter(c))
         .filter(|w| {
             let n = w.chars().count();
+            // Two capitals are an abbreviation (`ФО`, `СЭ`), not a word.
             (1..=2).contains(&n) && {
                 let chars: Vec<char> = w.chars().collect();
-                normal_case_shape(&chars) && known_lower(&w.to_lowercase())
+                normal_case_shape(&chars)
+                    && !(n == 2 && chars.iter().all(|c| c.is_uppercase()))
+                    && known_lower(&w.to_lowercase())
             }
         })
         .count()
