@@ -962,6 +962,49 @@ mod tests {
         assert_eq!(best_chain(&s.garble(kk).unwrap()).unwrap().1, kk);
     }
 
+    /// Mac Cyrillic, KZ-1048, PT154 and CP866 put different capitals on one byte; the chain is
+    /// chosen by the known words it makes, not by letter statistics alone.
+    #[test]
+    fn capitals_are_decided_by_known_words() {
+        let clean = "Настоящие правила определяют порядок оказания услуги";
+        let mac_as_pt154 = Step {
+            truth: Page::MacCyrillic,
+            shown: Page::Pt154,
+        };
+        let bad = mac_as_pt154.garble(clean).unwrap();
+        assert_ne!(bad, clean);
+        assert_eq!(fix_text(&bad).0, clean);
+        let clean = "Документ составлен в двух экземплярах, имеющих одинаковую силу.";
+        let chain = [
+            Step {
+                truth: Page::Cp1251,
+                shown: Page::Koi8R,
+            },
+            Step {
+                truth: Page::MacCyrillic,
+                shown: Page::Cp866,
+            },
+        ];
+        let mut bad = clean.to_string();
+        for st in chain {
+            bad = st.garble(&bad).unwrap();
+        }
+        assert_eq!(fix_text(&bad).0, clean);
+    }
+
+    /// A lone English quote where a capital stood (Mac Cyrillic `У` read as windows-1251).
+    #[test]
+    fn lone_quote_is_a_capital() {
+        let clean = "Уведомление направляется заявителю в течение трех рабочих дней";
+        let st = Step {
+            truth: Page::MacCyrillic,
+            shown: Page::Cp1251,
+        };
+        let bad = st.garble(clean).unwrap();
+        assert!(bad.starts_with('“'), "{bad}");
+        assert_eq!(fix_text(&bad).0, clean);
+    }
+
     #[test]
     fn clean_text_is_kept() {
         for s in [
@@ -969,6 +1012,8 @@ mod tests {
             "Қазақстан Республикасының әділет министрлігінде",
             "ПРИКАЗЫВАЮ:",
             "Café déjà vu",
+            // A name that one page swap away is a word (`«. Рой`): no evidence of a swap.
+            "**А. Цой**",
         ] {
             assert!(best_chain(s).is_none(), "{s}");
         }
