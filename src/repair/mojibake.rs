@@ -651,7 +651,11 @@ pub fn best_chain(s: &str) -> Option<(Vec<Step>, String)> {
     // A line of kk/ru letters and marks only (a swap between Cyrillic pages maps letters to
     // letters) is repaired on lexical evidence: the repair must make more known words. Letter
     // statistics alone would "repair" rare but right words (`Художественный`).
-    makes_letters(s, &t).then_some((chain, t))
+    // A repair that makes no letter (windows-1251 read as Mac Cyrillic changes only marks in a
+    // line without capitals: `Ђэлектронного правительстваї`) is taken when it leaves no odd
+    // character in a line of known words.
+    let marks_only_ok = odd_chars(&t) == 0 && known_words(&t) >= 2;
+    (makes_letters(s, &t) || marks_only_ok).then_some((chain, t))
 }
 
 /// Known words, less words with a capital after a lower-case start (`выЯвление`) and
@@ -1002,6 +1006,19 @@ mod tests {
         };
         let bad = st.garble(clean).unwrap();
         assert!(bad.starts_with('“'), "{bad}");
+        assert_eq!(fix_text(&bad).0, clean);
+    }
+
+    /// windows-1251 read as Mac Cyrillic changes only the marks of a line without capitals.
+    #[test]
+    fn marks_only_repair() {
+        let clean = "2) веб-портал «электронного правительства» (далее – портал).";
+        let st = Step {
+            truth: Page::Cp1251,
+            shown: Page::MacCyrillic,
+        };
+        let bad = st.garble(clean).unwrap();
+        assert_ne!(bad, clean);
         assert_eq!(fix_text(&bad).0, clean);
     }
 
