@@ -51,7 +51,16 @@ pub fn run(
     corpus: &Path,
     progress: &mut dyn FnMut(usize, usize, &Path),
 ) -> Result<PipelineOutput, IngestError> {
-    let loaded = ingest::load_corpus(corpus)?;
+    run_with(corpus, false, progress)
+}
+
+/// [`run`]; with `ocr`, scanned PDFs (no text layer) are read by tesseract when installed.
+pub fn run_with(
+    corpus: &Path,
+    ocr: bool,
+    progress: &mut dyn FnMut(usize, usize, &Path),
+) -> Result<PipelineOutput, IngestError> {
+    let loaded = ingest::load_corpus_with(corpus, ocr)?;
     let mut out = PipelineOutput {
         failures: loaded.failures,
         ..Default::default()

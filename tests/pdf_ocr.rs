@@ -71,3 +71,44 @@ fn scan_is_read_by_tesseract() {
         doc.text
     );
 }
+
+/// A corpus folder holding a scan: without `--ocr` the scan is a listed failure that says what to
+/// do; with it (`zan index --ocr`, `zan pipeline --ocr`) the scan is read as a text.
+#[test]
+fn corpus_folder_with_a_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(SCAN, dir.path().join("scan_kk.pdf")).unwrap();
+    let plain = zan::ingest::load_corpus(dir.path()).unwrap();
+    assert!(plain.texts.is_empty());
+    assert_eq!(plain.failures.len(), 1);
+    assert!(
+        plain.failures[0].message.contains("--ocr"),
+        "{}",
+        plain.failures[0].message
+    );
+    let langs = have("tesseract", "--list-langs");
+    let ok = langs.as_deref().is_some_and(|l| {
+        l.lines().any(|x| x.trim() == "kaz") && l.lines().any(|x| x.trim() == "rus")
+    });
+    if !ok || have("pdftoppm", "-v").is_none() {
+        eprintln!("SKIPPED (OCR half): needs tesseract (kaz+rus) and pdftoppm");
+        return;
+    }
+    let read = zan::ingest::load_corpus_with(dir.path(), true).unwrap();
+    assert!(read.failures.is_empty(), "{:?}", read.failures);
+    assert_eq!(read.texts.len(), 1);
+    assert!(
+        words(&read.texts[0].text).len() >= 20,
+        "{}",
+        read.texts[0].text
+    );
+    // The pipeline passes the switch on: the scan is no longer refused for want of a text layer.
+    let out = zan::pipeline::run_with(dir.path(), true, &mut |_, _, _| {}).unwrap();
+    assert!(
+        out.failures
+            .iter()
+            .all(|f| !f.message.contains("text layer")),
+        "{:?}",
+        out.failures
+    );
+}

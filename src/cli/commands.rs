@@ -124,13 +124,18 @@ pub fn split(file: &Path, json: bool, ocr: bool) -> Result<()> {
 }
 
 fn run_pipeline(corpus: Option<PathBuf>) -> Result<pipeline::PipelineOutput> {
+    run_pipeline_with(corpus, false)
+}
+
+/// [`run_pipeline`]; with `ocr`, scanned PDFs are read by tesseract.
+fn run_pipeline_with(corpus: Option<PathBuf>, ocr: bool) -> Result<pipeline::PipelineOutput> {
     let dir = corpus_dir(corpus);
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let out = pipeline::run(&dir, &mut |done, total, path| {
+    let out = pipeline::run_with(&dir, ocr, &mut |done, total, path| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
         bar.set_message(path.display().to_string());
@@ -148,8 +153,8 @@ fn print_failures(out: &pipeline::PipelineOutput) {
     }
 }
 
-pub fn index(corpus: Option<PathBuf>, index_dir: &Path) -> Result<index::IndexSummary> {
-    let out = run_pipeline(corpus)?;
+pub fn index(corpus: Option<PathBuf>, index_dir: &Path, ocr: bool) -> Result<index::IndexSummary> {
+    let out = run_pipeline_with(corpus, ocr)?;
     let total: usize = out.acts.iter().map(|a| a.versions.len()).sum();
     let bar = indicatif::ProgressBar::new(total as u64);
     bar.set_style(
@@ -386,8 +391,8 @@ pub fn serve(index_dir: &Path, addr: &str, admin_token: Option<String>) -> Resul
     ))
 }
 
-pub fn pipeline(corpus: Option<PathBuf>, index_dir: &Path) -> Result<()> {
-    let summary = index(corpus.clone(), index_dir)?;
+pub fn pipeline(corpus: Option<PathBuf>, index_dir: &Path, ocr: bool) -> Result<()> {
+    let summary = index(corpus.clone(), index_dir, ocr)?;
     let _ = summary;
     println!("\nA short tour:");
     for (q, lang) in [("апостиль", Lang::Kk), ("государственной услуги", Lang::Ru)]

@@ -18,6 +18,12 @@ pub struct Args {
     /// Skip the ftfy comparison.
     #[arg(long)]
     no_ftfy: bool,
+    /// List up to N missed cases (clean line, damaged input, zan's output); 0 = none.
+    #[arg(long, default_value_t = 10)]
+    show_misses: usize,
+    /// Instead of the evaluation: show the best candidate repairs of TEXT and their scores.
+    #[arg(long, value_name = "TEXT")]
+    explain: Option<String>,
 }
 
 fn pct(n: usize, d: usize) -> String {
@@ -39,6 +45,12 @@ fn row(kind: &str, f: &KindFigures) {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if let Some(text) = &args.explain {
+        for (p, ev, chain, t) in zan::repair::mojibake::explain(text, 15) {
+            println!("{p:9.2} {ev:3} {chain}\n          {t:?}");
+        }
+        return Ok(());
+    }
     let root = args.corpus.unwrap_or_else(|| {
         let here = PathBuf::from("corpus");
         if here.is_dir() {
@@ -53,6 +65,11 @@ pub fn run(args: Args) -> Result<()> {
         "Mojibake cases from {} (act {} left out: the letter model learnt from it)",
         root.display(),
         rep.training_act
+    );
+    println!(
+        "Cases come from {} documents: {}",
+        rep.case_docs.len(),
+        rep.case_docs.join(", ")
     );
     if let Some(n) = &rep.ftfy_note {
         println!("ftfy: {n}");
@@ -79,10 +96,17 @@ pub fn run(args: Args) -> Result<()> {
     for e in &rep.changed_examples {
         println!("  {e}");
     }
-    if !rep.failures.is_empty() {
-        println!("\nSome failures:");
-        for (k, g, o, _) in &rep.failures {
-            println!("  [{k}]\n    in:  {g:?}\n    out: {o:?}");
+    if !rep.failures.is_empty() && args.show_misses > 0 {
+        println!(
+            "\nMisses ({} of {}, --show-misses N for more):",
+            rep.failures.len().min(args.show_misses),
+            rep.failures.len()
+        );
+        for m in rep.failures.iter().take(args.show_misses) {
+            println!(
+                "  [{}] {}\n    clean: {:?}\n    in:    {:?}\n    out:   {:?}",
+                m.kind, m.doc, m.clean, m.garbled, m.ours
+            );
         }
     }
     Ok(())

@@ -64,6 +64,9 @@ enum Cmd {
         corpus: Option<PathBuf>,
         #[arg(long, default_value = "index")]
         index: PathBuf,
+        /// Read PDFs without a text layer (scans) with tesseract (`-l kaz+rus`).
+        #[arg(long)]
+        ocr: bool,
     },
     /// Search the wording in force (today by default).
     #[command(
@@ -190,6 +193,9 @@ enum Cmd {
         corpus: Option<PathBuf>,
         #[arg(long, default_value = "index")]
         index: PathBuf,
+        /// Read PDFs without a text layer (scans) with tesseract (`-l kaz+rus`).
+        #[arg(long)]
+        ocr: bool,
     },
     /// Train the models shipped with the repository.
     Train {
@@ -316,7 +322,7 @@ pub fn run() -> i32 {
             ocr,
         } => commands::repair(&file, &lang, report, reflow, ocr),
         Cmd::Split { file, json, ocr } => commands::split(&file, json, ocr),
-        Cmd::Index { corpus, index } => commands::index(corpus, &index).map(|_| ()),
+        Cmd::Index { corpus, index, ocr } => commands::index(corpus, &index, ocr).map(|_| ()),
         Cmd::Search {
             query,
             index,
@@ -384,7 +390,7 @@ pub fn run() -> i32 {
             addr,
             admin_token,
         } => commands::serve(&index, &addr, admin_token),
-        Cmd::Pipeline { corpus, index } => commands::pipeline(corpus, &index),
+        Cmd::Pipeline { corpus, index, ocr } => commands::pipeline(corpus, &index, ocr),
         Cmd::Gen {
             acts,
             seed,

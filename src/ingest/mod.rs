@@ -212,6 +212,12 @@ fn is_documentation(path: &Path) -> bool {
 /// `kaz.md`); every other `.txt`/`.md`/`.pdf` is a text (order or act). Only a missing or
 /// unreadable root is an error; bad files are listed in [`Corpus::failures`].
 pub fn load_corpus(dir: &Path) -> Result<Corpus, IngestError> {
+    load_corpus_with(dir, false)
+}
+
+/// [`load_corpus`]; with `ocr`, PDFs without a text layer are read by tesseract (see
+/// [`read_file_with`]) instead of being listed as failures.
+pub fn load_corpus_with(dir: &Path, ocr: bool) -> Result<Corpus, IngestError> {
     let p = dir.display().to_string();
     if !dir.exists() {
         return Err(IngestError::Missing { path: p });
@@ -271,7 +277,7 @@ pub fn load_corpus(dir: &Path) -> Result<Corpus, IngestError> {
             }
             continue;
         }
-        match read_file(&path) {
+        match read_file_with(&path, ocr) {
             Ok(doc) => corpus.texts.push(doc),
             Err(e) => corpus.failures.push(IngestFailure {
                 path: path.clone(),

@@ -17,6 +17,8 @@ pub struct Case {
     pub lang: &'static str,
     pub clean: String,
     pub garbled: String,
+    /// The document (act folder) the clean line comes from.
+    pub doc: String,
 }
 
 impl Case {
@@ -40,6 +42,17 @@ pub struct KindFigures {
     pub ftfy: Option<usize>,
 }
 
+/// A case the repair did not recover exactly.
+#[derive(Debug, Clone)]
+pub struct Miss {
+    pub kind: String,
+    pub depth: usize,
+    pub doc: String,
+    pub clean: String,
+    pub garbled: String,
+    pub ours: String,
+}
+
 #[derive(Debug, Default)]
 pub struct EvalReport {
     /// Per one-deep kind, and per first step of the two-deep kinds.
@@ -52,8 +65,10 @@ pub struct EvalReport {
     pub clean_files: (usize, usize),
     pub clean_lines: (usize, usize),
     pub changed_examples: Vec<String>,
-    /// Failed cases (kind, garbled, ours, depth) — a few of each depth, for the report.
-    pub failures: Vec<(String, String, String, usize)>,
+    /// Every failed case, in case order.
+    pub failures: Vec<Miss>,
+    /// Documents (act folders) the cases were built from.
+    pub case_docs: Vec<String>,
     /// Why ftfy figures are missing, when they are.
     pub ftfy_note: Option<String>,
     pub training_act: &'static str,
@@ -92,6 +107,17 @@ fn clean_files(root: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// "acts/142971/rus.md" of a corpus file (the act folder and file name).
+fn doc_name(p: &Path) -> String {
+    let parts: Vec<String> = p
+        .components()
+        .rev()
+        .take(3)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.into_iter().rev().collect::<Vec<_>>().join("/")
+}
+
 /// Prose lines: at least four words of three or more Cyrillic letters (formulas of abbreviations
 /// such as `ОКБ = (МП+БП)/БС` are left out: their case-swapped forms are as plausible).
 fn eligible(line: &str) -> bool {
@@ -113,16 +139,18 @@ pub fn build_cases(
     per_kind: usize,
     per_kind_two: usize,
 ) -> std::io::Result<Vec<Case>> {
-    let mut pools: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+    let mut pools: BTreeMap<&'static str, Vec<(String, String)>> = BTreeMap::new();
     for (p, lang) in md_files(root) {
         if p.components().any(|c| c.as_os_str() == TRAINING_ACT) {
             continue;
         }
         let text = std::fs::read_to_string(&p)?;
-        pools
-            .entry(lang)
-            .or_default()
-            .extend(text.lines().filter(|l| eligible(l)).map(str::to_string));
+        let doc = doc_name(&p);
+        pools.entry(lang).or_default().extend(
+            text.lines()
+                .filter(|l| eligible(l))
+                .map(|l| (doc.clone(), l.to_string())),
+        );
     }
     let steps = all_steps();
     let mut cases = Vec::new();
@@ -138,7 +166,7 @@ pub fn build_cases(
                 // A stride through the pool so that kinds see different lines.
                 *cursor = (*cursor + 7919) % pool.len();
                 tries += 1;
-                let clean = &pool[*cursor];
+                let (doc, clean) = &pool[*cursor];
                 let mut t = clean.clone();
                 let mut ok = true;
                 for st in &chain {
@@ -156,6 +184,7 @@ pub fn build_cases(
                         lang,
                         clean: clean.clone(),
                         garbled: t,
+                        doc: doc.clone(),
                     });
                     got += 1;
                 }
@@ -269,13 +298,20 @@ pub fn evaluate(
                 *fig.ftfy.get_or_insert(0) += f as usize;
             }
         }
-        // Up to 20 failures of each depth.
-        if !ok && rep.failures.iter().filter(|f| f.3 == c.depth()).count() < 20 {
-            rep.failures
-                .push((c.kind(), c.garbled.clone(), ours[i].clone(), c.depth()));
+        if !ok {
+            rep.failures.push(Miss {
+                kind: c.kind(),
+                depth: c.depth(),
+                doc: c.doc.clone(),
+                clean: c.clean.clone(),
+                garbled: c.garbled.clone(),
+                ours: ours[i].clone(),
+            });
         }
     }
     rep.two_deep_kinds = kinds2.len();
+    let docs: std::collections::BTreeSet<&str> = cases.iter().map(|c| c.doc.as_str()).collect();
+    rep.case_docs = docs.into_iter().map(str::to_string).collect();
     // Clean inputs: whole files and every line alone.
     for p in clean_files(root) {
         let text = std::fs::read_to_string(&p)?;

@@ -304,6 +304,30 @@ static WORDS: Lazy<std::collections::HashSet<String>> = Lazy::new(|| {
         .collect()
 });
 
+/// Word forms of the public hunspell dictionaries (kk and ru, lower case, see `ocr`): lexical
+/// evidence that owes nothing to the corpus, so it can decide between chains whose results
+/// differ in a letter or two (`Нормы`/`Қормы`: Mac Cyrillic and KZ-1048 put different capitals
+/// on one byte) without fitting anything to the evaluation's documents.
+static DICTS: Lazy<Vec<fst::Set<&'static [u8]>>> = Lazy::new(|| {
+    [super::ocr::KK_DICT, super::ocr::RU_DICT]
+        .into_iter()
+        .filter_map(|b| fst::Set::new(b).ok())
+        .collect()
+});
+
+/// Whether a lower-case word is a known word form (training text or dictionaries).
+fn known_lower(lw: &str) -> bool {
+    WORDS.contains(lw) || DICTS.iter().any(|d| d.contains(lw))
+}
+
+/// Whether a word is written in a normal case shape (lower, Capitalised or all caps):
+/// `свЯзанные` is not a known word even if `связанные` is.
+fn normal_case_shape(w: &[char]) -> bool {
+    let first_upper = w.first().is_some_and(|c| c.is_uppercase());
+    let rest_upper = w.iter().skip(1).filter(|c| c.is_uppercase()).count();
+    rest_upper == 0 || (first_upper && rest_upper + 1 == w.len())
+}
+
 /// Score bonus of a known word.
 const KNOWN_WORD: f64 = 2.0;
 
@@ -324,6 +348,7 @@ fn score(s: &str) -> (f64, usize) {
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
     let mut prev_char: Option<char> = None;
+    let lone_quotes = unpaired_quotes(&chars) > 0;
     while i < chars.len() {
         let c = chars[i];
         if is_kk_ru_letter(c) {
@@ -333,9 +358,9 @@ fn score(s: &str) -> (f64, usize) {
             }
             let word = &chars[start..i];
             count += word.len();
-            if word.len() >= 3 {
+            if word.len() >= 3 && normal_case_shape(word) {
                 let lw: String = word.iter().flat_map(|c| c.to_lowercase()).collect();
-                if WORDS.contains(&lw) {
+                if known_lower(&lw) {
                     total += KNOWN_WORD;
                 }
             }
@@ -366,10 +391,14 @@ fn score(s: &str) -> (f64, usize) {
                 total -= 8.0;
                 count += 1;
             }
-        } else if !c.is_whitespace() {
+        } else {
             // Typographic marks are rarer than letters, and have their places: a closing mark
             // or `№` never runs into a following letter, an opening mark never follows one.
-            let misplaced = misplaced_mark(c, prev_char, chars.get(i + 1).copied());
+            // Non-ASCII spaces count as marks too: free, a no-break space (on a capital's byte
+            // in CP866 and Mac Cyrillic) would make the letter it replaced look like a cost saved
+            // (`\u{a0}раткое` for `Краткое`).
+            let misplaced = misplaced_mark(c, prev_char, chars.get(i + 1).copied())
+                || (c == '“' && lone_quotes);
             count += 1;
             total -= if c.is_control() || c == '\u{FFFD}' {
                 12.0
@@ -460,6 +489,9 @@ fn strongly_suspicious(s: &str) -> bool {
 /// never has. Such a line is only searched; the repair must still beat it by [`MARGIN`].
 fn swap_evidence(s: &str) -> bool {
     let chars: Vec<char> = s.chars().collect();
+    if unpaired_quotes(&chars) > 0 {
+        return true;
+    }
     let seen = &*SEEN;
     let mut i = 0;
     while i < chars.len() {
@@ -555,12 +587,24 @@ pub fn best_chain(s: &str) -> Option<(Vec<Step>, String)> {
         level1.push((score(&t).0, st, t));
     }
     level1.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // Many steps give the same text (pages share most letters): the beam holds distinct texts.
+    let mut distinct = std::collections::HashSet::new();
+    let beam: Vec<&(f64, Step, String)> = level1
+        .iter()
+        .filter(|c| distinct.insert(c.2.as_str()))
+        .take(BEAM)
+        .collect();
     let mut best: Option<(f64, Vec<Step>, String)> =
         level1.first().map(|(p, st, t)| (*p, vec![*st], t.clone()));
+    // Every candidate, for the lexical choice below.
+    let mut all: Vec<(f64, Vec<Step>, String)> = level1
+        .iter()
+        .map(|(p, st, t)| (*p, vec![*st], t.clone()))
+        .collect();
     // Two deep: expand the most plausible one-step results (a beam keeps this fast); a second
     // step must earn its place by a margin of its own.
     let mut best2: Option<(f64, Vec<Step>, String)> = None;
-    for (_, st1, t1) in level1.iter().take(BEAM) {
+    for (_, st1, t1) in beam.into_iter().map(|c| (c.0, &c.1, &c.2)) {
         if !worth_trying(t1) {
             continue;
         }
@@ -571,8 +615,9 @@ pub fn best_chain(s: &str) -> Option<(Vec<Step>, String)> {
             }
             let p = score(&t2).0;
             if best2.as_ref().is_none_or(|(bp, _, _)| p > *bp) {
-                best2 = Some((p, vec![*st1, st2], t2));
+                best2 = Some((p, vec![*st1, st2], t2.clone()));
             }
+            all.push((p, vec![*st1, st2], t2));
         }
     }
     if let Some(b2) = best2 {
@@ -580,11 +625,37 @@ pub fn best_chain(s: &str) -> Option<(Vec<Step>, String)> {
             best = Some(b2);
         }
     }
-    let (p, chain, t) = best?;
+    let best = best?;
+    // Chains that differ in a letter or two (Mac Cyrillic, KZ-1048, PT154 and CP866 put
+    // different capitals on one byte: `Жокумент`/`Документ`, `Твейное`/`Швейное`) score about
+    // alike on letter statistics; among the candidates about as plausible as the best, the one
+    // that makes the most known word forms (and fewest case flips and misplaced marks) wins.
+    let evidence = |t: &str| {
+        lexical_evidence(t) + short_known_words(t) as i64
+            - unpaired_closing(t) as i64
+            - odd_chars(t) as i64
+    };
+    // Whether to repair is decided by the best score; which repair, by the evidence (a
+    // candidate that reads worse than the input is no choice).
+    if best.0 <= base + MARGIN {
+        return None;
+    }
+    let best_ev = evidence(&best.2);
+    let (_, chain, t) = all
+        .into_iter()
+        .filter(|c| c.0 >= best.0 - LEXICAL_WINDOW && c.0 > base)
+        .map(|c| (evidence(&c.2), c))
+        .filter(|(ev, _)| *ev > best_ev)
+        .max_by(|a, b| a.0.cmp(&b.0).then(a.1 .0.total_cmp(&b.1 .0)))
+        .map_or(best, |(_, c)| c);
     // A line of kk/ru letters and marks only (a swap between Cyrillic pages maps letters to
     // letters) is repaired on lexical evidence: the repair must make more known words. Letter
     // statistics alone would "repair" rare but right words (`Художественный`).
-    (p > base + MARGIN && makes_letters(s, &t)).then_some((chain, t))
+    // A repair that makes no letter (windows-1251 read as Mac Cyrillic changes only marks in a
+    // line without capitals: `Ђэлектронного правительстваї`) is taken when it leaves no odd
+    // character in a line of known words.
+    let marks_only_ok = odd_chars(&t) == 0 && known_words(&t) >= 2;
+    (makes_letters(s, &t) || marks_only_ok).then_some((chain, t))
 }
 
 /// Known words, less words with a capital after a lower-case start (`выЯвление`) and
@@ -609,7 +680,64 @@ fn lexical_evidence(s: &str) -> i64 {
             w.chars().next().is_some_and(char::is_lowercase) && w.chars().any(char::is_uppercase)
         })
         .count();
-    known_words(s) as i64 - flipped as i64 - misplaced as i64
+    known_words(s) as i64 - flipped as i64 - misplaced as i64 - unpaired_quotes(&chars) as i64
+}
+
+/// Characters kk/ru text does not hold (not ASCII, a space, a typographic mark or a letter).
+fn odd_chars(s: &str) -> usize {
+    s.chars()
+        .filter(|&c| {
+            !(c.is_ascii() || c.is_whitespace() || TYPOGRAPHY.contains(c) || is_kk_ru_letter(c))
+        })
+        .count()
+}
+
+/// Known words of one or two letters (`В`, `и`, `на`, `от`): too common in mojibake to count as
+/// evidence for a repair, but they decide between two repairs that differ only there (`В
+/// случае` and `Р случае`: KZ-1048 and Mac Cyrillic put different capitals on one byte).
+fn short_known_words(s: &str) -> usize {
+    s.split(|c: char| !is_kk_ru_letter(c))
+        .filter(|w| {
+            let n = w.chars().count();
+            // Two capitals are an abbreviation (`ФО`, `СЭ`), not a word.
+            (1..=2).contains(&n) && {
+                let chars: Vec<char> = w.chars().collect();
+                normal_case_shape(&chars)
+                    && !(n == 2 && chars.iter().all(|c| c.is_uppercase()))
+                    && known_lower(&w.to_lowercase())
+            }
+        })
+        .count()
+}
+
+/// Closing guillemets `»` with no `«` before them on the line. A quotation can run over lines,
+/// so this is evidence only between candidate repairs of one damaged line (Mac Cyrillic `я`
+/// and windows-1251 `»` share a byte: `лице»` for `лицея`), never for whether to repair.
+fn unpaired_closing(s: &str) -> usize {
+    let mut open = 0usize;
+    let mut unpaired = 0;
+    for c in s.chars() {
+        match c {
+            '«' => open += 1,
+            '»' if open > 0 => open -= 1,
+            '»' => unpaired += 1,
+            _ => {}
+        }
+    }
+    unpaired
+}
+
+/// English opening quotes `“` with no closing `”` after them: kk/ru text quotes with «» (and
+/// Russian „…“ closes with `“`), so a lone `“` is a capital of another page (Mac Cyrillic `У`
+/// and KZ-1048 `Т` share its windows-1251 byte).
+fn unpaired_quotes(chars: &[char]) -> usize {
+    let mut n = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '“' && !chars[i + 1..].contains(&'”') && !chars[..i].contains(&'„') {
+            n += 1;
+        }
+    }
+    n
 }
 
 /// Number of words of `s` (3+ kk/ru letters) that the training text has, written in a normal
@@ -617,45 +745,83 @@ fn lexical_evidence(s: &str) -> i64 {
 fn known_words(s: &str) -> usize {
     s.split(|c: char| !is_kk_ru_letter(c))
         .filter(|w| {
-            let mut it = w.chars();
-            let first_upper = it.next().is_some_and(char::is_uppercase);
-            let rest: Vec<bool> = it.map(char::is_uppercase).collect();
-            let shape = rest.iter().all(|&u| !u) || (first_upper && rest.iter().all(|&u| u));
-            shape && w.chars().count() >= 3 && WORDS.contains(&w.to_lowercase())
+            let chars: Vec<char> = w.chars().collect();
+            chars.len() >= 3 && normal_case_shape(&chars) && known_lower(&w.to_lowercase())
         })
         .count()
 }
 
 /// A line without strong signs of mojibake (see [`strongly_suspicious`]) may still hold swapped
 /// letters: capitals inside words (`выЯвление`), or one swapped letter (`«Ғділет»`: PT154
-/// `ә` read as KZ-1048 `ғ`, which the two pages put on one byte). Only one step between two
-/// Cyrillic single-byte pages can do that (letters to letters); such a repair is taken when it
-/// keeps the line free of odd characters, makes more known words and reads clearly better.
+/// `ә` read as KZ-1048 `ғ`, which the two pages put on one byte). Only steps between two
+/// Cyrillic single-byte pages can do that (letters to letters), one or two of them; such a
+/// repair is taken when it keeps the line free of odd characters, makes more known words and
+/// does not read worse.
 fn quiet_swap(s: &str) -> Option<(Vec<Step>, String)> {
     let base = score(s).0;
     let known = lexical_evidence(s);
-    let mut best: Option<(f64, Step, String)> = None;
-    for st in all_steps() {
-        if !(Page::CYRILLIC_SINGLE.contains(&st.truth) && Page::CYRILLIC_SINGLE.contains(&st.shown))
-        {
-            continue;
+    let steps: Vec<Step> = all_steps()
+        .into_iter()
+        .filter(|st| {
+            Page::CYRILLIC_SINGLE.contains(&st.truth) && Page::CYRILLIC_SINGLE.contains(&st.shown)
+        })
+        .collect();
+    // One step, and two (a file saved again in a third page after a first swap): every
+    // distinct result, a text reached in one step counted as one step.
+    let mut seen = std::collections::HashSet::new();
+    let mut cands: Vec<(Vec<Step>, String)> = Vec::new();
+    for &st1 in &steps {
+        if let Some(t1) = st1.undo(s).filter(|t| t != s) {
+            if seen.insert(t1.clone()) {
+                cands.push((vec![st1], t1));
+            }
         }
-        let Some(t) = st.undo(s) else { continue };
-        if t == s || strongly_suspicious(&t) || lexical_evidence(&t) <= known {
+    }
+    // Two steps give many more texts to choose from: only on a line with evidence of a swap.
+    let deep = if swap_evidence(s) { cands.len() } else { 0 };
+    for i in 0..deep {
+        let (st1, t1) = (cands[i].0[0], cands[i].1.clone());
+        for &st2 in &steps {
+            let Some(t2) = st2.undo(&t1) else { continue };
+            if t2 != s && seen.insert(t2.clone()) {
+                cands.push((vec![st1, st2], t2));
+            }
+        }
+    }
+    // Known words are the evidence here: the repair must make more of them than the input (a
+    // second step more than any single step), keep the line free of odd characters, and not
+    // read worse.
+    let mut best: Option<(i64, bool, f64, Vec<Step>, String)> = None;
+    for (chain, t) in cands {
+        let ev = lexical_evidence(&t);
+        if ev <= known || strongly_suspicious(&t) {
             continue;
         }
         let p = score(&t).0;
-        if best.as_ref().is_none_or(|(bp, _, _)| p > *bp) {
-            best = Some((p, st, t));
+        // A second step must earn its place by a margin, as in [`best_chain`].
+        if p <= base || (chain.len() > 1 && p <= base + MARGIN) {
+            continue;
+        }
+        let key = (ev, chain.len() == 1, p);
+        if best.as_ref().is_none_or(|b| {
+            (key.0, key.1)
+                .cmp(&(b.0, b.1))
+                .then(key.2.total_cmp(&b.2))
+                .is_gt()
+        }) {
+            best = Some((ev, chain.len() == 1, p, chain, t));
         }
     }
-    // Known words are the evidence here; the letters must only not read worse.
-    let (p, st, t) = best?;
-    (p > base).then_some((vec![st], t))
+    best.map(|b| (b.3, b.4))
 }
 
+/// How much less plausible than the best candidate (in total score) a candidate with more known
+/// words may be and still win: about two letters' worth, so it only decides between chains that
+/// read alike except for a letter or two.
+const LEXICAL_WINDOW: f64 = 8.0;
+
 /// One-step results expanded to a second step.
-const BEAM: usize = 12;
+const BEAM: usize = 16;
 
 /// Repair a text that may be mojibake as a whole, line by line: the chain is chosen on the whole
 /// text, then undone on every line where it applies and helps; other lines are tried alone.
@@ -712,6 +878,53 @@ fn fix_line(line: &str, doc_chain: Option<&[Step]>) -> String {
     }
 }
 
+/// The most plausible one- and two-step candidates for `s` (score, lexical evidence, chain,
+/// text), best first, and the input's own figures: for `zan eval encoding --explain`, to see
+/// why a line was (not) repaired.
+pub fn explain(s: &str, top: usize) -> Vec<(f64, i64, String, String)> {
+    let mut v = vec![(
+        score(s).0,
+        lexical_evidence(s),
+        "input".to_string(),
+        s.to_string(),
+    )];
+    let steps = all_steps();
+    let mut seen = std::collections::HashSet::new();
+    let mut c = Vec::new();
+    for &a in &steps {
+        let Some(t1) = a.undo(s) else { continue };
+        for &b in &steps {
+            if let Some(t2) = b.undo(&t1) {
+                if seen.insert(t2.clone()) {
+                    c.push((
+                        score(&t2).0,
+                        lexical_evidence(&t2),
+                        chain_label(&[a, b]),
+                        t2,
+                    ));
+                }
+            }
+        }
+        if seen.insert(t1.clone()) {
+            c.push((score(&t1).0, lexical_evidence(&t1), chain_label(&[a]), t1));
+        }
+    }
+    c.sort_by(|x, y| y.0.total_cmp(&x.0));
+    c.truncate(top);
+    v.extend(c);
+    v.push((
+        f64::NAN,
+        strongly_suspicious(s) as i64,
+        format!(
+            "strongly suspicious {} / swap evidence {}",
+            strongly_suspicious(s),
+            swap_evidence(s)
+        ),
+        best_chain(s).map_or("no repair".into(), |r| r.1),
+    ));
+    v
+}
+
 /// "UTF-8 read as windows-1251, then …".
 pub fn chain_label(chain: &[Step]) -> String {
     chain
@@ -753,6 +966,62 @@ mod tests {
         assert_eq!(best_chain(&s.garble(kk).unwrap()).unwrap().1, kk);
     }
 
+    /// Mac Cyrillic, KZ-1048, PT154 and CP866 put different capitals on one byte; the chain is
+    /// chosen by the known words it makes, not by letter statistics alone.
+    #[test]
+    fn capitals_are_decided_by_known_words() {
+        let clean = "Настоящие правила определяют порядок оказания услуги";
+        let mac_as_pt154 = Step {
+            truth: Page::MacCyrillic,
+            shown: Page::Pt154,
+        };
+        let bad = mac_as_pt154.garble(clean).unwrap();
+        assert_ne!(bad, clean);
+        assert_eq!(fix_text(&bad).0, clean);
+        let clean = "Документ составлен в двух экземплярах, имеющих одинаковую силу.";
+        let chain = [
+            Step {
+                truth: Page::Cp1251,
+                shown: Page::Koi8R,
+            },
+            Step {
+                truth: Page::MacCyrillic,
+                shown: Page::Cp866,
+            },
+        ];
+        let mut bad = clean.to_string();
+        for st in chain {
+            bad = st.garble(&bad).unwrap();
+        }
+        assert_eq!(fix_text(&bad).0, clean);
+    }
+
+    /// A lone English quote where a capital stood (Mac Cyrillic `У` read as windows-1251).
+    #[test]
+    fn lone_quote_is_a_capital() {
+        let clean = "Уведомление направляется заявителю в течение трех рабочих дней";
+        let st = Step {
+            truth: Page::MacCyrillic,
+            shown: Page::Cp1251,
+        };
+        let bad = st.garble(clean).unwrap();
+        assert!(bad.starts_with('“'), "{bad}");
+        assert_eq!(fix_text(&bad).0, clean);
+    }
+
+    /// windows-1251 read as Mac Cyrillic changes only the marks of a line without capitals.
+    #[test]
+    fn marks_only_repair() {
+        let clean = "2) веб-портал «электронного правительства» (далее – портал).";
+        let st = Step {
+            truth: Page::Cp1251,
+            shown: Page::MacCyrillic,
+        };
+        let bad = st.garble(clean).unwrap();
+        assert_ne!(bad, clean);
+        assert_eq!(fix_text(&bad).0, clean);
+    }
+
     #[test]
     fn clean_text_is_kept() {
         for s in [
@@ -760,6 +1029,8 @@ mod tests {
             "Қазақстан Республикасының әділет министрлігінде",
             "ПРИКАЗЫВАЮ:",
             "Café déjà vu",
+            // A name that one page swap away is a word (`«. Рой`): no evidence of a swap.
+            "**А. Цой**",
         ] {
             assert!(best_chain(s).is_none(), "{s}");
         }

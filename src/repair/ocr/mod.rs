@@ -31,8 +31,10 @@ use std::io::Read;
 static KK_BYTES: &[u8] = include_bytes!("models/kk.json.gz");
 static RU_BYTES: &[u8] = include_bytes!("models/ru.json.gz");
 
-static KK_DICT: &[u8] = include_bytes!("models/kk.fst");
-static RU_DICT: &[u8] = include_bytes!("models/ru.fst");
+/// Word forms of the public hunspell dictionaries (kk, ru), lower case; the mojibake repair
+/// uses them too, as lexical evidence independent of the corpus.
+pub(crate) static KK_DICT: &[u8] = include_bytes!("models/kk.fst");
+pub(crate) static RU_DICT: &[u8] = include_bytes!("models/ru.fst");
 
 static KK: Lazy<Option<OcrModel>> = Lazy::new(|| load("kk", KK_BYTES, KK_DICT));
 static RU: Lazy<Option<OcrModel>> = Lazy::new(|| load("ru", RU_BYTES, RU_DICT));
