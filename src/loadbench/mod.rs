@@ -27,6 +27,9 @@ pub struct LoadOptions {
     pub queries: usize,
     pub dir: Option<PathBuf>,
     pub keep: bool,
+    /// Use the index already in `dir` (built by an earlier `--keep` run with the same
+    /// `--units` and `--seed`) instead of building it again: for iterating on the search.
+    pub reuse: bool,
     pub pg: bool,
     pub http: bool,
     pub corpus: PathBuf,
@@ -209,7 +212,7 @@ pub fn run(o: &LoadOptions) -> Result<()> {
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let work = Work {
         dir: dir.clone(),
-        keep: o.keep,
+        keep: o.keep || o.reuse,
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     eprintln!("zan bench search: work folder {}", dir.display());
@@ -238,12 +241,26 @@ pub fn run(o: &LoadOptions) -> Result<()> {
     let index_dir = dir.join("index");
     let t = Instant::now();
     let mut last = Instant::now();
-    let summary = index::build_index(&index_dir, &consolidated, &mut |done, all| {
-        if last.elapsed() > Duration::from_secs(15) {
-            last = Instant::now();
-            eprintln!("  indexed {done}/{all}");
+    let reused = if o.reuse {
+        index::load_summary(&index_dir)
+            .ok()
+            .filter(|s| s.unit_versions == total)
+    } else {
+        None
+    };
+    let built = reused.is_none();
+    let summary = match reused {
+        Some(s) => {
+            eprintln!("reusing the index in {}", index_dir.display());
+            s
         }
-    })?;
+        None => index::build_index(&index_dir, &consolidated, &mut |done, all| {
+            if last.elapsed() > Duration::from_secs(15) {
+                last = Instant::now();
+                eprintln!("  indexed {done}/{all}");
+            }
+        })?,
+    };
     let build_secs = t.elapsed().as_secs_f64();
     let index_bytes = folder_bytes(&index_dir);
     eprintln!("built in {build_secs:.1} s");
@@ -256,6 +273,7 @@ pub fn run(o: &LoadOptions) -> Result<()> {
     let mut inproc = Vec::new();
     let mut mix = Vec::new();
     let mut hits_total = 0u64;
+    let mut timings = index::SearchTimings::default();
     for q in &queries {
         // Warm-up pass: first touches of the index files.
         let _ = handle.search_counted(&search_query(q, today));
@@ -265,7 +283,7 @@ pub fn run(o: &LoadOptions) -> Result<()> {
         for _ in 0..2 {
             for q in queries.iter().filter(|q| q.class == class) {
                 let t = Instant::now();
-                let r = handle.search_counted(&search_query(q, today))?;
+                let r = handle.search_timed(&search_query(q, today), &mut timings)?;
                 d.push(t.elapsed());
                 hits_total += r.total as u64;
             }
@@ -311,12 +329,34 @@ pub fn run(o: &LoadOptions) -> Result<()> {
         ),
     );
     line(&mut s, format!("generate: {gen_secs:.1} s"));
+    if built {
+        line(
+            &mut s,
+            format!(
+                "zan build: {build_secs:.1} s = {:.0} unit versions/s; index folder {:.0} MB",
+                summary.unit_versions as f64 / build_secs,
+                index_bytes as f64 / 1e6
+            ),
+        );
+    } else {
+        line(
+            &mut s,
+            format!(
+                "zan build: skipped (--reuse); index folder {:.0} MB",
+                index_bytes as f64 / 1e6
+            ),
+        );
+    }
+    let phases: Vec<String> = timings
+        .mean_ms()
+        .iter()
+        .map(|(p, ms)| format!("{p} {ms:.3}"))
+        .collect();
     line(
         &mut s,
         format!(
-            "zan build: {build_secs:.1} s = {:.0} unit versions/s; index folder {:.0} MB",
-            summary.unit_versions as f64 / build_secs,
-            index_bytes as f64 / 1e6
+            "zan in-process cost per query by phase (mean ms): {}",
+            phases.join(", ")
         ),
     );
     match &pg {
