@@ -812,6 +812,10 @@ impl HighlightTerms {
     }
 
     /// Byte ranges of `text` to mark: tokens whose exact form or stem the query asked for.
+    ///
+    /// One pass of the (cheap) exact analyzer; the stemmer runs only on tokens that begin like
+    /// one of the query's stems (their first three letters: a stem is the start of its word,
+    /// give or take a final consonant alternation), not on every word of the text.
     fn marks(
         &self,
         text: &str,
@@ -820,24 +824,29 @@ impl HighlightTerms {
         stem_field: Field,
     ) -> Vec<std::ops::Range<usize>> {
         let _ = self.text_field;
+        let stems = self.stems.get(&stem_field).filter(|s| !s.is_empty());
+        let heads: Vec<String> = stems
+            .map(|s| s.iter().map(|st| st.chars().take(3).collect()).collect())
+            .unwrap_or_default();
         let mut out = Vec::new();
-        let mut collect = |analyzer: &tantivy::tokenizer::TextAnalyzer,
-                           set: Option<&HashSet<String>>| {
-            let Some(set) = set.filter(|s| !s.is_empty()) else {
-                return;
-            };
-            let mut a = analyzer.clone();
-            let mut stream = a.token_stream(text);
-            while let Some(t) = stream.next() {
-                if set.contains(&t.text) {
-                    out.push(t.offset_from..t.offset_to);
-                }
+        if self.exact.is_empty() && heads.is_empty() {
+            return out;
+        }
+        let mut a = exact.clone();
+        let mut stemmer = stem.clone();
+        let mut stream = a.token_stream(text);
+        while let Some(t) = stream.next() {
+            let hit = self.exact.contains(&t.text)
+                || stems.is_some_and(|stems| {
+                    heads.iter().any(|h| t.text.starts_with(h.as_str())) && {
+                        let mut one = stemmer.token_stream(&t.text);
+                        one.next().is_some_and(|s| stems.contains(&s.text))
+                    }
+                });
+            if hit {
+                out.push(t.offset_from..t.offset_to);
             }
-        };
-        collect(exact, Some(&self.exact));
-        collect(stem, self.stems.get(&stem_field));
-        out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
-        out.dedup_by(|b, a| b.start < a.end); // drop overlaps, keep the first (longest)
+        }
         out
     }
 }
