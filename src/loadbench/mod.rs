@@ -274,6 +274,7 @@ pub fn run(o: &LoadOptions) -> Result<()> {
     let mut mix = Vec::new();
     let mut hits_total = 0u64;
     let mut timings: Vec<(Class, index::SearchTimings)> = Vec::new();
+    let mut cpu_ms: Vec<(Class, f64)> = Vec::new();
     for q in &queries {
         // Warm-up pass: first touches of the index files.
         let _ = handle.search_counted(&search_query(q, today));
@@ -281,6 +282,7 @@ pub fn run(o: &LoadOptions) -> Result<()> {
     for class in Class::ALL {
         let mut d = Vec::new();
         let mut phase = index::SearchTimings::default();
+        let cpu0 = thread_cpu();
         for _ in 0..2 {
             for q in queries.iter().filter(|q| q.class == class) {
                 let t = Instant::now();
@@ -289,6 +291,8 @@ pub fn run(o: &LoadOptions) -> Result<()> {
                 hits_total += r.total as u64;
             }
         }
+        let n = phase.queries.max(1) as f64;
+        cpu_ms.push((class, (thread_cpu() - cpu0).as_secs_f64() * 1000.0 / n));
         timings.push((class, phase));
         mix.extend(d.iter().copied());
         inproc.push((class, Figures::of(d)));
@@ -362,7 +366,7 @@ pub fn run(o: &LoadOptions) -> Result<()> {
         "zan in-process cost per query by phase, mean ms (same SearchQuery as the API request):"
             .into(),
     );
-    for (class, t) in &timings {
+    for ((class, t), (_, cpu)) in timings.iter().zip(&cpu_ms) {
         let phases: Vec<String> = t
             .mean_ms()
             .iter()
@@ -370,7 +374,11 @@ pub fn run(o: &LoadOptions) -> Result<()> {
             .collect();
         line(
             &mut s,
-            format!("  {:<12} {}", class.name(), phases.join(", ")),
+            format!(
+                "  {:<12} CPU {cpu:.3} ms/query (thread time: what throughput divides); wall: {}",
+                class.name(),
+                phases.join(", ")
+            ),
         );
     }
     match &pg {
@@ -487,6 +495,22 @@ fn request_note() -> String {
 
 fn search_query(q: &BenchQuery, today: NaiveDate) -> SearchQuery {
     SearchQuery::new(q.q.clone(), q.as_of.unwrap_or(today))
+}
+
+/// CPU time of the calling thread: unlike wall time, not inflated by other processes on a
+/// shared machine.
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes into the timespec we own; CLOCK_THREAD_CPUTIME_ID exists on
+    // Linux and the BSDs.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 fn folder_bytes(dir: &Path) -> u64 {
