@@ -312,6 +312,7 @@ fn snippets_mark_every_form_and_groups_and_facets_count() {
     let handle = IndexReaderHandle::open(&dir).unwrap();
     let mut sq = q("апостиль");
     sq.lang = Some(Lang::Ru);
+    sq.facets = true;
     let res = handle.search_counted(&sq).unwrap();
     let p3 = res.hits.iter().find(|h| h.path == "point:3").unwrap();
     assert!(p3.snippet.contains("[апостиля]"), "{}", p3.snippet);
@@ -323,11 +324,65 @@ fn snippets_mark_every_form_and_groups_and_facets_count() {
     // One act: one group holding every hit; facets count all matches.
     assert_eq!(res.groups.len(), 1);
     assert_eq!(res.groups[0].act_id, ACT_ID);
-    assert_eq!(res.groups[0].total as usize, res.total);
+    assert_eq!(res.groups[0].total, Some(res.total as u64));
     assert_eq!(res.groups[0].hits.len(), res.hits.len());
+    assert!(res.total_exact);
     let kinds: u64 = res.facets.unit_kind.iter().map(|f| f.count).sum();
     assert_eq!(kinds as usize, res.total);
     assert_eq!(res.facets.lang.len(), 1);
+    // Without facets: the same hits, groups and exact total (below the cap), no facet counts.
+    sq.facets = false;
+    let lean = handle.search_counted(&sq).unwrap();
+    assert_eq!(lean.hits, res.hits);
+    assert_eq!(lean.groups, res.groups);
+    assert_eq!((lean.total, lean.total_exact), (res.total, true));
+    assert!(lean.facets.unit_kind.is_empty() && lean.facets.lang.is_empty());
+}
+
+/// The pruned top-k pass (block-max WAND, filters checked per candidate) returns what the
+/// exhaustive pass that also counts facets returns: same hits in the same order, same total.
+#[test]
+fn pruned_top_k_equals_exhaustive_search() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("idx");
+    build(&dir);
+    let handle = IndexReaderHandle::open(&dir).unwrap();
+    let queries = [
+        "апостиль",
+        "апостиль гаагской",
+        "\"гаагской конвенции\"",
+        "конвенция",
+        "апостиль -гаагской",
+        "апостиль act:V2000020668",
+    ];
+    for text in queries {
+        for lang in [None, Some(Lang::Kk), Some(Lang::Ru)] {
+            for status in [
+                zan::index::StatusFilter::InForce,
+                zan::index::StatusFilter::All,
+                zan::index::StatusFilter::Repealed,
+            ] {
+                for limit in [1, 2, 20] {
+                    let mut sq = q(text);
+                    sq.lang = lang;
+                    sq.status = status;
+                    sq.limit = limit;
+                    let lean = handle.search_counted(&sq).unwrap();
+                    sq.facets = true;
+                    let full = handle.search_counted(&sq).unwrap();
+                    let key = |r: &zan::index::SearchResults| {
+                        r.hits
+                            .iter()
+                            .map(|h| (h.act_id.clone(), h.lang, h.path.clone(), h.valid_from))
+                            .collect::<Vec<_>>()
+                    };
+                    let ctx = format!("{text} {lang:?} {status:?} limit {limit}");
+                    assert_eq!(key(&lean), key(&full), "{ctx}");
+                    assert_eq!(lean.total, full.total, "{ctx}");
+                }
+            }
+        }
+    }
 }
 
 #[test]

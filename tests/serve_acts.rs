@@ -161,12 +161,25 @@ async fn openapi_lists_every_route() {
 async fn search_filters_groups_and_facets_over_http() {
     let (_t, app) = app();
     let q = enc("апостиль");
-    let (st, v) = get_json(&app, &format!("/api/search?q={q}&lang=ru")).await;
+    let (st, v) = get_json(&app, &format!("/api/search?q={q}&lang=ru&facets=true")).await;
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "in_force");
     assert_eq!(v["groups"][0]["act_id"], ACT_ID);
     assert!(v["facets"]["unit_kind"][0]["count"].as_u64().unwrap() >= 1);
     let total = v["total"].as_u64().unwrap();
+    assert_eq!(v["total_exact"], true);
+    // Facets are counted only when asked; hits, groups and the (small) total stay the same.
+    let (st, lean) = get_json(&app, &format!("/api/search?q={q}&lang=ru")).await;
+    assert_eq!(st, StatusCode::OK, "{lean}");
+    assert!(lean["facets"]["unit_kind"].as_array().unwrap().is_empty());
+    assert_eq!(
+        (&lean["total"], &lean["total_exact"]),
+        (&v["total"], &v["total_exact"])
+    );
+    assert_eq!(lean["hits"], v["hits"]);
+    assert_eq!(lean["groups"], v["groups"]);
+    let (st, bad) = get_json(&app, &format!("/api/search?q={q}&facets=maybe")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}");
     // The old wording of point 2 is only among the wordings no longer in force.
     let (_, old) = get_json(&app, &format!("/api/search?q={q}&lang=ru&status=repealed")).await;
     assert_eq!(old["total"], 1, "{old}");

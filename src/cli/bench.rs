@@ -33,6 +33,10 @@ pub enum BenchCmd {
         dir: Option<PathBuf>,
         #[arg(long)]
         keep: bool,
+        /// Reuse the index a previous `--keep` run left in --dir (same --units and --seed)
+        /// instead of building it again; implies --keep.
+        #[arg(long)]
+        reuse: bool,
         /// Skip PostgreSQL.
         #[arg(long)]
         no_pg: bool,
@@ -73,6 +77,7 @@ pub fn run(cmd: BenchCmd) -> Result<()> {
             queries,
             dir,
             keep,
+            reuse,
             no_pg,
             no_http,
             corpus,
@@ -84,6 +89,7 @@ pub fn run(cmd: BenchCmd) -> Result<()> {
             queries,
             dir,
             keep,
+            reuse,
             pg: !no_pg,
             http: !no_http,
             corpus: super::commands::corpus_dir(corpus),

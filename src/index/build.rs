@@ -355,6 +355,12 @@ fn write_all(
         progress(done, total);
     }
     writer.commit().map_err(tv)?;
+    // One segment: every search pays per segment (term look-ups, column opens, the act
+    // dictionary of the groups), and the index is read-only once built.
+    let segments = index.searchable_segment_ids().map_err(tv)?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait().map_err(tv)?;
+    }
     writer.wait_merging_threads().map_err(tv)?;
     summary.acts = ids.len();
     summary.languages = langs.len();

@@ -156,10 +156,23 @@ pub fn evaluate(
     k: usize,
     today: NaiveDate,
 ) -> Result<EvalReport, SearchError> {
+    evaluate_with(index, name, queries, k, today, false)
+}
+
+/// [`evaluate`], with facets asked for or not (see [`EvalRun::exhaustive`]).
+pub fn evaluate_with(
+    index: &IndexReaderHandle,
+    name: &str,
+    queries: &[EvalQuery],
+    k: usize,
+    today: NaiveDate,
+    facets: bool,
+) -> Result<EvalReport, SearchError> {
     let mut outcomes = Vec::with_capacity(queries.len());
     for q in queries {
         let mut sq = SearchQuery::new(q.q.clone(), q.as_of.unwrap_or(today));
         sq.limit = k;
+        sq.facets = facets;
         let res = index.search_counted(&sq)?;
         let mut rank = None;
         let mut found = vec![false; q.units.len()];
@@ -219,6 +232,9 @@ pub enum EvalSource<'a> {
 pub struct EvalRun {
     pub stemmed: EvalReport,
     pub baseline: EvalReport,
+    /// The stemmed index searched with `facets: true`: every match scored and counted (the
+    /// search before the pruned top-k pass), to show pruning changes no ranking.
+    pub exhaustive: EvalReport,
 }
 
 /// Builds what is needed in a temporary folder (removed afterwards) and evaluates both the
@@ -254,13 +270,9 @@ pub fn run(
             super::BuildOptions { stemming: false },
             &mut |_, _| {},
         )?;
-        let stemmed = evaluate(
-            &IndexReaderHandle::open(&stemmed_dir)?,
-            "stemmed",
-            queries,
-            k,
-            today,
-        )?;
+        let stemmed_index = IndexReaderHandle::open(&stemmed_dir)?;
+        let stemmed = evaluate(&stemmed_index, "stemmed", queries, k, today)?;
+        let exhaustive = evaluate_with(&stemmed_index, "exhaustive", queries, k, today, true)?;
         let baseline = evaluate(
             &IndexReaderHandle::open(&base_dir)?,
             "no stemming",
@@ -268,7 +280,11 @@ pub fn run(
             k,
             today,
         )?;
-        Ok(EvalRun { stemmed, baseline })
+        Ok(EvalRun {
+            stemmed,
+            baseline,
+            exhaustive,
+        })
     })();
     let _ = std::fs::remove_dir_all(&tmp);
     result

@@ -13,6 +13,7 @@
 pub mod analyzer;
 mod build;
 pub mod eval;
+mod collect;
 mod facets;
 
 pub mod kazakh;
@@ -26,7 +27,7 @@ pub use build::{
 };
 pub use search::{
     load_acts, load_summary, search, search_counted, ActGroup, Facet, Facets, Hit,
-    IndexReaderHandle, SearchError, SortBy, StatusFilter, MAX_LIMIT,
+    IndexReaderHandle, SearchError, SearchTimings, SortBy, StatusFilter, MAX_LIMIT, TOTAL_CAP,
 };
 pub use search::{SearchQuery, SearchResults};
 

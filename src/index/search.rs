@@ -1,6 +1,7 @@
 //! Searching an index folder: the text query intersected with the validity interval, the
 //! language and the act, with highlighted snippets.
 
+use super::collect::{self, Plan, Window};
 use super::query::{Analyzers, Builder};
 use super::{
     analyzer, date_to_days, days_to_date, fields_of, Fields, IndexSummary, ACTS_FILE,
@@ -16,7 +17,9 @@ use std::path::{Path, PathBuf};
 use tantivy::collector::{Count, FilterCollector, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 /// Largest `limit` accepted: more is never useful to a person and costs snippets.
 pub const MAX_LIMIT: usize = 1000;
@@ -26,6 +29,23 @@ pub const MAX_QUERY_CHARS: usize = 2000;
 const SNIPPET_CHARS: usize = 240;
 /// Buckets per facet.
 const FACET_SIZE: u32 = 20;
+/// Matches counted exactly when no facets are asked for; past it `total_exact` is false and
+/// the page says "more than 1000" (Elasticsearch's `track_total_hits` does the same at 10,000;
+/// counting is unscored but still a pass over every match, the largest cost left per query).
+pub const TOTAL_CAP: usize = 1_000;
+
+fn yes() -> bool {
+    true
+}
+
+/// What [`IndexReaderHandle::collect`] found.
+struct Found {
+    addrs: Vec<(f32, DocAddress)>,
+    total: usize,
+    exact: bool,
+    facets: Option<super::facets::FacetCounts>,
+    counted: Option<collect::Counted>,
+}
 
 /// Which wordings a search looks at, relative to `as_of`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -99,6 +119,11 @@ pub struct SearchQuery {
     pub status: StatusFilter,
     #[serde(default)]
     pub sort: SortBy,
+    /// Count facets (issuer, year, kind, language) over all matches, and so count every
+    /// match exactly. Off by default: on a broad word over a million versions that pass costs
+    /// several times the search itself.
+    #[serde(default)]
+    pub facets: bool,
 }
 
 impl SearchQuery {
@@ -116,6 +141,7 @@ impl SearchQuery {
             year: None,
             status: StatusFilter::InForce,
             sort: SortBy::Relevance,
+            facets: false,
         }
     }
 }
@@ -167,8 +193,9 @@ pub struct Facets {
 pub struct ActGroup {
     pub act_id: String,
     pub act_title: String,
-    /// Matching unit versions in this act (all of them, not only the returned ones).
-    pub total: u64,
+    /// Matching unit versions in this act (all of them, not only the returned ones); `None`
+    /// when the matches were not all counted (see [`SearchResults::total_exact`]).
+    pub total: Option<u64>,
     pub best_score: f32,
     /// Indices into `hits`, best first.
     pub hits: Vec<usize>,
@@ -177,7 +204,11 @@ pub struct ActGroup {
 /// Hits plus the number of all matching versions (hits are cut at `limit`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
+    /// Matching versions: exact when `total_exact`, else counting stopped at [`TOTAL_CAP`] and
+    /// more than `total` matched (facets asked for: always exact).
     pub total: usize,
+    #[serde(default = "yes")]
+    pub total_exact: bool,
     pub hits: Vec<Hit>,
     /// The hits grouped by act, in the order of each act's best hit.
     #[serde(default)]
@@ -201,6 +232,46 @@ pub enum SearchError {
     Corrupt { path: PathBuf, message: String },
     #[error("search failed: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+}
+
+/// Time spent per phase of [`IndexReaderHandle::search_timed`], summed over queries.
+#[derive(Debug, Clone, Default)]
+pub struct SearchTimings {
+    pub queries: u64,
+    /// Query text to tantivy query (grammar, analysis, filters).
+    pub parse: std::time::Duration,
+    /// The relaxed retry of a plain-words query that matched nothing.
+    pub relaxed: std::time::Duration,
+    /// Matching, scoring, top-k, the date filter, counting (and facets when asked).
+    pub collect: std::time::Duration,
+    /// Matches counted up to the cap (no facets asked for).
+    pub count: std::time::Duration,
+    /// Facet buckets merged and sorted.
+    pub facets: std::time::Duration,
+    /// Stored documents of the returned hits loaded.
+    pub docs: std::time::Duration,
+    /// Highlighting and snippets of the returned hits.
+    pub snippets: std::time::Duration,
+    /// Grouping by act (with per-act totals).
+    pub group: std::time::Duration,
+}
+
+impl SearchTimings {
+    /// `(phase, mean milliseconds per query)`.
+    pub fn mean_ms(&self) -> Vec<(&'static str, f64)> {
+        let n = self.queries.max(1) as f64;
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0 / n;
+        vec![
+            ("parse", ms(self.parse)),
+            ("relaxed", ms(self.relaxed)),
+            ("collect", ms(self.collect)),
+            ("count", ms(self.count)),
+            ("facets", ms(self.facets)),
+            ("docs", ms(self.docs)),
+            ("snippets", ms(self.snippets)),
+            ("group", ms(self.group)),
+        ]
+    }
 }
 
 /// An index opened once (read-only) and searched many times: what the server holds.
@@ -277,6 +348,22 @@ impl IndexReaderHandle {
 
     /// The best `limit` hits, the number of all matches, facets and act groups.
     pub fn search_counted(&self, q: &SearchQuery) -> Result<SearchResults, SearchError> {
+        self.search_timed(q, &mut SearchTimings::default())
+    }
+
+    /// [`Self::search_counted`], adding the time of each phase to `t` (the load benchmark's
+    /// cost breakdown).
+    pub fn search_timed(
+        &self,
+        q: &SearchQuery,
+        t: &mut SearchTimings,
+    ) -> Result<SearchResults, SearchError> {
+        let mut clock = std::time::Instant::now();
+        let mut lap = |slot: &mut std::time::Duration| {
+            let now = std::time::Instant::now();
+            *slot += now - clock;
+            clock = now;
+        };
         if q.limit == 0 || q.limit > MAX_LIMIT {
             return Err(SearchError::BadQuery(format!(
                 "limit must be between 1 and {MAX_LIMIT}, got {}",
@@ -325,15 +412,20 @@ impl IndexReaderHandle {
             ])),
             _ => user,
         };
-        let mut query = self.filtered(user.box_clone(), q)?;
         let mut user = user;
         let mut notice = notice;
         let searcher = self.reader.searcher();
-        if notice.is_none() && searcher.search(&query, &dated(Count, q))? == 0 {
+        lap(&mut t.parse);
+        let mut found = self.collect(&searcher, user.box_clone(), q, t)?;
+        // (collect and count time themselves)
+        let mut counted_inside = std::time::Duration::ZERO;
+        lap(&mut counted_inside);
+        // No match at all: for plain words, retry with about two thirds of them required.
+        if notice.is_none() && found.addrs.is_empty() {
             if let Some((relaxed, need, n)) = builder.relaxed(text) {
-                let candidate = self.filtered(relaxed.box_clone(), q)?;
-                if searcher.search(&candidate, &dated(Count, q))? > 0 {
-                    query = candidate;
+                let again = self.collect(&searcher, relaxed.box_clone(), q, t)?;
+                if !again.addrs.is_empty() {
+                    found = again;
                     user = relaxed;
                     notice = Some(format!(
                         "no unit has all {n} words: showing units with at least {need} of them"
@@ -341,43 +433,152 @@ impl IndexReaderHandle {
                 }
             }
         }
-
-        let agg_collector = super::facets::FacetCollector;
-        let (addrs, total, aggs): (Vec<(f32, DocAddress)>, usize, _) = match q.sort {
-            SortBy::Relevance => {
-                let (top, total, aggs) = searcher.search(
-                    &query,
-                    &dated((TopDocs::with_limit(q.limit), Count, agg_collector), q),
-                )?;
-                (top, total, aggs)
-            }
-            SortBy::Date => {
-                let by_date = TopDocs::with_limit(q.limit)
-                    .order_by_fast_field::<i64>("valid_from", Order::Desc);
-                let (top, total, aggs) =
-                    searcher.search(&query, &dated((by_date, Count, agg_collector), q))?;
-                (
-                    top.into_iter().map(|(_, a)| (0.0, a)).collect(),
-                    total,
-                    aggs,
-                )
-            }
-        };
-        let facets = aggs.facets(FACET_SIZE as usize);
+        lap(&mut t.relaxed);
+        let facets = found
+            .facets
+            .as_ref()
+            .map(|f| f.facets(FACET_SIZE as usize))
+            .unwrap_or_default();
+        lap(&mut t.facets);
         let terms = HighlightTerms::of(&*user, &self.fields);
-        let mut hits = Vec::with_capacity(addrs.len());
-        for (score, addr) in addrs {
+        let mut docs = Vec::with_capacity(found.addrs.len());
+        for &(score, addr) in &found.addrs {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            hits.push(self.hit(&doc, &terms, score));
+            docs.push((score, doc));
         }
-        let groups = group_by_act(&hits, |act| aggs.act_total(act));
+        lap(&mut t.docs);
+        let hits: Vec<Hit> = docs
+            .iter()
+            .map(|(score, doc)| self.hit(doc, &terms, *score))
+            .collect();
+        lap(&mut t.snippets);
+        let groups = group_by_act(&hits, |i| {
+            let act = hits[i].act_id.as_str();
+            match (&found.facets, &found.counted) {
+                (Some(f), _) => Some(f.act_total(act)),
+                (None, Some(c)) => c.act_total(act, found.addrs[i].1),
+                (None, None) => None,
+            }
+        });
+        lap(&mut t.group);
+        t.queries += 1;
         Ok(SearchResults {
-            total,
+            total: found.total,
+            total_exact: found.exact,
             hits,
             groups,
             facets,
             notice,
         })
+    }
+
+    /// The hits, the count and (when asked) the facets of `user` under the filters of `q`.
+    ///
+    /// With facets asked for, one exact pass scores, counts and buckets every match (what the
+    /// page asks for). Without, the best `limit` come from a pruning top-k pass and the matches
+    /// are counted, unscored, up to [`TOTAL_CAP`]: the cost then grows with the page and the
+    /// cap, not with how many versions a broad word matches.
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        user: Box<dyn Query>,
+        q: &SearchQuery,
+        t: &mut SearchTimings,
+    ) -> Result<Found, SearchError> {
+        let clock = std::time::Instant::now();
+        let query = self.filtered(user.box_clone(), q)?;
+        if q.facets {
+            let agg_collector = super::facets::FacetCollector;
+            let (addrs, total, aggs): (Vec<(f32, DocAddress)>, usize, _) = match q.sort {
+                SortBy::Relevance => searcher.search(
+                    &query,
+                    &dated((TopDocs::with_limit(q.limit), Count, agg_collector), q),
+                )?,
+                SortBy::Date => {
+                    let by_date = TopDocs::with_limit(q.limit)
+                        .order_by_fast_field::<i64>("valid_from", Order::Desc);
+                    let (top, total, aggs) =
+                        searcher.search(&query, &dated((by_date, Count, agg_collector), q))?;
+                    (
+                        top.into_iter().map(|(_, a)| (0.0, a)).collect(),
+                        total,
+                        aggs,
+                    )
+                }
+            };
+            t.collect += clock.elapsed();
+            return Ok(Found {
+                addrs,
+                total,
+                exact: true,
+                facets: Some(aggs),
+                counted: None,
+            });
+        }
+        let window = Window::of(q);
+        let addrs = match q.sort {
+            SortBy::Relevance => {
+                let plan = self.plan(user, q, &query);
+                collect::top_k(searcher, &plan, q.limit)?
+            }
+            SortBy::Date => {
+                let by_date = TopDocs::with_limit(q.limit)
+                    .order_by_fast_field::<i64>("valid_from", Order::Desc);
+                searcher
+                    .search(&query, &dated(by_date, q))?
+                    .into_iter()
+                    .map(|(_, a)| (0.0, a))
+                    .collect()
+            }
+        };
+        t.collect += clock.elapsed();
+        let clock = std::time::Instant::now();
+        let counted = collect::count(searcher, &query, window, TOTAL_CAP)?;
+        t.count += clock.elapsed();
+        Ok(Found {
+            addrs,
+            total: counted.total,
+            exact: counted.exact,
+            facets: None,
+            counted: Some(counted),
+        })
+    }
+
+    /// How the top-k pass runs `user` under the filters of `q`: broad conditions (language,
+    /// repealed placeholders, the date window) are checked per candidate so that a query of
+    /// alternative terms keeps block-max WAND; selective ones (act, document, kind, issuer,
+    /// year, and the repealed status, whose window is a query) join the query.
+    fn plan(&self, user: Box<dyn Query>, q: &SearchQuery, full: &BooleanQuery) -> Plan {
+        let set = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
+        let selective = set(&q.act)
+            || set(&q.document)
+            || set(&q.unit_kind)
+            || set(&q.issuer)
+            || q.year.is_some()
+            || q.status == StatusFilter::Repealed;
+        let window = Window::of(q);
+        if selective {
+            return Plan {
+                scored: Box::new(full.clone()),
+                required: None,
+                excluded: None,
+                window,
+            };
+        }
+        let f = &self.fields;
+        let term = |field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
+        };
+        Plan {
+            scored: user,
+            required: q.lang.map(|l| term(f.lang, l.code())),
+            excluded: (q.status == StatusFilter::InForce)
+                .then(|| term(f.status, UnitStatus::Repealed.as_str())),
+            window,
+        }
     }
 
     /// The user's query, required together with the date, status, language and other
@@ -565,7 +766,8 @@ fn dated<C: tantivy::collector::Collector>(
     )
 }
 
-fn group_by_act(hits: &[Hit], per_act: impl Fn(&str) -> u64) -> Vec<ActGroup> {
+/// `per_act(i)`: the matches in the act of hit `i`, when counted.
+fn group_by_act(hits: &[Hit], per_act: impl Fn(usize) -> Option<u64>) -> Vec<ActGroup> {
     let mut groups: Vec<ActGroup> = Vec::new();
     for (i, h) in hits.iter().enumerate() {
         match groups.iter_mut().find(|g| g.act_id == h.act_id) {
@@ -573,7 +775,7 @@ fn group_by_act(hits: &[Hit], per_act: impl Fn(&str) -> u64) -> Vec<ActGroup> {
             None => groups.push(ActGroup {
                 act_id: h.act_id.clone(),
                 act_title: h.act_title.clone(),
-                total: per_act(&h.act_id),
+                total: per_act(i),
                 best_score: h.score,
                 hits: vec![i],
             }),
@@ -611,6 +813,10 @@ impl HighlightTerms {
     }
 
     /// Byte ranges of `text` to mark: tokens whose exact form or stem the query asked for.
+    ///
+    /// One pass of the (cheap) exact analyzer; the stemmer runs only on tokens that begin like
+    /// one of the query's stems (their first three letters: a stem is the start of its word,
+    /// give or take a final consonant alternation), not on every word of the text.
     fn marks(
         &self,
         text: &str,
@@ -619,24 +825,29 @@ impl HighlightTerms {
         stem_field: Field,
     ) -> Vec<std::ops::Range<usize>> {
         let _ = self.text_field;
+        let stems = self.stems.get(&stem_field).filter(|s| !s.is_empty());
+        let heads: Vec<String> = stems
+            .map(|s| s.iter().map(|st| st.chars().take(3).collect()).collect())
+            .unwrap_or_default();
         let mut out = Vec::new();
-        let mut collect = |analyzer: &tantivy::tokenizer::TextAnalyzer,
-                           set: Option<&HashSet<String>>| {
-            let Some(set) = set.filter(|s| !s.is_empty()) else {
-                return;
-            };
-            let mut a = analyzer.clone();
-            let mut stream = a.token_stream(text);
-            while let Some(t) = stream.next() {
-                if set.contains(&t.text) {
-                    out.push(t.offset_from..t.offset_to);
-                }
+        if self.exact.is_empty() && heads.is_empty() {
+            return out;
+        }
+        let mut a = exact.clone();
+        let mut stemmer = stem.clone();
+        let mut stream = a.token_stream(text);
+        while let Some(t) = stream.next() {
+            let hit = self.exact.contains(&t.text)
+                || stems.is_some_and(|stems| {
+                    heads.iter().any(|h| t.text.starts_with(h.as_str())) && {
+                        let mut one = stemmer.token_stream(&t.text);
+                        one.next().is_some_and(|s| stems.contains(&s.text))
+                    }
+                });
+            if hit {
+                out.push(t.offset_from..t.offset_to);
             }
-        };
-        collect(exact, Some(&self.exact));
-        collect(stem, self.stems.get(&stem_field));
-        out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
-        out.dedup_by(|b, a| b.start < a.end); // drop overlaps, keep the first (longest)
+        }
         out
     }
 }

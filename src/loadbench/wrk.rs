@@ -40,13 +40,34 @@ fn get_status(port: u16, path: &str) -> Option<u16> {
     std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
 }
 
+/// The HTTP figures: per class and the mix with `clients` connections, and the mix with one
+/// connection (latency without queueing behind the other clients).
+#[derive(Debug, Default)]
+pub struct Http {
+    pub concurrent: PerClass,
+    pub single: Option<Figures>,
+}
+
+/// CPU time (user + system) the process `pid` has used so far, from /proc.
+fn process_cpu(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) in parentheses.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    // SAFETY: sysconf only reads a configuration value.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    let hz = u64::try_from(hz).ok().filter(|&h| h > 0)?;
+    Some(Duration::from_micros(ticks * 1_000_000 / hz))
+}
+
 pub fn run(
     index: &Path,
     work: &Path,
     queries: &[BenchQuery],
     clients: usize,
     seconds: u64,
-) -> Result<PerClass, String> {
+) -> Result<Http, String> {
     if Command::new("wrk").arg("--version").output().is_err() {
         return Err("wrk not found (Debian: apt-get install -y wrk): HTTP part skipped".into());
     }
@@ -60,6 +81,7 @@ pub fn run(
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| format!("starting zan serve: {e}"))?;
+    let pid = child.id();
     let _server = Server(child);
     let t = Instant::now();
     while get_status(port, "/api/summary") != Some(200) {
@@ -70,13 +92,13 @@ pub fn run(
     }
     eprintln!("zan serve ready in {:.1} s", t.elapsed().as_secs_f64());
     let per_class_secs = (seconds / 3).max(3);
-    let mut out = PerClass::default();
-    let runs: Vec<(Option<Class>, u64)> = Class::ALL
+    let mut out = Http::default();
+    let runs: Vec<(Option<Class>, u64, usize)> = Class::ALL
         .iter()
-        .map(|c| (Some(*c), per_class_secs))
-        .chain([(None, seconds)])
+        .map(|c| (Some(*c), per_class_secs, clients))
+        .chain([(None, seconds, clients), (None, per_class_secs, 1)])
         .collect();
-    for (class, secs) in runs {
+    for (class, secs, clients) in runs {
         let urls: Vec<String> = queries
             .iter()
             .filter(|q| class.is_none_or(|c| q.class == c))
@@ -84,9 +106,10 @@ pub fn run(
             .collect();
         let script = work.join("wrk.lua");
         std::fs::write(&script, lua(&urls)).map_err(|e| format!("{}: {e}", script.display()))?;
+        let cpu0 = process_cpu(pid);
         let o = Command::new("wrk")
             .args([
-                "-t2",
+                if clients > 1 { "-t2" } else { "-t1" },
                 &format!("-c{clients}"),
                 &format!("-d{secs}s"),
                 "--timeout",
@@ -99,8 +122,15 @@ pub fn run(
             .output()
             .map_err(|e| format!("running wrk: {e}"))?;
         let text = String::from_utf8_lossy(&o.stdout);
-        let f = parse(&text).ok_or_else(|| format!("could not read wrk's output:\n{text}"))?;
-        out.0.push((class, f));
+        let mut f = parse(&text).ok_or_else(|| format!("could not read wrk's output:\n{text}"))?;
+        if let (Some(a), Some(b)) = (cpu0, process_cpu(pid)) {
+            f.server_cpu_ms = Some((b - a).as_secs_f64() * 1000.0 / f.n.max(1) as f64);
+        }
+        if clients > 1 {
+            out.concurrent.0.push((class, f));
+        } else {
+            out.single = Some(f);
+        }
     }
     Ok(out)
 }

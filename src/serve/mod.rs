@@ -607,6 +607,17 @@ fn search_query(p: &HashMap<String, String>) -> Result<SearchQuery, ApiError> {
             ApiError::bad(format!("bad status `{s}`: use in_force, repealed or all"))
         })?;
     }
+    if let Some(s) = param(p, "facets") {
+        query.facets = match s.trim().to_lowercase().as_str() {
+            "true" | "1" | "yes" => true,
+            "false" | "0" | "no" | "" => false,
+            _ => {
+                return Err(ApiError::bad(format!(
+                    "bad facets `{s}`: use true or false"
+                )))
+            }
+        };
+    }
     if let Some(s) = param(p, "sort") {
         query.sort = SortBy::parse(s)
             .ok_or_else(|| ApiError::bad(format!("bad sort `{s}`: use relevance or date")))?;
