@@ -239,6 +239,15 @@ impl Lexicon {
         (self.count(node) > 0).then(|| self.cases[node as usize])
     }
 
+    /// How often a word occurs in the clean text (any case).
+    pub fn word_count(&self, word: &str) -> u32 {
+        let mut node = 0;
+        for c in word.chars() {
+            node = self.child(node, sym(c));
+        }
+        self.count(node)
+    }
+
     pub fn contains(&self, word: &str) -> bool {
         let mut node = 0;
         for c in word.chars() {

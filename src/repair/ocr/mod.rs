@@ -16,6 +16,7 @@ mod channel;
 pub mod eval;
 mod lm;
 pub mod train;
+mod words;
 
 pub use channel::baseline;
 
@@ -94,6 +95,13 @@ pub struct Weights {
     pub fall_off: f32,
     /// Weight of a word's own case habit in the clean text against the garble's case evidence.
     pub case_habit: f32,
+    /// Weight of log count of a word in the clean text (word-level readings).
+    pub freq: f32,
+    /// Weight of log (1 + count) of a word pair in the clean text (line Viterbi).
+    pub bigram: f32,
+    /// The character beam is asked too when the best known-word reading scores below this per
+    /// garbled character.
+    pub beam_below: f32,
 }
 
 impl Weights {
@@ -114,7 +122,17 @@ impl Weights {
                     beam: f[6] as usize,
                     case_habit: f[7],
                     fall_off: f[8],
+                    ..w
                 };
+            }
+        }
+        // `ZAN_OCR_WORD_WEIGHTS="freq,bigram,beam_below"`, the word-level weights (same purpose).
+        if let Ok(v) = std::env::var("ZAN_OCR_WORD_WEIGHTS") {
+            let f: Vec<f32> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+            if f.len() == 3 {
+                w.freq = f[0];
+                w.bigram = f[1];
+                w.beam_below = f[2];
             }
         }
         w
@@ -133,6 +151,9 @@ impl Default for Weights {
             beam: 12,
             case_habit: 0.7,
             fall_off: -8.0,
+            freq: 0.3,
+            bigram: 0.5,
+            beam_below: 100.0,
         }
     }
 }
@@ -142,6 +163,7 @@ pub struct OcrModel {
     channel: Channel,
     lm: CharLm,
     lex: Lexicon,
+    bigrams: words::Bigrams,
     dict: Option<Dict>,
     /// log P(clean case pattern | garble case key).
     case_table: Vec<[f32; 3]>,
@@ -198,6 +220,7 @@ impl OcrModel {
             channel: Channel::from_counts(&counts),
             lm: CharLm::train(&file.text),
             lex: Lexicon::train(&file.text),
+            bigrams: words::Bigrams::train(&file.text),
             dict: None,
             case_table: case_logp(&file.case_table),
             weights: Weights::from_env(),
@@ -544,7 +567,7 @@ fn is_cyr(c: char) -> bool {
 /// Real Latin that must stay: addresses, e-mail, domain names.
 fn protected(token: &str) -> bool {
     let l = token.to_ascii_lowercase();
-    l.contains('@')
+    email(&l)
         || l.contains("mail")
         || l.contains("](")
         || l.contains('`')
@@ -558,10 +581,24 @@ fn protected(token: &str) -> bool {
         .any(|d| l.contains(d))
 }
 
-/// Roman numerals (`II`, `IV`, `XII`) are real Latin in both languages.
+/// An e-mail address: letters, `@`, a domain with a dot (the garble uses `@` for а and ө).
+fn email(l: &str) -> bool {
+    l.split_once('@').is_some_and(|(user, host)| {
+        user.chars().any(|c| c.is_ascii_alphanumeric())
+            && host
+                .split_once('.')
+                .is_some_and(|(a, b)| !a.is_empty() && b.starts_with(|c: char| c.is_ascii_alphabetic()))
+    })
+}
+
+/// Roman numerals (`II`, `IV`, `XII`) are real Latin in both languages; a lone `C` or `L` is
+/// the garble of с or л far more often than 100 or 50.
 fn roman(token: &str) -> bool {
     let core: &str = token.trim_matches(|c: char| !c.is_alphanumeric());
-    !core.is_empty() && core.chars().all(|c| "IVXLC".contains(c)) && core.len() <= 5
+    !core.is_empty()
+        && core.chars().all(|c| "IVXLC".contains(c))
+        && core.chars().any(|c| "IVX".contains(c))
+        && core.len() <= 5
 }
 
 /// Marks that only OCR garble carries: letter digraphs for ы/л/ш, a digit inside letters.
@@ -582,6 +619,8 @@ const ACCEPT: f32 = -4.0;
 thread_local! {
     static LM_MEMO: RefCell<FxHashMap<u64, f32>> = RefCell::new(FxHashMap::default());
     static CACHE: RefCell<FxHashMap<(Lang, String), Option<Decoded>>> =
+        RefCell::new(FxHashMap::default());
+    static WORD_CACHE: RefCell<FxHashMap<(Lang, String), Vec<words::Reading>>> =
         RefCell::new(FxHashMap::default());
 }
 
@@ -661,35 +700,51 @@ fn keep_as_latin(token: &str) -> bool {
     protected(token) || roman(token) || !token.chars().any(is_latin_letter)
 }
 
+/// Readings of a garbled token, best first: the known words it can be, else the character
+/// beam's reading (memoised per thread: garble repeats a lot).
+fn token_readings(model: &OcrModel, token: &str) -> Vec<words::Reading> {
+    let key = (model.lang, token.to_string());
+    if let Some(hit) = WORD_CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let mut r = model.word_readings(token);
+    // The character beam reads words no lexicon knows; asked only when no known word reads the
+    // garble well (per garbled character).
+    let n = token.chars().count() as f32;
+    let weak = r.first().is_none_or(|b| b.score / n < model.weights.beam_below);
+    if weak {
+        if let Some(d) = decode_cached(model, token) {
+            let text = d.text.to_lowercase();
+            if !r.iter().any(|x| x.text == text) {
+                let words = words::letter_words(&text);
+                r.push(words::Reading {
+                    first: words.first().cloned().unwrap_or_default(),
+                    last: words.last().cloned().unwrap_or_default(),
+                    text,
+                    score: d.score,
+                });
+                r.sort_by(|a, b| b.score.total_cmp(&a.score));
+            }
+        }
+    }
+    WORD_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() > 200_000 {
+            c.clear();
+        }
+        c.insert(key, r.clone());
+    });
+    r
+}
+
 /// Repair the OCR garble of one line with `model`; returns the line and the tokens rewritten.
 pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
     if !line.chars().any(is_latin_letter) {
         return (line.to_string(), 0);
     }
     let garbled = line_is_garbled(line);
-    let mut out = String::with_capacity(line.len() * 2);
-    let mut n = 0;
-    let flush = |tok: &str, out: &mut String, n: &mut usize| {
-        let candidate = !keep_as_latin(tok)
-            && if garbled {
-                true
-            } else {
-                !tok.chars().any(is_cyr) && strong_garble(tok)
-            };
-        if candidate {
-            if let Some(d) = decode_cached(model, tok) {
-                // On a garbled line any reading beats the Latin; elsewhere only a likely one.
-                let per_char = d.score / tok.chars().count() as f32;
-                if (garbled || per_char > ACCEPT) && d.text != tok {
-                    out.push_str(&d.text);
-                    *n += 1;
-                    return;
-                }
-            }
-        }
-        out.push_str(tok);
-    };
     // Units: whitespace and HTML tags (kept verbatim, they separate tokens) and tokens.
+    let mut units: Vec<(&str, bool)> = Vec::new();
     let mut i = 0;
     let mut tok_start: Option<usize> = None;
     while i < line.len() {
@@ -697,10 +752,10 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
         let tag_len = html_tag_len(&line[i..]);
         if c.is_whitespace() || tag_len > 0 {
             if let Some(st) = tok_start.take() {
-                flush(&line[st..i], &mut out, &mut n);
+                units.push((&line[st..i], true));
             }
             let len = if tag_len > 0 { tag_len } else { c.len_utf8() };
-            out.push_str(&line[i..i + len]);
+            units.push((&line[i..i + len], false));
             i += len;
         } else {
             tok_start.get_or_insert(i);
@@ -708,7 +763,58 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
         }
     }
     if let Some(st) = tok_start {
-        flush(&line[st..], &mut out, &mut n);
+        units.push((&line[st..], true));
+    }
+    // Readings of the tokens to decode (empty: keep the token).
+    let lattice: Vec<Vec<words::Reading>> = units
+        .iter()
+        .map(|&(tok, is_tok)| {
+            let candidate = is_tok
+                && !keep_as_latin(tok)
+                && (garbled || (!tok.chars().any(is_cyr) && strong_garble(tok)));
+            if !candidate {
+                return Vec::new();
+            }
+            let mut r = token_readings(model, tok);
+            // On a garbled line any reading beats the Latin; elsewhere only a likely one.
+            let n = tok.chars().count() as f32;
+            if !garbled {
+                r.retain(|x| x.score / n > ACCEPT);
+            }
+            r
+        })
+        .collect();
+    // Choose the readings of each run of decoded tokens together (separators do not break a run).
+    let mut pick = vec![0usize; units.len()];
+    let toks: Vec<usize> = (0..units.len()).filter(|&k| units[k].1).collect();
+    let mut run: Vec<usize> = Vec::new();
+    for (n, &k) in toks.iter().enumerate() {
+        if !lattice[k].is_empty() {
+            run.push(k);
+        }
+        let end = n + 1 == toks.len() || lattice[toks[n + 1]].is_empty();
+        if end && !run.is_empty() {
+            let cols: Vec<Vec<words::Reading>> = run.iter().map(|&k| lattice[k].clone()).collect();
+            for (&k, p) in run.iter().zip(words::viterbi(model, &cols)) {
+                pick[k] = p;
+            }
+            run.clear();
+        }
+    }
+    let mut out = String::with_capacity(line.len() * 2);
+    let mut n = 0;
+    for (k, &(tok, _)) in units.iter().enumerate() {
+        match lattice[k].get(pick[k]) {
+            Some(r) => {
+                let chars: Vec<char> = r.text.chars().collect();
+                let text = model.restore_case(tok, &chars);
+                if text != tok {
+                    n += 1;
+                }
+                out.push_str(&text);
+            }
+            None => out.push_str(tok),
+        }
     }
     (out, n)
 }
@@ -732,7 +838,8 @@ pub fn garbled_lang(text: &str) -> Option<Lang> {
     let (kk, ru) = (model(Lang::Kk)?, model(Lang::Ru)?);
     let (mut skk, mut sru) = (0.0f32, 0.0f32);
     for tok in lines.iter().flat_map(|l| l.split_whitespace()).take(300) {
-        if let (Some(a), Some(b)) = (decode_cached(kk, tok), decode_cached(ru, tok)) {
+        let (a, b) = (token_readings(kk, tok), token_readings(ru, tok));
+        if let (Some(a), Some(b)) = (a.first(), b.first()) {
             skk += a.score;
             sru += b.score;
         }
