@@ -17,6 +17,15 @@ const LOWER: &str = "абвгдеёжзийклмнопрстуфхцчшщъы�
 
 /// LM symbol of a character: lower-case Cyrillic letters 1..=42, then classes for the rest.
 pub fn sym(c: char) -> u8 {
+    // Fast path for the Russian alphabet (а..я in one block, А..Я 32 below).
+    match c {
+        'а'..='е' => return (c as u32 - 'а' as u32) as u8 + 1,
+        'ж'..='я' => return (c as u32 - 'ж' as u32) as u8 + 8,
+        'А'..='Е' => return (c as u32 - 'А' as u32) as u8 + 1,
+        'Ж'..='Я' => return (c as u32 - 'Ж' as u32) as u8 + 8,
+        ' ' => return BOUND,
+        _ => {}
+    }
     let lc = if c.is_uppercase() {
         c.to_lowercase().next().unwrap_or(c)
     } else {
@@ -279,6 +288,15 @@ mod tests {
         };
         assert!(score("қызмет") > score("кызмет"));
         assert!(score("және") > score("жане"));
+    }
+
+    #[test]
+    fn fast_symbols_match_the_alphabet() {
+        for (i, c) in LOWER.chars().enumerate() {
+            assert_eq!(sym(c), i as u8 + 1, "{c}");
+            let u = c.to_uppercase().next().unwrap();
+            assert_eq!(sym(u), i as u8 + 1, "{u}");
+        }
     }
 
     #[test]

@@ -70,7 +70,8 @@ pub struct ModelFile {
     pub lang: String,
     /// (clean character, garbled string, count)
     pub channel: Vec<(char, String, u32)>,
-    /// Case of the clean word (lower, Title, UPPER) by the garbled word's case (`garble_case_key`).
+    /// Case of the clean word (lower, Title, UPPER) by the garbled word's case and its place in
+    /// the line (row `case_ctx * CASE_KEYS + garble_case_key`; older files: `garble_case_key`).
     #[serde(default)]
     pub case_table: Vec<[u32; 3]>,
     /// Clean training text, one paragraph per line.
@@ -246,7 +247,12 @@ impl OcrModel {
             return NO_DICT;
         };
         let fst = d.as_fst();
-        let lc = c.to_lowercase().next().unwrap_or(c);
+        // Readings are lower case except a Cyrillic letter read as itself.
+        let lc = if c.is_ascii() || matches!(c, 'а'..='я') {
+            c
+        } else {
+            c.to_lowercase().next().unwrap_or(c)
+        };
         let mut buf = [0u8; 4];
         let mut node = fst.node(addr);
         for &b in lc.encode_utf8(&mut buf).as_bytes() {
@@ -445,7 +451,7 @@ impl OcrModel {
             node = b.parent;
         }
         out.reverse();
-        let text = self.restore_case(token, &out);
+        let text = self.restore_case(token, &out, CASE_CTXS - 1);
         let known = text
             .split(|c: char| !is_letter_sym(sym(c)))
             .filter(|w| !w.is_empty())
@@ -459,9 +465,14 @@ impl OcrModel {
 
     /// Put the decoded lower-case letters into the likeliest case, word by word: the garbled
     /// token's case evidence times the word's own habit in the clean text.
-    fn restore_case(&self, token: &str, chars: &[char]) -> String {
+    fn restore_case(&self, token: &str, chars: &[char], ctx: usize) -> String {
         let key = garble_case_key(token);
-        let prior = self.case_table.get(key).copied().unwrap_or([0.0; 3]);
+        let row = if self.case_table.len() >= CASE_KEYS * CASE_CTXS {
+            ctx * CASE_KEYS + key
+        } else {
+            key
+        };
+        let prior = self.case_table.get(row).copied().unwrap_or([0.0; 3]);
         let mut out = String::with_capacity(chars.len() * 2);
         let mut i = 0;
         while i < chars.len() {
@@ -546,8 +557,27 @@ pub fn garble_case_key(token: &str) -> usize {
     first * 4 + bucket
 }
 
+/// Places of a word in its line that bear on its case: after a sentence end, behind an opening
+/// quote or bracket, first on the line, elsewhere.
+pub const CASE_CTXS: usize = 4;
+
+/// The place of `token` (after `prev`, the token before it on the line) for the case model.
+pub fn case_ctx(prev: Option<&str>, token: &str) -> usize {
+    match prev {
+        Some(p) if p.ends_with(['.', '!', '?']) => 0,
+        _ if token.starts_with(['«', '"', '“', '„', '(', '\'']) => 1,
+        None => 2,
+        _ => 3,
+    }
+}
+
 fn case_logp(table: &[[u32; 3]]) -> Vec<[f32; 3]> {
-    (0..CASE_KEYS)
+    let rows = if table.len() >= CASE_KEYS * CASE_CTXS {
+        CASE_KEYS * CASE_CTXS
+    } else {
+        CASE_KEYS
+    };
+    (0..rows)
         .map(|k| {
             let row = table.get(k).copied().unwrap_or([0; 3]);
             let total = (row[0] + row[1] + row[2]) as f32 + 1.5;
@@ -801,13 +831,15 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
             run.clear();
         }
     }
+    let prev_tok = |k: usize| units[..k].iter().rev().find(|u| u.1).map(|u| u.0);
     let mut out = String::with_capacity(line.len() * 2);
     let mut n = 0;
     for (k, &(tok, _)) in units.iter().enumerate() {
         match lattice[k].get(pick[k]) {
             Some(r) => {
                 let chars: Vec<char> = r.text.chars().collect();
-                let text = model.restore_case(tok, &chars);
+                let ctx = case_ctx(prev_tok(k), tok);
+                let text = model.restore_case(tok, &chars, ctx);
                 if text != tok {
                     n += 1;
                 }

@@ -75,12 +75,18 @@ pub fn letter_words(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Search limits: a token's search stops after this many steps (then the beam decides).
-const MAX_STEPS: usize = 6000;
-/// A branch is dropped once its channel score is this far below the best complete reading.
-const MARGIN: f32 = 9.0;
-/// ... or below this much per garbled character read (plus a constant).
-const PER_CHAR: f32 = 2.6;
+static LIMITS: once_cell::sync::Lazy<(usize, f32, f32)> = once_cell::sync::Lazy::new(|| {
+    let v: Vec<f32> = std::env::var("ZAN_OCR_LIMITS")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    if v.len() == 3 {
+        (v[0] as usize, v[1], v[2])
+    } else {
+        (6000, 9.0, 2.6)
+    }
+});
 
 struct Search<'a> {
     m: &'a OcrModel,
@@ -158,9 +164,10 @@ impl Search<'_> {
 
     fn go(&mut self, n: Node) {
         self.steps += 1;
-        if self.steps > MAX_STEPS
-            || n.score < self.best - MARGIN
-            || n.score < -PER_CHAR * n.i as f32 - 4.0
+        let (max_steps, margin, per_char) = *LIMITS;
+        if self.steps > max_steps
+            || n.score < self.best - margin
+            || n.score < -per_char * n.i as f32 - 4.0
         {
             return;
         }
