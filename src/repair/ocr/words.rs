@@ -135,6 +135,9 @@ impl Search<'_> {
         if is_letter_sym(s) {
             let (dict, lex) = if n.phase == 1 {
                 (n.dict, n.lex)
+            } else if n.phase == 0 && self.out.last().is_some_and(char::is_ascii_digit) {
+                // `6беру`: a digit glued to a word is a garbled letter, not a number.
+                return;
             } else if n.phase == 0 || matches!(self.out.last(), Some('-' | '.' | '/')) {
                 (self.m.dict_root(), 0)
             } else {
@@ -171,6 +174,31 @@ impl Search<'_> {
         {
             return;
         }
+        // A letter the OCR dropped (once a token), also first or last in the word.
+        let base = match n.phase {
+            1 => Some((n.dict, n.lex)),
+            0 if n.i < self.g.len() && !self.out.last().is_some_and(char::is_ascii_digit) => {
+                Some((self.m.dict_root(), 0))
+            }
+            _ => None,
+        };
+        if let (Some((dict, lex)), 0) = (base, n.drops) {
+            let model = self.m;
+            for d in model.channel.dropped.iter().take(4) {
+                let mut x = n;
+                x.drops = 1;
+                x.phase = 1;
+                x.score += self.w.channel * d.logp;
+                x.dict = model.dict_step(dict, d.c);
+                x.lex = model.lex.child(lex, d.sym);
+                if x.dict == NO_DICT && x.lex == NO_NODE {
+                    continue;
+                }
+                self.out.push(d.c);
+                self.go(x);
+                self.out.pop();
+            }
+        }
         let m = self.g.len();
         if n.i == m {
             if n.phase != 1 || self.word_final(&n) {
@@ -196,23 +224,6 @@ impl Search<'_> {
             || (self.cands[n.i][0].is_none() && !c.is_alphabetic())
         {
             self.emit(&n, c, sym(c), -0.1, 1);
-        }
-        // A letter the OCR dropped (once a token).
-        if n.phase == 1 && n.drops == 0 {
-            let model = self.m;
-            for d in model.channel.dropped.iter().take(4) {
-                let mut x = n;
-                x.drops = 1;
-                x.score += ch * d.logp;
-                x.dict = self.m.dict_step(n.dict, d.c);
-                x.lex = self.m.lex.child(n.lex, d.sym);
-                if x.dict == NO_DICT && x.lex == NO_NODE {
-                    continue;
-                }
-                self.out.push(d.c);
-                self.go(x);
-                self.out.pop();
-            }
         }
         // A garbled character that stands for nothing (once a token).
         if n.skips == 0 {
