@@ -154,7 +154,7 @@ impl Default for Weights {
             fall_off: -8.0,
             freq: 0.3,
             bigram: 0.5,
-            beam_below: 100.0,
+            beam_below: -2.0,
         }
     }
 }
