@@ -13,7 +13,7 @@ pub const ORDER: usize = 6;
 pub const BOUND: u8 = 43;
 const N_SYMS: u8 = 53;
 const BITS: u32 = 6;
-const LOWER: &str = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі";
+pub const LOWER: &str = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі";
 
 /// LM symbol of a character: lower-case Cyrillic letters 1..=42, then classes for the rest.
 pub fn sym(c: char) -> u8 {

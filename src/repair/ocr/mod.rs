@@ -103,6 +103,9 @@ pub struct Weights {
     /// The character beam is asked too when the best known-word reading scores below this per
     /// garbled character.
     pub beam_below: f32,
+    /// Cost of reading one or two garbled characters as a letter the channel never paired with
+    /// them (word search only; -100 turns it off).
+    pub subst: f32,
 }
 
 impl Weights {
@@ -127,13 +130,14 @@ impl Weights {
                 };
             }
         }
-        // `ZAN_OCR_WORD_WEIGHTS="freq,bigram,beam_below"`, the word-level weights (same purpose).
+        // `ZAN_OCR_WORD_WEIGHTS="freq,bigram,beam_below,subst"`, the word-level weights (same purpose).
         if let Ok(v) = std::env::var("ZAN_OCR_WORD_WEIGHTS") {
             let f: Vec<f32> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
-            if f.len() == 3 {
+            if f.len() == 4 {
                 w.freq = f[0];
                 w.bigram = f[1];
                 w.beam_below = f[2];
+                w.subst = f[3];
             }
         }
         w
@@ -155,6 +159,7 @@ impl Default for Weights {
             freq: 0.3,
             bigram: 0.5,
             beam_below: -2.0,
+            subst: -15.0,
         }
     }
 }
@@ -473,6 +478,14 @@ impl OcrModel {
             key
         };
         let prior = self.case_table.get(row).copied().unwrap_or([0.0; 3]);
+        // Later words of a token (`н.к.`, `оқу-ағарту`) are not behind the line's context.
+        let inner = if row >= CASE_KEYS {
+            (CASE_CTXS - 1) * CASE_KEYS + key
+        } else {
+            key
+        };
+        let inner = self.case_table.get(inner).copied().unwrap_or([0.0; 3]);
+        let mut first_word = true;
         let mut out = String::with_capacity(chars.len() * 2);
         let mut i = 0;
         while i < chars.len() {
@@ -485,7 +498,8 @@ impl OcrModel {
                 .find(|&j| !chars[j].is_alphabetic())
                 .unwrap_or(chars.len());
             let word: String = chars[i..j].iter().collect();
-            let mut score = prior;
+            let mut score = if first_word { prior } else { inner };
+            first_word = false;
             // A one-letter word's case is the OCR's (its lexicon habit says little).
             if let Some(c) = self.lex.cases(&word).filter(|_| j - i > 1) {
                 let n = (c[0] + c[1] + c[2]) as f32;

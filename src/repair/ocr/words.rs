@@ -109,6 +109,7 @@ struct Node {
     score: f32,
     drops: u8,
     skips: u8,
+    subs: u8,
 }
 
 impl Search<'_> {
@@ -225,6 +226,34 @@ impl Search<'_> {
         {
             self.emit(&n, c, sym(c), -0.1, 1);
         }
+        // One or two garbled characters the channel never saw for a letter, read as any letter
+        // that continues a known word (once a token, at a high cost).
+        if n.subs == 0 && n.phase < 2 && self.w.subst > -90.0 {
+            let model = self.m;
+            let (dict, lex) = if n.phase == 1 {
+                (n.dict, n.lex)
+            } else {
+                (model.dict_root(), 0)
+            };
+            for k in 1..=2.min(m - n.i) {
+                for c in super::lm::LOWER.chars() {
+                    let s = sym(c);
+                    let mut x = n;
+                    x.i += k;
+                    x.subs = 1;
+                    x.phase = 1;
+                    x.score += self.w.subst;
+                    x.dict = model.dict_step(dict, c);
+                    x.lex = model.lex.child(lex, s);
+                    if x.dict == NO_DICT && x.lex == NO_NODE {
+                        continue;
+                    }
+                    self.out.push(c);
+                    self.go(x);
+                    self.out.pop();
+                }
+            }
+        }
         // A garbled character that stands for nothing (once a token).
         if n.skips == 0 {
             let mut x = n;
@@ -271,6 +300,7 @@ impl OcrModel {
             score: 0.0,
             drops: 0,
             skips: 0,
+            subs: 0,
         });
         let mut out: Vec<Reading> = s
             .found
