@@ -129,7 +129,7 @@ impl Search<'_> {
     }
 
     /// Emit `c` (one reading of garble `len` chars long) from node `n`.
-    fn emit(&mut self, n: &Node, c: char, s: u8, logp: f32, len: usize) {
+    fn emit(&mut self, n: &Node, c: char, s: u8, logp: f32, len: usize) -> bool {
         let mut x = *n;
         x.i += len;
         x.score += logp;
@@ -138,25 +138,25 @@ impl Search<'_> {
                 (n.dict, n.lex)
             } else if n.phase == 0 && self.out.last().is_some_and(char::is_ascii_digit) {
                 // `6беру`: a digit glued to a word is a garbled letter, not a number.
-                return;
+                return false;
             } else if n.phase == 0 || matches!(self.out.last(), Some('-' | '.' | '/')) {
                 (self.m.dict_root(), 0)
             } else {
-                return;
+                return false;
             };
             x.dict = self.m.dict_step(dict, c);
             x.lex = self.m.lex.child(lex, s);
             if x.dict == NO_DICT && x.lex == NO_NODE {
-                return;
+                return false;
             }
             x.phase = 1;
         } else {
             if s == BOUND {
-                return;
+                return false;
             }
             if n.phase == 1 {
                 if !self.word_final(n) {
-                    return;
+                    return false;
                 }
                 x.phase = 2;
             }
@@ -164,6 +164,7 @@ impl Search<'_> {
         self.out.push(c);
         self.go(x);
         self.out.pop();
+        true
     }
 
     fn go(&mut self, n: Node) {
@@ -208,6 +209,7 @@ impl Search<'_> {
             return;
         }
         let ch = self.w.channel;
+        let mut went_on = false;
         for k in 0..MAX_GLYPHS.min(m - n.i) {
             let Some(list) = self.cands[n.i][k] else {
                 continue;
@@ -216,7 +218,7 @@ impl Search<'_> {
                 if cand.logp < -7.0 {
                     break;
                 }
-                self.emit(&n, cand.c, cand.sym, ch * cand.logp, k + 1);
+                went_on |= self.emit(&n, cand.c, cand.sym, ch * cand.logp, k + 1);
             }
         }
         let c = self.g[n.i];
@@ -224,11 +226,11 @@ impl Search<'_> {
         if (is_letter_sym(sym(c)) && !c.is_ascii())
             || (self.cands[n.i][0].is_none() && !c.is_alphabetic())
         {
-            self.emit(&n, c, sym(c), -0.1, 1);
+            went_on |= self.emit(&n, c, sym(c), -0.1, 1);
         }
-        // One or two garbled characters the channel never saw for a letter, read as any letter
-        // that continues a known word (once a token, at a high cost).
-        if n.subs == 0 && n.phase < 2 && self.w.subst > -90.0 {
+        // Where no reading goes on, one or two garbled characters the channel never saw for a
+        // letter are read as any letter that continues a known word (once a token, at a cost).
+        if !went_on && n.subs == 0 && n.phase < 2 && self.w.subst > -90.0 {
             let model = self.m;
             let (dict, lex) = if n.phase == 1 {
                 (n.dict, n.lex)
