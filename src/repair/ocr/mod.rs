@@ -629,9 +629,9 @@ fn protected(token: &str) -> bool {
 fn email(l: &str) -> bool {
     l.split_once('@').is_some_and(|(user, host)| {
         user.chars().any(|c| c.is_ascii_alphanumeric())
-            && host
-                .split_once('.')
-                .is_some_and(|(a, b)| !a.is_empty() && b.starts_with(|c: char| c.is_ascii_alphabetic()))
+            && host.split_once('.').is_some_and(|(a, b)| {
+                !a.is_empty() && b.starts_with(|c: char| c.is_ascii_alphabetic())
+            })
     })
 }
 
@@ -755,7 +755,9 @@ fn token_readings(model: &OcrModel, token: &str) -> Vec<words::Reading> {
     // The character beam reads words no lexicon knows; asked only when no known word reads the
     // garble well (per garbled character).
     let n = token.chars().count() as f32;
-    let weak = r.first().is_none_or(|b| b.score / n < model.weights.beam_below);
+    let weak = r
+        .first()
+        .is_none_or(|b| b.score / n < model.weights.beam_below);
     if weak {
         if let Some(d) = decode_cached(model, token) {
             let text = d.text.to_lowercase();
@@ -908,5 +910,31 @@ mod tests {
         assert!(strong_garble("KbI3MeT"));
         assert!(!strong_garble("mGov"));
         assert!(!strong_garble("SMS"));
+        // `@` is the garble of а/ө unless it is an address; a lone C is с, not 100.
+        assert!(keep_as_latin("info@edu.gov.kz"));
+        assert!(!keep_as_latin("K@PCeTiIeTIH"));
+        assert!(!keep_as_latin("@TKEH"));
+        assert!(!keep_as_latin("C"));
+        assert!(keep_as_latin("XII"));
+    }
+
+    #[test]
+    fn word_readings_find_known_words() {
+        let m = model(Lang::Kk).expect("the embedded Kazakh model");
+        let r = m.word_readings("KbI3MeT");
+        assert_eq!(r.first().map(|r| r.text.as_str()), Some("қызмет"));
+        let r = m.word_readings("Ne");
+        assert_eq!(r.first().map(|r| r.text.as_str()), Some("№"));
+        // Quotes and commas around a word stay around it.
+        let r = m.word_readings("\"KbI3MeT,");
+        assert_eq!(r.first().map(|r| r.text.as_str()), Some("\"қызмет,"));
+    }
+
+    #[test]
+    fn line_context_sets_case() {
+        assert_eq!(case_ctx(Some("1."), "Ocsl"), 0);
+        assert_eq!(case_ctx(Some("a"), "\"Mem"), 1);
+        assert_eq!(case_ctx(None, "Mem"), 2);
+        assert_eq!(case_ctx(Some("a"), "Mem"), 3);
     }
 }
