@@ -75,7 +75,7 @@ pub fn eval_ocr(file: &Path, lang: Option<&str>, docs: &[String], clean: &[PathB
             }
         }
         println!(
-            "  throughput: repair {:.2} MB/s, baseline {:.2} MB/s ({} bytes, one thread, cold cache; model load {:.2} s)",
+            "  throughput: repair {:.3} MB/s, baseline {:.2} MB/s ({} bytes, one thread, cold cache; model load {:.2} s)",
             r.bytes as f64 / 1e6 / r.seconds.max(1e-9),
             r.bytes as f64 / 1e6 / r.baseline_seconds.max(1e-9),
             r.bytes,

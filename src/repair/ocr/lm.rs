@@ -13,10 +13,19 @@ pub const ORDER: usize = 6;
 pub const BOUND: u8 = 43;
 const N_SYMS: u8 = 53;
 const BITS: u32 = 6;
-const LOWER: &str = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі";
+pub const LOWER: &str = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі";
 
 /// LM symbol of a character: lower-case Cyrillic letters 1..=42, then classes for the rest.
 pub fn sym(c: char) -> u8 {
+    // Fast path for the Russian alphabet (а..я in one block, А..Я 32 below).
+    match c {
+        'а'..='е' => return (c as u32 - 'а' as u32) as u8 + 1,
+        'ж'..='я' => return (c as u32 - 'ж' as u32) as u8 + 8,
+        'А'..='Е' => return (c as u32 - 'А' as u32) as u8 + 1,
+        'Ж'..='Я' => return (c as u32 - 'Ж' as u32) as u8 + 8,
+        ' ' => return BOUND,
+        _ => {}
+    }
     let lc = if c.is_uppercase() {
         c.to_lowercase().next().unwrap_or(c)
     } else {
@@ -239,6 +248,15 @@ impl Lexicon {
         (self.count(node) > 0).then(|| self.cases[node as usize])
     }
 
+    /// How often a word occurs in the clean text (any case).
+    pub fn word_count(&self, word: &str) -> u32 {
+        let mut node = 0;
+        for c in word.chars() {
+            node = self.child(node, sym(c));
+        }
+        self.count(node)
+    }
+
     pub fn contains(&self, word: &str) -> bool {
         let mut node = 0;
         for c in word.chars() {
@@ -270,6 +288,15 @@ mod tests {
         };
         assert!(score("қызмет") > score("кызмет"));
         assert!(score("және") > score("жане"));
+    }
+
+    #[test]
+    fn fast_symbols_match_the_alphabet() {
+        for (i, c) in LOWER.chars().enumerate() {
+            assert_eq!(sym(c), i as u8 + 1, "{c}");
+            let u = c.to_uppercase().next().unwrap();
+            assert_eq!(sym(u), i as u8 + 1, "{u}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod channel;
 pub mod eval;
 mod lm;
 pub mod train;
+mod words;
 
 pub use channel::baseline;
 
@@ -71,7 +72,8 @@ pub struct ModelFile {
     pub lang: String,
     /// (clean character, garbled string, count)
     pub channel: Vec<(char, String, u32)>,
-    /// Case of the clean word (lower, Title, UPPER) by the garbled word's case (`garble_case_key`).
+    /// Case of the clean word (lower, Title, UPPER) by the garbled word's case and its place in
+    /// the line (row `case_ctx * CASE_KEYS + garble_case_key`; older files: `garble_case_key`).
     #[serde(default)]
     pub case_table: Vec<[u32; 3]>,
     /// Clean training text, one paragraph per line.
@@ -96,6 +98,16 @@ pub struct Weights {
     pub fall_off: f32,
     /// Weight of a word's own case habit in the clean text against the garble's case evidence.
     pub case_habit: f32,
+    /// Weight of log count of a word in the clean text (word-level readings).
+    pub freq: f32,
+    /// Weight of log (1 + count) of a word pair in the clean text (line Viterbi).
+    pub bigram: f32,
+    /// The character beam is asked too when the best known-word reading scores below this per
+    /// garbled character.
+    pub beam_below: f32,
+    /// Cost of reading one or two garbled characters as a letter the channel never paired with
+    /// them (word search only; -100 turns it off).
+    pub subst: f32,
 }
 
 impl Weights {
@@ -116,7 +128,18 @@ impl Weights {
                     beam: f[6] as usize,
                     case_habit: f[7],
                     fall_off: f[8],
+                    ..w
                 };
+            }
+        }
+        // `ZAN_OCR_WORD_WEIGHTS="freq,bigram,beam_below,subst"`, the word-level weights (same purpose).
+        if let Ok(v) = std::env::var("ZAN_OCR_WORD_WEIGHTS") {
+            let f: Vec<f32> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+            if f.len() == 4 {
+                w.freq = f[0];
+                w.bigram = f[1];
+                w.beam_below = f[2];
+                w.subst = f[3];
             }
         }
         w
@@ -135,6 +158,10 @@ impl Default for Weights {
             beam: 12,
             case_habit: 0.7,
             fall_off: -8.0,
+            freq: 0.3,
+            bigram: 0.5,
+            beam_below: -2.0,
+            subst: -15.0,
         }
     }
 }
@@ -144,6 +171,7 @@ pub struct OcrModel {
     channel: Channel,
     lm: CharLm,
     lex: Lexicon,
+    bigrams: words::Bigrams,
     dict: Option<Dict>,
     /// log P(clean case pattern | garble case key).
     case_table: Vec<[f32; 3]>,
@@ -200,6 +228,7 @@ impl OcrModel {
             channel: Channel::from_counts(&counts),
             lm: CharLm::train(&file.text),
             lex: Lexicon::train(&file.text),
+            bigrams: words::Bigrams::train(&file.text),
             dict: None,
             case_table: case_logp(&file.case_table),
             weights: Weights::from_env(),
@@ -225,7 +254,12 @@ impl OcrModel {
             return NO_DICT;
         };
         let fst = d.as_fst();
-        let lc = c.to_lowercase().next().unwrap_or(c);
+        // Readings are lower case except a Cyrillic letter read as itself.
+        let lc = if c.is_ascii() || matches!(c, 'а'..='я') {
+            c
+        } else {
+            c.to_lowercase().next().unwrap_or(c)
+        };
         let mut buf = [0u8; 4];
         let mut node = fst.node(addr);
         for &b in lc.encode_utf8(&mut buf).as_bytes() {
@@ -424,7 +458,7 @@ impl OcrModel {
             node = b.parent;
         }
         out.reverse();
-        let text = self.restore_case(token, &out);
+        let text = self.restore_case(token, &out, CASE_CTXS - 1);
         let known = text
             .split(|c: char| !is_letter_sym(sym(c)))
             .filter(|w| !w.is_empty())
@@ -438,9 +472,22 @@ impl OcrModel {
 
     /// Put the decoded lower-case letters into the likeliest case, word by word: the garbled
     /// token's case evidence times the word's own habit in the clean text.
-    fn restore_case(&self, token: &str, chars: &[char]) -> String {
+    fn restore_case(&self, token: &str, chars: &[char], ctx: usize) -> String {
         let key = garble_case_key(token);
-        let prior = self.case_table.get(key).copied().unwrap_or([0.0; 3]);
+        let row = if self.case_table.len() >= CASE_KEYS * CASE_CTXS {
+            ctx * CASE_KEYS + key
+        } else {
+            key
+        };
+        let prior = self.case_table.get(row).copied().unwrap_or([0.0; 3]);
+        // Later words of a token (`н.к.`, `оқу-ағарту`) are not behind the line's context.
+        let inner = if row >= CASE_KEYS {
+            (CASE_CTXS - 1) * CASE_KEYS + key
+        } else {
+            key
+        };
+        let inner = self.case_table.get(inner).copied().unwrap_or([0.0; 3]);
+        let mut first_word = true;
         let mut out = String::with_capacity(chars.len() * 2);
         let mut i = 0;
         while i < chars.len() {
@@ -453,7 +500,8 @@ impl OcrModel {
                 .find(|&j| !chars[j].is_alphabetic())
                 .unwrap_or(chars.len());
             let word: String = chars[i..j].iter().collect();
-            let mut score = prior;
+            let mut score = if first_word { prior } else { inner };
+            first_word = false;
             // A one-letter word's case is the OCR's (its lexicon habit says little).
             if let Some(c) = self.lex.cases(&word).filter(|_| j - i > 1) {
                 let n = (c[0] + c[1] + c[2]) as f32;
@@ -525,8 +573,27 @@ pub fn garble_case_key(token: &str) -> usize {
     first * 4 + bucket
 }
 
+/// Places of a word in its line that bear on its case: after a sentence end, behind an opening
+/// quote or bracket, first on the line, elsewhere.
+pub const CASE_CTXS: usize = 4;
+
+/// The place of `token` (after `prev`, the token before it on the line) for the case model.
+pub fn case_ctx(prev: Option<&str>, token: &str) -> usize {
+    match prev {
+        Some(p) if p.ends_with(['.', '!', '?']) => 0,
+        _ if token.starts_with(['«', '"', '“', '„', '(', '\'']) => 1,
+        None => 2,
+        _ => 3,
+    }
+}
+
 fn case_logp(table: &[[u32; 3]]) -> Vec<[f32; 3]> {
-    (0..CASE_KEYS)
+    let rows = if table.len() >= CASE_KEYS * CASE_CTXS {
+        CASE_KEYS * CASE_CTXS
+    } else {
+        CASE_KEYS
+    };
+    (0..rows)
         .map(|k| {
             let row = table.get(k).copied().unwrap_or([0; 3]);
             let total = (row[0] + row[1] + row[2]) as f32 + 1.5;
@@ -546,7 +613,7 @@ fn is_cyr(c: char) -> bool {
 /// Real Latin that must stay: addresses, e-mail, domain names.
 fn protected(token: &str) -> bool {
     let l = token.to_ascii_lowercase();
-    l.contains('@')
+    email(&l)
         || l.contains("mail")
         || l.contains("](")
         || l.contains('`')
@@ -560,10 +627,24 @@ fn protected(token: &str) -> bool {
         .any(|d| l.contains(d))
 }
 
-/// Roman numerals (`II`, `IV`, `XII`) are real Latin in both languages.
+/// An e-mail address: letters, `@`, a domain with a dot (the garble uses `@` for а and ө).
+fn email(l: &str) -> bool {
+    l.split_once('@').is_some_and(|(user, host)| {
+        user.chars().any(|c| c.is_ascii_alphanumeric())
+            && host.split_once('.').is_some_and(|(a, b)| {
+                !a.is_empty() && b.starts_with(|c: char| c.is_ascii_alphabetic())
+            })
+    })
+}
+
+/// Roman numerals (`II`, `IV`, `XII`) are real Latin in both languages; a lone `C` or `L` is
+/// the garble of с or л far more often than 100 or 50.
 fn roman(token: &str) -> bool {
     let core: &str = token.trim_matches(|c: char| !c.is_alphanumeric());
-    !core.is_empty() && core.chars().all(|c| "IVXLC".contains(c)) && core.len() <= 5
+    !core.is_empty()
+        && core.chars().all(|c| "IVXLC".contains(c))
+        && core.chars().any(|c| "IVX".contains(c))
+        && core.len() <= 5
 }
 
 /// Marks that only OCR garble carries: letter digraphs for ы/л/ш, a digit inside letters.
@@ -584,6 +665,8 @@ const ACCEPT: f32 = -4.0;
 thread_local! {
     static LM_MEMO: RefCell<FxHashMap<u64, f32>> = RefCell::new(FxHashMap::default());
     static CACHE: RefCell<FxHashMap<(Lang, String), Option<Decoded>>> =
+        RefCell::new(FxHashMap::default());
+    static WORD_CACHE: RefCell<FxHashMap<(Lang, String), Vec<words::Reading>>> =
         RefCell::new(FxHashMap::default());
 }
 
@@ -663,35 +746,53 @@ fn keep_as_latin(token: &str) -> bool {
     protected(token) || roman(token) || !token.chars().any(is_latin_letter)
 }
 
+/// Readings of a garbled token, best first: the known words it can be, else the character
+/// beam's reading (memoised per thread: garble repeats a lot).
+fn token_readings(model: &OcrModel, token: &str) -> Vec<words::Reading> {
+    let key = (model.lang, token.to_string());
+    if let Some(hit) = WORD_CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let mut r = model.word_readings(token);
+    // The character beam reads words no lexicon knows; asked only when no known word reads the
+    // garble well (per garbled character).
+    let n = token.chars().count() as f32;
+    let weak = r
+        .first()
+        .is_none_or(|b| b.score / n < model.weights.beam_below);
+    if weak {
+        if let Some(d) = decode_cached(model, token) {
+            let text = d.text.to_lowercase();
+            if !r.iter().any(|x| x.text == text) {
+                let words = words::letter_words(&text);
+                r.push(words::Reading {
+                    first: words.first().cloned().unwrap_or_default(),
+                    last: words.last().cloned().unwrap_or_default(),
+                    text,
+                    score: d.score,
+                });
+                r.sort_by(|a, b| b.score.total_cmp(&a.score));
+            }
+        }
+    }
+    WORD_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() > 200_000 {
+            c.clear();
+        }
+        c.insert(key, r.clone());
+    });
+    r
+}
+
 /// Repair the OCR garble of one line with `model`; returns the line and the tokens rewritten.
 pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
     if !line.chars().any(is_latin_letter) {
         return (line.to_string(), 0);
     }
     let garbled = line_is_garbled(line);
-    let mut out = String::with_capacity(line.len() * 2);
-    let mut n = 0;
-    let flush = |tok: &str, out: &mut String, n: &mut usize| {
-        let candidate = !keep_as_latin(tok)
-            && if garbled {
-                true
-            } else {
-                !tok.chars().any(is_cyr) && strong_garble(tok)
-            };
-        if candidate {
-            if let Some(d) = decode_cached(model, tok) {
-                // On a garbled line any reading beats the Latin; elsewhere only a likely one.
-                let per_char = d.score / tok.chars().count() as f32;
-                if (garbled || per_char > ACCEPT) && d.text != tok {
-                    out.push_str(&d.text);
-                    *n += 1;
-                    return;
-                }
-            }
-        }
-        out.push_str(tok);
-    };
     // Units: whitespace and HTML tags (kept verbatim, they separate tokens) and tokens.
+    let mut units: Vec<(&str, bool)> = Vec::new();
     let mut i = 0;
     let mut tok_start: Option<usize> = None;
     while i < line.len() {
@@ -699,10 +800,10 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
         let tag_len = html_tag_len(&line[i..]);
         if c.is_whitespace() || tag_len > 0 {
             if let Some(st) = tok_start.take() {
-                flush(&line[st..i], &mut out, &mut n);
+                units.push((&line[st..i], true));
             }
             let len = if tag_len > 0 { tag_len } else { c.len_utf8() };
-            out.push_str(&line[i..i + len]);
+            units.push((&line[i..i + len], false));
             i += len;
         } else {
             tok_start.get_or_insert(i);
@@ -710,7 +811,60 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
         }
     }
     if let Some(st) = tok_start {
-        flush(&line[st..], &mut out, &mut n);
+        units.push((&line[st..], true));
+    }
+    // Readings of the tokens to decode (empty: keep the token).
+    let lattice: Vec<Vec<words::Reading>> = units
+        .iter()
+        .map(|&(tok, is_tok)| {
+            let candidate = is_tok
+                && !keep_as_latin(tok)
+                && (garbled || (!tok.chars().any(is_cyr) && strong_garble(tok)));
+            if !candidate {
+                return Vec::new();
+            }
+            let mut r = token_readings(model, tok);
+            // On a garbled line any reading beats the Latin; elsewhere only a likely one.
+            let n = tok.chars().count() as f32;
+            if !garbled {
+                r.retain(|x| x.score / n > ACCEPT);
+            }
+            r
+        })
+        .collect();
+    // Choose the readings of each run of decoded tokens together (separators do not break a run).
+    let mut pick = vec![0usize; units.len()];
+    let toks: Vec<usize> = (0..units.len()).filter(|&k| units[k].1).collect();
+    let mut run: Vec<usize> = Vec::new();
+    for (n, &k) in toks.iter().enumerate() {
+        if !lattice[k].is_empty() {
+            run.push(k);
+        }
+        let end = n + 1 == toks.len() || lattice[toks[n + 1]].is_empty();
+        if end && !run.is_empty() {
+            let cols: Vec<Vec<words::Reading>> = run.iter().map(|&k| lattice[k].clone()).collect();
+            for (&k, p) in run.iter().zip(words::viterbi(model, &cols)) {
+                pick[k] = p;
+            }
+            run.clear();
+        }
+    }
+    let prev_tok = |k: usize| units[..k].iter().rev().find(|u| u.1).map(|u| u.0);
+    let mut out = String::with_capacity(line.len() * 2);
+    let mut n = 0;
+    for (k, &(tok, _)) in units.iter().enumerate() {
+        match lattice[k].get(pick[k]) {
+            Some(r) => {
+                let chars: Vec<char> = r.text.chars().collect();
+                let ctx = case_ctx(prev_tok(k), tok);
+                let text = model.restore_case(tok, &chars, ctx);
+                if text != tok {
+                    n += 1;
+                }
+                out.push_str(&text);
+            }
+            None => out.push_str(tok),
+        }
     }
     (out, n)
 }
@@ -734,7 +888,8 @@ pub fn garbled_lang(text: &str) -> Option<Lang> {
     let (kk, ru) = (model(Lang::Kk)?, model(Lang::Ru)?);
     let (mut skk, mut sru) = (0.0f32, 0.0f32);
     for tok in lines.iter().flat_map(|l| l.split_whitespace()).take(300) {
-        if let (Some(a), Some(b)) = (decode_cached(kk, tok), decode_cached(ru, tok)) {
+        let (a, b) = (token_readings(kk, tok), token_readings(ru, tok));
+        if let (Some(a), Some(b)) = (a.first(), b.first()) {
             skk += a.score;
             sru += b.score;
         }
@@ -757,5 +912,31 @@ mod tests {
         assert!(strong_garble("KbI3MeT"));
         assert!(!strong_garble("mGov"));
         assert!(!strong_garble("SMS"));
+        // `@` is the garble of а/ө unless it is an address; a lone C is с, not 100.
+        assert!(keep_as_latin("info@edu.gov.kz"));
+        assert!(!keep_as_latin("K@PCeTiIeTIH"));
+        assert!(!keep_as_latin("@TKEH"));
+        assert!(!keep_as_latin("C"));
+        assert!(keep_as_latin("XII"));
+    }
+
+    #[test]
+    fn word_readings_find_known_words() {
+        let m = model(Lang::Kk).expect("the embedded Kazakh model");
+        let r = m.word_readings("KbI3MeT");
+        assert_eq!(r.first().map(|r| r.text.as_str()), Some("қызмет"));
+        let r = m.word_readings("Ne");
+        assert_eq!(r.first().map(|r| r.text.as_str()), Some("№"));
+        // Quotes and commas around a word stay around it.
+        let r = m.word_readings("\"KbI3MeT,");
+        assert_eq!(r.first().map(|r| r.text.as_str()), Some("\"қызмет,"));
+    }
+
+    #[test]
+    fn line_context_sets_case() {
+        assert_eq!(case_ctx(Some("1."), "Ocsl"), 0);
+        assert_eq!(case_ctx(Some("a"), "\"Mem"), 1);
+        assert_eq!(case_ctx(None, "Mem"), 2);
+        assert_eq!(case_ctx(Some("a"), "Mem"), 3);
     }
 }

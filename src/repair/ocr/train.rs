@@ -144,19 +144,21 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
         pairs.len() - train_pairs.len(),
         channel_rows.len()
     );
-    let mut case_table = [[0u32; 3]; super::CASE_KEYS];
+    let mut case_table = [[0u32; 3]; super::CASE_KEYS * super::CASE_CTXS];
     for p in &train_pairs {
         let g: Vec<&str> = p.garbled.split_whitespace().collect();
         let c: Vec<&str> = p.clean.split_whitespace().collect();
         if g.len() != c.len() {
             continue;
         }
-        for (gw, cw) in g.iter().zip(&c) {
+        for (k, (gw, cw)) in g.iter().zip(&c).enumerate() {
             let letters: String = cw.chars().filter(|c| c.is_alphabetic()).collect();
             if letters.is_empty() {
                 continue;
             }
-            case_table[super::garble_case_key(gw)][super::lm::case_pattern(&letters)] += 1;
+            let ctx = super::case_ctx(k.checked_sub(1).map(|j| g[j]), gw);
+            let row = ctx * super::CASE_KEYS + super::garble_case_key(gw);
+            case_table[row][super::lm::case_pattern(&letters)] += 1;
         }
     }
     std::fs::create_dir_all(&cfg.out).with_context(|| format!("{}", cfg.out.display()))?;
