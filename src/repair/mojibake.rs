@@ -731,13 +731,14 @@ fn unpaired_closing(s: &str) -> usize {
 /// Russian „…“ closes with `“`), so a lone `“` is a capital of another page (Mac Cyrillic `У`
 /// and KZ-1048 `Т` share its windows-1251 byte).
 fn unpaired_quotes(chars: &[char]) -> usize {
-    let mut n = 0;
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '“' && !chars[i + 1..].contains(&'”') && !chars[..i].contains(&'„') {
-            n += 1;
-        }
-    }
-    n
+    // Linear: a line can be megabytes long, and a candidate page can turn every letter into `“`.
+    let first_low = chars.iter().position(|&c| c == '„').unwrap_or(usize::MAX);
+    let last_close = chars.iter().rposition(|&c| c == '”');
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| c == '“' && last_close.is_none_or(|j| j < i) && first_low >= i)
+        .count()
 }
 
 /// Number of words of `s` (3+ kk/ru letters) that the training text has, written in a normal
@@ -834,8 +835,10 @@ pub fn fix_text(text: &str) -> (String, usize, Option<String>) {
         .lines()
         .filter(|l| worth_trying(l))
         .take(200)
+        .map(|l| head(l, DECIDE_BYTES))
         .collect::<Vec<_>>()
         .join("\n");
+    let sample = head(&sample, 4 * DECIDE_BYTES);
     let doc_chain = best_chain(&sample).map(|(c, _)| c);
     let mut changed = 0;
     let mut out = String::with_capacity(text.len());
@@ -872,9 +875,35 @@ fn fix_line(line: &str, doc_chain: Option<&[Step]>) -> String {
             }
         }
     }
+    if line.len() > DECIDE_BYTES {
+        // A huge line (a dump on one line) is one text: its chain is decided on its head, where
+        // each candidate costs a pass, and then undone once over the whole line.
+        return best_chain(head(line, DECIDE_BYTES))
+            .and_then(|(chain, _)| apply_chain(line, &chain))
+            .unwrap_or_else(|| line.to_string());
+    }
     match best_chain(line) {
         Some((_, t)) => t,
         None => line.to_string(),
+    }
+}
+
+/// Enough text to tell a wrong decoding from a right one (a few hundred words); candidate chains
+/// are scored on at most this much of a line or a document.
+const DECIDE_BYTES: usize = 16 * 1024;
+
+/// The first `max` bytes of `s` or less, cut at a space (else at a letter boundary).
+fn head(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    match s[..end].rfind(char::is_whitespace) {
+        Some(i) if i > 0 => &s[..i],
+        _ => &s[..end],
     }
 }
 
@@ -938,6 +967,28 @@ pub fn chain_label(chain: &[Step]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The linear count agrees with the definition (a `“` with no `”` after it and no `„`
+    /// before it) on every string of a small alphabet up to length 7.
+    #[test]
+    fn unpaired_quotes_matches_its_definition() {
+        let alphabet = ['“', '”', '„', 'а'];
+        for len in 0..=7u32 {
+            for code in 0..4usize.pow(len) {
+                let chars: Vec<char> = (0..len)
+                    .map(|p| alphabet[code / 4usize.pow(p) % 4])
+                    .collect();
+                let naive = (0..chars.len())
+                    .filter(|&i| {
+                        chars[i] == '“'
+                            && !chars[i + 1..].contains(&'”')
+                            && !chars[..i].contains(&'„')
+                    })
+                    .count();
+                assert_eq!(unpaired_quotes(&chars), naive, "{chars:?}");
+            }
+        }
+    }
 
     #[test]
     fn tables_round_trip_every_byte() {
