@@ -12,8 +12,8 @@
 
 pub mod analyzer;
 mod build;
-pub mod eval;
 mod collect;
+pub mod eval;
 mod facets;
 
 pub mod kazakh;

@@ -839,7 +839,7 @@ pub fn fix_text(text: &str) -> (String, usize, Option<String>) {
         .collect::<Vec<_>>()
         .join("\n");
     let sample = head(&sample, 4 * DECIDE_BYTES);
-    let doc_chain = best_chain(&sample).map(|(c, _)| c);
+    let doc_chain = best_chain(sample).map(|(c, _)| c);
     let mut changed = 0;
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split('\n').enumerate() {
