@@ -171,61 +171,45 @@ async fn admin_endpoint_is_off_by_default_and_needs_the_token() {
     assert_error(st, &v, StatusCode::METHOD_NOT_ALLOWED);
 }
 
+/// Status and `Connection` header of the answer to `req`.
+async fn status_and_connection(
+    app: &axum::Router,
+    req: Request<Body>,
+) -> (StatusCode, Option<String>) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let conn = res
+        .headers()
+        .get("connection")
+        .map(|v| v.to_str().unwrap().to_string());
+    (res.status(), conn)
+}
+
+fn post(uri: &str, body: Vec<u8>) -> Request<Body> {
+    Request::post(uri)
+        .header("content-length", body.len())
+        .body(Body::from(body))
+        .unwrap()
+}
+
 /// A request body is never read, so the answer must tell a keep-alive client that the
 /// connection closes (otherwise its next request fails on a dropped socket).
 #[tokio::test]
 async fn unread_bodies_close_the_connection() {
     let (_t, app) = app(ServeOptions::default());
-    let conn = |res: &axum::response::Response| {
-        res.headers()
-            .get("connection")
-            .map(|v| v.to_str().unwrap().to_string())
-    };
+    let close = Some("close".to_string());
     let big = vec![b'x'; limits::MAX_BODY_BYTES as usize + 1];
-    let res = app
-        .clone()
-        .oneshot(
-            Request::post("/api/search?q=a")
-                .header("content-length", big.len())
-                .body(Body::from(big))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(conn(&res).as_deref(), Some("close"));
-    let res = app
-        .clone()
-        .oneshot(
-            Request::post("/api/search?q=a")
-                .header("content-length", 10)
-                .body(Body::from("0123456789"))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(conn(&res).as_deref(), Some("close"));
+    let got = status_and_connection(&app, post("/api/search?q=a", big)).await;
+    assert_eq!(got, (StatusCode::PAYLOAD_TOO_LARGE, close.clone()));
+    let got = status_and_connection(&app, post("/api/search?q=a", b"0123456789".to_vec())).await;
+    assert_eq!(got, (StatusCode::METHOD_NOT_ALLOWED, close.clone()));
     // Refused for its URI before the body is even looked at: still closes.
     let long = format!("/api/search?q={}", "a".repeat(limits::MAX_URI_BYTES));
-    let res = app
-        .clone()
-        .oneshot(
-            Request::post(long.as_str())
-                .header("content-length", 10)
-                .body(Body::from("0123456789"))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::URI_TOO_LONG);
-    assert_eq!(conn(&res).as_deref(), Some("close"));
+    let got = status_and_connection(&app, post(&long, b"0123456789".to_vec())).await;
+    assert_eq!(got, (StatusCode::URI_TOO_LONG, close));
     // A plain GET keeps the connection.
-    let res = app
-        .clone()
-        .oneshot(Request::get("/api/summary").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(conn(&res), None);
+    let get = Request::get("/api/summary").body(Body::empty()).unwrap();
+    assert_eq!(
+        status_and_connection(&app, get).await,
+        (StatusCode::OK, None)
+    );
 }
