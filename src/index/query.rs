@@ -138,6 +138,33 @@ pub fn parse_user_query(text: &str) -> Option<UserInputAst> {
     ast.ok().flatten()
 }
 
+/// One way a required word or phrase can match: consecutive terms (one for a word) in one
+/// field, and the weight of a match there.
+#[derive(Clone)]
+pub(crate) struct Alt {
+    pub field: Field,
+    pub terms: Vec<Term>,
+    pub boost: f32,
+}
+
+/// A query of the two shapes people type most, plain words and one "exact phrase", taken apart
+/// so that the top-k pass can prune (see `collect::top_k_plain`): every group must match by at
+/// least one of its alternatives; the score is the sum of the BM25 of every alternative's terms
+/// found in the document. For plain words that is exactly the score of the boolean query the
+/// builder makes; for a phrase the phrase is scored by its words.
+pub(crate) struct Plain {
+    pub groups: Vec<Vec<Alt>>,
+    /// Per language, the stems of all the words in the stemmed text field: the closeness bonus
+    /// (see [`Builder::proximity`]) applied to the best candidates only.
+    pub near: Vec<(Field, Vec<Term>)>,
+}
+
+impl Plain {
+    /// Slop of the closeness bonus and its weight (as in [`Builder::proximity`]).
+    pub const NEAR_SLOP: u32 = PROXIMITY_SLOP;
+    pub const NEAR_BOOST: f32 = PROXIMITY_BOOST;
+}
+
 impl Builder<'_> {
     /// Parses `text` and builds its query; `Err` says what was not understood (the caller
     /// then searches the words literally). `Ok(None)`: nothing to search (no words).
@@ -277,6 +304,101 @@ impl Builder<'_> {
         }
         clauses.push(boost(term_q(f.text, exact), EXACT_BONUS));
         any(clauses)
+    }
+
+    /// The query as a [`Plain`], when it is plain words or one exact phrase (`"…"`, no slop);
+    /// `None` for anything else (operators, fields, sloppy phrases), which runs unpruned.
+    pub fn plain(&self, text: &str) -> Option<Plain> {
+        let f = self.fields;
+        let ast = parse_user_query(text)?;
+        let terms = |field: Field, toks: &[String]| -> Vec<Term> {
+            toks.iter()
+                .map(|t| Term::from_field_text(field, t))
+                .collect()
+        };
+        let alt = |field: Field, toks: &[String], boost: f32| -> Option<Alt> {
+            (!toks.is_empty()).then(|| Alt {
+                field,
+                terms: terms(field, toks),
+                boost,
+            })
+        };
+        // One quoted phrase: `"…"` or a clause holding only it.
+        let single = match &ast {
+            UserInputAst::Leaf(leaf) => Some(&**leaf),
+            UserInputAst::Clause(items) if items.len() == 1 => match &items[0] {
+                (None | Some(Occur::Must), UserInputAst::Leaf(leaf)) => Some(&**leaf),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(UserInputLeaf::Literal(lit)) = single {
+            if lit.field_name.is_none() && lit.delimiter != Delimiter::None {
+                if lit.slop != 0 {
+                    return None;
+                }
+                let exact = tokens(&self.analyzers.exact, &lit.phrase);
+                let group: Vec<Alt> = [
+                    alt(f.text, &exact, 1.0),
+                    alt(f.act_title, &exact, CTX_BOOST),
+                    alt(f.document, &exact, CTX_BOOST),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                return (!group.is_empty()).then(|| Plain {
+                    groups: vec![group],
+                    near: Vec::new(),
+                });
+            }
+        }
+        let words = Self::plain_words(text)?;
+        let mut groups = Vec::new();
+        for w in &words {
+            let exact = tokens(&self.analyzers.exact, w);
+            let mut group = Vec::new();
+            if exact.len() == 1 {
+                // As `word`: a token no language stems is a stop word, no condition.
+                for &lang in self.langs {
+                    let stems = tokens(&self.analyzers.stem(lang), &exact[0]);
+                    let Some(stem) = stems.first() else { continue };
+                    let one = std::slice::from_ref(stem);
+                    group.extend(alt(f.stemmed_text(lang), one, 1.0));
+                    group.extend(alt(f.stemmed_ctx(lang), one, CTX_BOOST));
+                }
+                if group.is_empty() {
+                    continue;
+                }
+                group.extend(alt(f.text, &exact, EXACT_BONUS));
+            } else if exact.len() > 1 {
+                // As `bare`: a hyphenated group is a phrase of its parts.
+                for &lang in self.langs {
+                    let stems = tokens(&self.analyzers.stem(lang), w);
+                    group.extend(alt(f.stemmed_text(lang), &stems, 1.0));
+                    group.extend(alt(f.stemmed_ctx(lang), &stems, CTX_BOOST));
+                }
+                group.extend(alt(f.text, &exact, EXACT_BONUS));
+            }
+            if !group.is_empty() {
+                groups.push(group);
+            }
+        }
+        if groups.is_empty() {
+            return None;
+        }
+        let joined = words.join(" ");
+        let near = self
+            .langs
+            .iter()
+            .filter_map(|&lang| {
+                let stems = tokens(&self.analyzers.stem(lang), &joined);
+                (stems.len() >= 2).then(|| {
+                    let field = f.stemmed_text(lang);
+                    (field, terms(field, &stems))
+                })
+            })
+            .collect();
+        Some(Plain { groups, near })
     }
 
     /// The words of a plain-words query (no operator, phrase or field), else `None`.
