@@ -82,6 +82,15 @@ fn pruned_search_scores_and_ranks_as_the_exhaustive_one() {
         let pruned = index.search_counted(&pruned_q).unwrap();
         let full = index.search_counted(&full_q).unwrap();
         assert_eq!(pruned.total, full.total, "{text}: totals differ");
+        for g in &pruned.groups {
+            let f = full.groups.iter().find(|f| f.act_id == g.act_id);
+            assert_eq!(
+                g.total,
+                f.and_then(|f| f.total),
+                "{text}: matches in {}",
+                g.act_id
+            );
+        }
         let scores: HashMap<String, f32> = full.hits.iter().map(|h| (key(h), h.score)).collect();
         // Every hit of the pruned search is a match with the score the exhaustive one gives.
         for h in &pruned.hits {

@@ -309,7 +309,17 @@ fn write_all(
         source,
     };
     let (schema, fields) = schema(options.stemming);
-    let index = Index::create_in_dir(tmp, schema).map_err(tv)?;
+    // Smaller store blocks than tantivy's 16 KB: a result page loads ~20 documents from
+    // random places, and each costs the decompression of its whole block.
+    let settings = tantivy::IndexSettings {
+        docstore_blocksize: 4096,
+        ..Default::default()
+    };
+    let index = Index::builder()
+        .schema(schema)
+        .settings(settings)
+        .create_in_dir(tmp)
+        .map_err(tv)?;
     analyzer::register(&index);
     let total: usize = acts.iter().map(|a| a.versions.len()).sum();
     // One indexing thread below a size where threads pay: one segment, documents in input

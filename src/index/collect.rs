@@ -343,9 +343,14 @@ impl<'a> Verifier<'a> {
             let mut hit = false;
             for alt in group.iter_mut() {
                 match alt.scoring {
-                    // A term: its score is already in the sum; the first match settles it.
+                    // A term (its score is already in the sum), or a phrase when only
+                    // membership is asked: the first match settles it.
                     None => {
-                        if alt.postings.as_mut().is_some_and(|p| at(p, doc)) {
+                        let found = alt.postings.as_mut().is_some_and(|p| {
+                            at(p, doc)
+                                && (p.len() == 1 || phrase_count(p.iter_mut(), positions) > 0)
+                        });
+                        if found {
                             hit = true;
                             break;
                         }

@@ -409,7 +409,10 @@ impl IndexReaderHandle {
                 (query, Some(format!("{e}: searched its words")))
             }
         };
-        // Words standing close together rank higher (an optional clause: matches unchanged).
+        // Words standing close together rank higher (an optional clause: matches unchanged,
+        // so the count goes without it: a sloppy phrase scorer looks for its first match as
+        // soon as it is made).
+        let matching = user.box_clone();
         let user: Box<dyn Query> = match builder.proximity(text) {
             Some(near) if notice.is_none() => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, user),
@@ -427,14 +430,22 @@ impl IndexReaderHandle {
         let mut notice = notice;
         let searcher = self.reader.searcher();
         lap(&mut t.parse);
-        let mut found = self.collect(&searcher, user.box_clone(), plain.as_ref(), q, t)?;
+        let mut found =
+            self.collect(&searcher, user.box_clone(), matching, plain.as_ref(), q, t)?;
         // (collect and count time themselves)
         let mut counted_inside = std::time::Duration::ZERO;
         lap(&mut counted_inside);
         // No match at all: for plain words, retry with about two thirds of them required.
         if notice.is_none() && found.addrs.is_empty() {
             if let Some((relaxed, need, n)) = builder.relaxed(text) {
-                let again = self.collect(&searcher, relaxed.box_clone(), None, q, t)?;
+                let again = self.collect(
+                    &searcher,
+                    relaxed.box_clone(),
+                    relaxed.box_clone(),
+                    None,
+                    q,
+                    t,
+                )?;
                 if !again.addrs.is_empty() {
                     found = again;
                     user = relaxed;
@@ -483,7 +494,8 @@ impl IndexReaderHandle {
         })
     }
 
-    /// The hits, the count and (when asked) the facets of `user` under the filters of `q`.
+    /// The hits, the count and (when asked) the facets of `user` under the filters of `q`
+    /// (`matching`: the same matches without the optional clauses, for the count).
     ///
     /// With facets asked for, one exact pass scores, counts and buckets every match (what the
     /// page asks for). Without, the best `limit` come from a pruning top-k pass and the matches
@@ -493,6 +505,7 @@ impl IndexReaderHandle {
         &self,
         searcher: &Searcher,
         user: Box<dyn Query>,
+        matching: Box<dyn Query>,
         plain: Option<&Plain>,
         q: &SearchQuery,
         t: &mut SearchTimings,
@@ -528,9 +541,9 @@ impl IndexReaderHandle {
             });
         }
         let window = Window::of(q);
+        let plan = self.plan(user, q, &query, plain);
         let addrs = match q.sort {
             SortBy::Relevance => {
-                let plan = self.plan(user, q, &query, plain);
                 match plain {
                     Some(plain) if !plan.verify.is_empty() => {
                         // The closeness bonus reorders the best few: take more, cut after.
@@ -559,7 +572,7 @@ impl IndexReaderHandle {
         };
         t.collect += clock.elapsed();
         let clock = std::time::Instant::now();
-        let counted = collect::count(searcher, &query, window, TOTAL_CAP)?;
+        let counted = collect::count(searcher, &self.filtered(matching, q)?, window, TOTAL_CAP)?;
         t.count += clock.elapsed();
         Ok(Found {
             addrs,
