@@ -160,6 +160,10 @@ pub fn run(
     let root = work.join("pg");
     let data = root.join("data");
     let sock = root.join("sock");
+    // A cluster a kept run (`--keep`, `--reuse`) left behind: the table is loaded again anyway.
+    if root.exists() {
+        std::fs::remove_dir_all(&root).map_err(|e| format!("{}: {e}", root.display()))?;
+    }
     std::fs::create_dir_all(&sock).map_err(|e| format!("{}: {e}", sock.display()))?;
     if is_root() {
         let st = Command::new("chown")
