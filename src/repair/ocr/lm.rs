@@ -15,6 +15,43 @@ const N_SYMS: u8 = 53;
 const BITS: u32 = 6;
 pub const LOWER: &str = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі";
 
+/// Letter symbols of the Cyrillic block (0 = not one of the 42 letters), upper and lower case.
+static CYR_SYMS: [u8; 256] = {
+    let lower: [char; 42] = [
+        'а', 'б', 'в', 'г', 'д', 'е', 'ё', 'ж', 'з', 'и', 'й', 'к', 'л', 'м', 'н', 'о', 'п', 'р',
+        'с', 'т', 'у', 'ф', 'х', 'ц', 'ч', 'ш', 'щ', 'ъ', 'ы', 'ь', 'э', 'ю', 'я', 'ә', 'ғ', 'қ',
+        'ң', 'ө', 'ұ', 'ү', 'һ', 'і',
+    ];
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 42 {
+        let c = lower[i] as usize - 0x400;
+        t[c] = i as u8 + 1;
+        // Upper case: а..я are 32 below, ѐ..џ (ё, і) 80 below, the rest (ә, ғ, …) one below.
+        let u = if c >= 0x30 && c < 0x50 {
+            c - 32
+        } else if c >= 0x50 && c < 0x60 {
+            c - 80
+        } else {
+            c - 1
+        };
+        t[u] = i as u8 + 1;
+        i += 1;
+    }
+    t
+};
+
+/// Lower-case letter of each letter symbol 1..=42 (index 0 unused).
+pub fn sym_char(s: u8) -> char {
+    LOWER_CHARS[s as usize]
+}
+
+static LOWER_CHARS: [char; 43] = [
+    ' ', 'а', 'б', 'в', 'г', 'д', 'е', 'ё', 'ж', 'з', 'и', 'й', 'к', 'л', 'м', 'н', 'о', 'п', 'р',
+    'с', 'т', 'у', 'ф', 'х', 'ц', 'ч', 'ш', 'щ', 'ъ', 'ы', 'ь', 'э', 'ю', 'я', 'ә', 'ғ', 'қ', 'ң',
+    'ө', 'ұ', 'ү', 'һ', 'і',
+];
+
 /// LM symbol of a character: lower-case Cyrillic letters 1..=42, then classes for the rest.
 pub fn sym(c: char) -> u8 {
     // Fast path for the Russian alphabet (а..я in one block, А..Я 32 below).
@@ -26,13 +63,11 @@ pub fn sym(c: char) -> u8 {
         ' ' => return BOUND,
         _ => {}
     }
-    let lc = if c.is_uppercase() {
-        c.to_lowercase().next().unwrap_or(c)
-    } else {
-        c
-    };
-    if let Some(i) = LOWER.chars().position(|x| x == lc) {
-        return i as u8 + 1;
+    if ('\u{0400}'..='\u{04FF}').contains(&c) {
+        let v = CYR_SYMS[c as usize - 0x400];
+        if v != 0 {
+            return v;
+        }
     }
     match c {
         c if c.is_whitespace() => BOUND,
@@ -186,6 +221,9 @@ pub fn case_pattern(w: &str) -> usize {
 /// Lower-case word list as a trie over LM letter symbols; a node's count > 0 ends a word.
 pub struct Lexicon {
     children: FxHashMap<(u32, u8), u32>,
+    /// The same edges by parent node (`edges[first[n]..first[n + 1]]`), to list a node's letters.
+    first: Vec<u32>,
+    edges: Vec<(u8, u32)>,
     counts: Vec<u32>,
     /// Per node: how often the word was written lower / Title / UPPER.
     cases: Vec<[u32; 3]>,
@@ -198,6 +236,8 @@ impl Lexicon {
     pub fn train(text: &str) -> Lexicon {
         let mut lex = Lexicon {
             children: FxHashMap::default(),
+            first: Vec::new(),
+            edges: Vec::new(),
             counts: vec![0],
             cases: vec![[0; 3]],
             total: 0,
@@ -221,7 +261,27 @@ impl Lexicon {
             lex.cases[node as usize][case_pattern(w)] += 1;
             lex.total += 1;
         }
+        let mut edges: Vec<(u32, u8, u32)> =
+            lex.children.iter().map(|(&(p, s), &c)| (p, s, c)).collect();
+        edges.sort_unstable();
+        lex.first = vec![0; lex.counts.len() + 1];
+        for &(p, _, _) in &edges {
+            lex.first[p as usize + 1] += 1;
+        }
+        for n in 0..lex.counts.len() {
+            lex.first[n + 1] += lex.first[n];
+        }
+        lex.edges = edges.into_iter().map(|(_, s, c)| (s, c)).collect();
         lex
+    }
+
+    /// The letters that continue a prefix, with their nodes.
+    pub fn children(&self, node: u32) -> &[(u8, u32)] {
+        if node == NO_NODE {
+            return &[];
+        }
+        let n = node as usize;
+        &self.edges[self.first[n] as usize..self.first[n + 1] as usize]
     }
 
     pub fn child(&self, node: u32, s: u8) -> u32 {
@@ -296,6 +356,7 @@ mod tests {
             assert_eq!(sym(c), i as u8 + 1, "{c}");
             let u = c.to_uppercase().next().unwrap();
             assert_eq!(sym(u), i as u8 + 1, "{u}");
+            assert_eq!(sym_char(i as u8 + 1), c);
         }
     }
 
@@ -305,6 +366,8 @@ mod tests {
         assert!(lex.contains("қызмет"));
         assert!(lex.contains("ҚЫЗМЕТ"));
         assert!(!lex.contains("кызмет"));
+        let kids: Vec<u8> = lex.children(0).iter().map(|e| e.0).collect();
+        assert_eq!(kids, vec![sym('к'), sym('қ')]);
         assert_eq!(lex.total, 3);
     }
 }

@@ -248,27 +248,58 @@ impl OcrModel {
             .map_or(NO_DICT, |d| d.as_fst().root().addr())
     }
 
-    /// Follow letter `c` (lower-cased) from dictionary node `addr`.
-    fn dict_step(&self, addr: usize, c: char) -> usize {
-        let Some(d) = self.dict.as_ref().filter(|_| addr != NO_DICT) else {
+    /// Follow letter symbol `s` from dictionary node `addr` (memoised per thread in a small
+    /// direct-mapped table: a search asks the same few transitions near the root again and again,
+    /// and one FST letter is two byte transitions).
+    fn dict_step(&self, addr: usize, s: u8) -> usize {
+        let Some(d) = self.dict.as_ref().filter(|_| addr != NO_DICT && is_letter_sym(s)) else {
             return NO_DICT;
         };
+        let key = ((addr as u64) << 7 | u64::from(s)) << 1 | u64::from(self.lang == Lang::Ru);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - DICT_MEMO_BITS)) as usize;
+        if let Some(v) = DICT_MEMO.with(|m| {
+            let e = m.borrow()[slot];
+            (e.0 == key).then_some(e.1)
+        }) {
+            return v;
+        }
         let fst = d.as_fst();
-        // Readings are lower case except a Cyrillic letter read as itself.
-        let lc = if c.is_ascii() || matches!(c, 'а'..='я') {
-            c
-        } else {
-            c.to_lowercase().next().unwrap_or(c)
-        };
         let mut buf = [0u8; 4];
         let mut node = fst.node(addr);
-        for &b in lc.encode_utf8(&mut buf).as_bytes() {
-            match node.find_input(b) {
-                Some(i) => node = fst.node(node.transition(i).addr),
-                None => return NO_DICT,
+        let mut out = NO_DICT;
+        'walk: {
+            for &b in lm::sym_char(s).encode_utf8(&mut buf).as_bytes() {
+                match node.find_input(b) {
+                    Some(i) => node = fst.node(node.transition(i).addr),
+                    None => break 'walk,
+                }
+            }
+            out = node.addr();
+        }
+        DICT_MEMO.with(|m| m.borrow_mut()[slot] = (key, out));
+        out
+    }
+
+    /// The letters that continue a dictionary prefix, with their nodes.
+    fn dict_children(&self, addr: usize, out: &mut Vec<(u8, usize)>) {
+        out.clear();
+        let Some(d) = self.dict.as_ref().filter(|_| addr != NO_DICT) else {
+            return;
+        };
+        let fst = d.as_fst();
+        let node = fst.node(addr);
+        for t in node.transitions() {
+            let lead = fst.node(t.addr);
+            for t2 in lead.transitions() {
+                let bytes = [t.inp, t2.inp];
+                if let Some(c) = std::str::from_utf8(&bytes).ok().and_then(|x| x.chars().next()) {
+                    let s = sym(c);
+                    if is_letter_sym(s) {
+                        out.push((s, t2.addr));
+                    }
+                }
             }
         }
-        node.addr()
     }
 
     fn dict_final(&self, addr: usize) -> bool {
@@ -299,7 +330,7 @@ impl OcrModel {
         if is_letter_sym(s) {
             n.case = 1;
             n.trie = self.lex.child(st.trie, s);
-            n.dict = self.dict_step(st.dict, c);
+            n.dict = self.dict_step(st.dict, s);
             let was_on = st.case == 0 || st.trie != NO_NODE || st.dict != NO_DICT;
             if was_on && n.trie == NO_NODE && n.dict == NO_DICT {
                 n.score += w.fall_off;
@@ -662,7 +693,12 @@ fn strong_garble(token: &str) -> bool {
 /// Per-garbled-character score above which a reading is accepted.
 const ACCEPT: f32 = -4.0;
 
+/// log2 of the entries of the per-thread dictionary transition memo.
+const DICT_MEMO_BITS: u32 = 16;
+
 thread_local! {
+    static DICT_MEMO: RefCell<Vec<(u64, usize)>> =
+        RefCell::new(vec![(u64::MAX, 0); 1 << DICT_MEMO_BITS]);
     static LM_MEMO: RefCell<FxHashMap<u64, f32>> = RefCell::new(FxHashMap::default());
     static CACHE: RefCell<FxHashMap<(Lang, String), Option<Decoded>>> =
         RefCell::new(FxHashMap::default());
