@@ -348,19 +348,19 @@ impl OcrModel {
         n
     }
 
-    /// Memoised LM query: a search asks the same few contexts again and again.
+    /// Memoised LM query (a per-thread direct-mapped table): a search asks the same few
+    /// contexts again and again, and a backed-off query costs several hash lookups.
     fn lm_logp(&self, ctx: u64, s: u8) -> f32 {
         let key = (ctx << 6 | s as u64) << 1 | u64::from(self.lang == Lang::Ru);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - LM_MEMO_BITS)) as usize;
         LM_MEMO.with(|m| {
             let mut m = m.borrow_mut();
-            if let Some(v) = m.get(&key) {
-                return *v;
-            }
-            if m.len() > 1 << 20 {
-                m.clear();
+            let e = m[slot];
+            if e.0 == key {
+                return e.1;
             }
             let v = self.lm.logp(ctx, s);
-            m.insert(key, v);
+            m[slot] = (key, v);
             v
         })
     }
@@ -420,6 +420,7 @@ impl OcrModel {
             inserted: false,
         });
         let mut seen: FxHashMap<(u64, u8, u32, usize), ()> = FxHashMap::default();
+        let mut top = vec![f32::NEG_INFINITY; m + 1];
         for i in 0..m {
             let mut cur = std::mem::take(&mut states[i]);
             prune(&mut cur, w.beam, &mut seen);
@@ -443,11 +444,19 @@ impl OcrModel {
                         if cand.logp < -7.0 {
                             break;
                         }
+                        // An upper bound of the step's score (the LM only lowers it, a word
+                        // end adds at most the lexicon bonus) out of the margin at its
+                        // position: this and the rest of the sorted list would be pruned there.
+                        let up = st.score + w.channel * cand.logp + w.lex_bonus.max(w.dict_bonus);
+                        if up < top[i + k + 1] - CHAR_MARGIN {
+                            break;
+                        }
                         let mut ns = self.step(st, cand.c, cand.sym, &w);
                         ns.score += w.channel * cand.logp;
                         ns.inserted = false;
+                        top[i + k + 1] = top[i + k + 1].max(ns.score);
                         push(i + k + 1, ns, [cand.c, ' '], 1, &mut arena);
-                        // A letter the OCR dropped, just before this one.
+                        // A letter the OCR dropped, just before this one (best few states).
                         if !st.inserted && k == 0 && ci < 2 && rank < 8 {
                             for d in self.channel.dropped.iter().take(4) {
                                 let mut a = self.step(st, d.c, d.sym, &w);
@@ -577,7 +586,7 @@ fn prune(v: &mut Vec<St>, beam: usize, seen: &mut FxHashMap<(u64, u8, u32, usize
     v.retain(|s| seen.insert((s.ctx, s.case, s.trie, s.dict), ()).is_none());
     v.truncate(beam);
     if let Some(best) = v.first().map(|s| s.score) {
-        v.retain(|s| s.score > best - 15.0);
+        v.retain(|s| s.score > best - CHAR_MARGIN);
     }
 }
 
@@ -690,16 +699,20 @@ fn strong_garble(token: &str) -> bool {
     digraph || inner_digit
 }
 
+/// Score margin of the character beam below its best state.
+const CHAR_MARGIN: f32 = 15.0;
+
 /// Per-garbled-character score above which a reading is accepted.
 const ACCEPT: f32 = -4.0;
 
-/// log2 of the entries of the per-thread dictionary transition memo.
+/// log2 of the entries of the per-thread dictionary transition and LM memos.
 const DICT_MEMO_BITS: u32 = 16;
+const LM_MEMO_BITS: u32 = 18;
 
 thread_local! {
     static DICT_MEMO: RefCell<Vec<(u64, usize)>> =
         RefCell::new(vec![(u64::MAX, 0); 1 << DICT_MEMO_BITS]);
-    static LM_MEMO: RefCell<FxHashMap<u64, f32>> = RefCell::new(FxHashMap::default());
+    static LM_MEMO: RefCell<Vec<(u64, f32)>> = RefCell::new(vec![(u64::MAX, 0.0); 1 << LM_MEMO_BITS]);
     static CACHE: RefCell<FxHashMap<(Lang, String), Option<Decoded>>> =
         RefCell::new(FxHashMap::default());
     static WORD_CACHE: RefCell<FxHashMap<(Lang, String), Vec<words::Reading>>> =
@@ -712,6 +725,7 @@ fn decode_cached(model: &OcrModel, token: &str) -> Option<Decoded> {
         return hit;
     }
     let d = model.decode_token(token);
+    if std::env::var_os("ZAN_OCR_TRACE").is_some() { eprintln!("CHARBEAM {token} -> {:?}", d.as_ref().map(|d| (&d.text, d.score))); }
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() > 200_000 {
@@ -790,6 +804,7 @@ fn token_readings(model: &OcrModel, token: &str) -> Vec<words::Reading> {
         return hit;
     }
     let mut r = model.word_readings(token);
+    if std::env::var_os("ZAN_OCR_TRACE").is_some() { eprintln!("WORD {token} -> {:?}", r.first().map(|d| (&d.text, d.score))); }
     // The character beam reads words no lexicon knows; asked only when no known word reads the
     // garble well (per garbled character).
     let n = token.chars().count() as f32;

@@ -90,6 +90,10 @@ static LIMITS: once_cell::sync::Lazy<(usize, f32)> = once_cell::sync::Lazy::new(
     }
 });
 
+/// Complete readings rescored with the language model and word frequencies.
+const RESCORE: usize = 10;
+
+pub static CNT: [std::sync::atomic::AtomicUsize; 5] = [const { std::sync::atomic::AtomicUsize::new(0) }; 5];
 /// Flags of a hypothesis: each kind of OCR error is allowed once a token.
 const DROPPED: u8 = 1;
 const SKIPPED: u8 = 2;
@@ -123,6 +127,10 @@ struct Beam<'a> {
     cands: Vec<[Option<&'a [Cand]>; MAX_GLYPHS]>,
     arena: Vec<Emit>,
     states: Vec<Vec<Hyp>>,
+    /// Best score pushed to each position so far: a hypothesis the margin would prune there
+    /// is not even built (its automata steps are the search's main cost).
+    top: Vec<f32>,
+    margin: f32,
     kids: Vec<(u8, usize)>,
 }
 
@@ -145,8 +153,17 @@ impl Beam<'_> {
         }
     }
 
+    /// Queue `x` at position `to`.
+    fn push(&mut self, to: usize, x: Hyp) {
+        if x.score > self.top[to] {
+            self.top[to] = x.score;
+        }
+        self.states[to].push(x);
+    }
+
     /// `h` followed by `c`, if the result still reads as known words.
     fn emit(&mut self, h: &Hyp, c: char, s: u8, cost: f32) -> Option<Hyp> {
+        CNT[0].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut x = *h;
         x.score += cost;
         if is_letter_sym(s) {
@@ -184,8 +201,13 @@ impl Beam<'_> {
                 if cand.logp < -7.0 {
                     break;
                 }
+                if h.score + ch * cand.logp < self.top[i + k + 1] - self.margin {
+                    // Out of the margin at its position; the list is sorted, so are the rest.
+                    went_on = true;
+                    break;
+                }
                 if let Some(x) = self.emit(h, cand.c, cand.sym, ch * cand.logp) {
-                    self.states[i + k + 1].push(x);
+                    self.push(i + k + 1, x);
                     went_on = true;
                 }
             }
@@ -196,7 +218,7 @@ impl Beam<'_> {
             || (self.cands[i][0].is_none() && !c.is_alphabetic())
         {
             if let Some(x) = self.emit(h, c, sym(c), -0.1) {
-                self.states[i + 1].push(x);
+                self.push(i + 1, x);
                 went_on = true;
             }
         }
@@ -214,9 +236,9 @@ impl Beam<'_> {
                 for &(s, _) in &kids {
                     if let Some(mut x) = self.emit(h, super::lm::sym_char(s), s, self.w.subst) {
                         x.flags |= SUBST;
-                        self.states[i + 1].push(x);
+                        self.push(i + 1, x);
                         if i + 2 <= m {
-                            self.states[i + 2].push(x);
+                            self.push(i + 2, x);
                         }
                     }
                 }
@@ -228,7 +250,7 @@ impl Beam<'_> {
             let mut x = *h;
             x.flags |= SKIPPED;
             x.score += self.w.skip;
-            self.states[i + 1].push(x);
+            self.push(i + 1, x);
         }
     }
 
@@ -276,6 +298,7 @@ impl Beam<'_> {
     /// Run the beam over the garble: the complete readings with their channel scores.
     fn run(&mut self) -> FxHashMap<String, f32> {
         let (beam, margin) = *LIMITS;
+        self.margin = margin;
         let m = self.g.len();
         let mut seen = Seen::default();
         let mut found: FxHashMap<String, f32> = FxHashMap::default();
@@ -298,6 +321,7 @@ impl Beam<'_> {
                 }
                 break;
             }
+            CNT[1].fetch_add(cur.len(), std::sync::atomic::Ordering::Relaxed);
             for (rank, h) in cur.iter().enumerate() {
                 self.expand(i, h, rank);
             }
@@ -361,10 +385,19 @@ impl OcrModel {
                 c: '\0',
             }],
             states,
+            top: vec![f32::NEG_INFINITY; m + 1],
+            margin: 9.0,
             kids: Vec::new(),
         };
-        let mut out: Vec<Reading> = b
-            .run()
+        // Only the likeliest few by the channel are worth the language model's rescoring.
+        let mut found: Vec<(String, f32)> = b.run().into_iter().collect();
+        CNT[2].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        CNT[3].fetch_add(found.len(), std::sync::atomic::Ordering::Relaxed);
+        CNT[4].fetch_add(b.arena.len(), std::sync::atomic::Ordering::Relaxed);
+        if std::env::var_os("ZAN_OCR_CNT").is_some() && CNT[2].load(std::sync::atomic::Ordering::Relaxed) % 1000 == 0 { eprintln!("CNT {:?}", CNT); }
+        found.sort_by(|a, b| b.1.total_cmp(&a.1));
+        found.truncate(RESCORE);
+        let mut out: Vec<Reading> = found
             .into_iter()
             .map(|(text, ch)| self.reading(text, ch))
             .collect();
