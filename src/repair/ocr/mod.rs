@@ -13,6 +13,7 @@
 //! letters) is decoded. Mixed-script tokens on Cyrillic lines are left to the look-alike fixer.
 
 mod channel;
+mod dict;
 pub mod eval;
 mod lm;
 pub mod train;
@@ -56,7 +57,7 @@ fn load(lang: &str, gz: &'static [u8], dict: &'static [u8]) -> Option<OcrModel> 
 /// Word forms of a public dictionary (hunspell expanded), searched letter by letter.
 type Dict = fst::Set<std::borrow::Cow<'static, [u8]>>;
 /// No dictionary node: the prefix read so far is no dictionary word's prefix.
-const NO_DICT: usize = usize::MAX;
+const NO_DICT: usize = dict::NONE;
 
 /// The embedded model of a language (None if the build shipped none).
 pub fn model(lang: Lang) -> Option<&'static OcrModel> {
@@ -173,6 +174,8 @@ pub struct OcrModel {
     lex: Lexicon,
     bigrams: words::Bigrams,
     dict: Option<Dict>,
+    /// The same forms as a letter trie, for the searches.
+    trie: Option<dict::DictTrie>,
     /// log P(clean case pattern | garble case key).
     case_table: Vec<[f32; 3]>,
     pub weights: Weights,
@@ -230,6 +233,7 @@ impl OcrModel {
             lex: Lexicon::train(&file.text),
             bigrams: words::Bigrams::train(&file.text),
             dict: None,
+            trie: None,
             case_table: case_logp(&file.case_table),
             weights: Weights::from_env(),
         }
@@ -238,76 +242,33 @@ impl OcrModel {
     /// Attach a dictionary FST (`zan train ocr --words`); empty or bad bytes leave none.
     pub fn with_dict(mut self, bytes: &'static [u8]) -> OcrModel {
         self.dict = Dict::new(std::borrow::Cow::Borrowed(bytes)).ok();
+        self.trie = self.dict.as_ref().map(dict::DictTrie::from_fst);
         self
     }
 
     /// The dictionary's start node (NO_DICT without a dictionary).
     fn dict_root(&self) -> usize {
-        self.dict
-            .as_ref()
-            .map_or(NO_DICT, |d| d.as_fst().root().addr())
+        self.trie.as_ref().map_or(NO_DICT, |t| t.root())
     }
 
-    /// Follow letter symbol `s` from dictionary node `addr` (memoised per thread in a small
-    /// direct-mapped table: a search asks the same few transitions near the root again and again,
-    /// and one FST letter is two byte transitions).
+    /// Follow letter symbol `s` from dictionary node `addr`.
     fn dict_step(&self, addr: usize, s: u8) -> usize {
-        let Some(d) = self.dict.as_ref().filter(|_| addr != NO_DICT && is_letter_sym(s)) else {
-            return NO_DICT;
-        };
-        let key = ((addr as u64) << 7 | u64::from(s)) << 1 | u64::from(self.lang == Lang::Ru);
-        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - DICT_MEMO_BITS)) as usize;
-        if let Some(v) = DICT_MEMO.with(|m| {
-            let e = m.borrow()[slot];
-            (e.0 == key).then_some(e.1)
-        }) {
-            return v;
+        match &self.trie {
+            Some(t) if addr != NO_DICT => t.step(addr, s),
+            _ => NO_DICT,
         }
-        let fst = d.as_fst();
-        let mut buf = [0u8; 4];
-        let mut node = fst.node(addr);
-        let mut out = NO_DICT;
-        'walk: {
-            for &b in lm::sym_char(s).encode_utf8(&mut buf).as_bytes() {
-                match node.find_input(b) {
-                    Some(i) => node = fst.node(node.transition(i).addr),
-                    None => break 'walk,
-                }
-            }
-            out = node.addr();
-        }
-        DICT_MEMO.with(|m| m.borrow_mut()[slot] = (key, out));
-        out
     }
 
     /// The letters that continue a dictionary prefix, with their nodes.
     fn dict_children(&self, addr: usize, out: &mut Vec<(u8, usize)>) {
-        out.clear();
-        let Some(d) = self.dict.as_ref().filter(|_| addr != NO_DICT) else {
-            return;
-        };
-        let fst = d.as_fst();
-        let node = fst.node(addr);
-        for t in node.transitions() {
-            let lead = fst.node(t.addr);
-            for t2 in lead.transitions() {
-                let bytes = [t.inp, t2.inp];
-                if let Some(c) = std::str::from_utf8(&bytes).ok().and_then(|x| x.chars().next()) {
-                    let s = sym(c);
-                    if is_letter_sym(s) {
-                        out.push((s, t2.addr));
-                    }
-                }
-            }
+        match &self.trie {
+            Some(t) => t.children(addr, out),
+            None => out.clear(),
         }
     }
 
     fn dict_final(&self, addr: usize) -> bool {
-        addr != NO_DICT
-            && self
-                .dict
-                .as_ref()
-                .is_some_and(|d| d.as_fst().node(addr).is_final())
+        self.trie.as_ref().is_some_and(|t| t.is_final(addr))
     }
 
     /// Whether a word is known, from the training text or the dictionary.
@@ -321,7 +282,10 @@ impl OcrModel {
 
     /// Rough size of the tables in memory, in entries (for `zan eval ocr`).
     pub fn size_entries(&self) -> usize {
-        self.lm.entries() + self.lex.nodes() + self.channel.table.len()
+        self.lm.entries()
+            + self.lex.nodes()
+            + self.channel.table.len()
+            + self.trie.as_ref().map_or(0, |t| t.nodes())
     }
 
     /// Score of a letter emission from state `st`.
@@ -705,13 +669,10 @@ const CHAR_MARGIN: f32 = 15.0;
 /// Per-garbled-character score above which a reading is accepted.
 const ACCEPT: f32 = -4.0;
 
-/// log2 of the entries of the per-thread dictionary transition and LM memos.
-const DICT_MEMO_BITS: u32 = 16;
-const LM_MEMO_BITS: u32 = 18;
+/// log2 of the entries of the per-thread LM memo.
+const LM_MEMO_BITS: u32 = 16;
 
 thread_local! {
-    static DICT_MEMO: RefCell<Vec<(u64, usize)>> =
-        RefCell::new(vec![(u64::MAX, 0); 1 << DICT_MEMO_BITS]);
     static LM_MEMO: RefCell<Vec<(u64, f32)>> = RefCell::new(vec![(u64::MAX, 0.0); 1 << LM_MEMO_BITS]);
     static CACHE: RefCell<FxHashMap<(Lang, String), Option<Decoded>>> =
         RefCell::new(FxHashMap::default());

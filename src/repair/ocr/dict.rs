@@ -1,0 +1,148 @@
+//! The dictionary's word forms as a letter-symbol trie for the decoder's searches.
+//!
+//! The shipped FST is small and answers "is this a word" well, but a search walks it letter by
+//! letter millions of times, and there each Cyrillic letter is two byte transitions through
+//! FST nodes that must be decoded first. This trie is built from the FST at load time (about a
+//! million forms, two million nodes, six bytes a node) and follows a letter in a few array reads.
+//! Written here because the `fst` crate keeps bytes, not our letter symbols, and no maintained
+//! crate offers a compact symbol trie built from a sorted stream.
+
+use super::lm::{is_letter_sym, sym};
+use fst::Streamer;
+
+/// No node: the prefix is no word's prefix.
+pub const NONE: usize = usize::MAX;
+
+const FINAL: u8 = 1;
+const HAS_CHILD: u8 = 2;
+
+/// Nodes in depth-first preorder: a node's first child is the next node, further children are
+/// linked by `next`.
+pub struct DictTrie {
+    sym: Vec<u8>,
+    flags: Vec<u8>,
+    next: Vec<u32>,
+}
+
+impl DictTrie {
+    /// Build from the FST's words (sorted); words with a character outside the letter symbols
+    /// are left out (the FST holds letter words only).
+    pub fn from_fst<D: AsRef<[u8]>>(set: &fst::Set<D>) -> DictTrie {
+        let mut t = DictTrie {
+            sym: vec![0],
+            flags: vec![0],
+            next: vec![0],
+        };
+        // stack[d]: the node of the current word's prefix of length d.
+        let mut stack: Vec<u32> = vec![0];
+        let mut prev: Vec<u8> = Vec::new();
+        let mut word: Vec<u8> = Vec::new();
+        let mut s = set.stream();
+        while let Some(k) = s.next() {
+            let Ok(text) = std::str::from_utf8(k) else {
+                continue;
+            };
+            word.clear();
+            word.extend(text.chars().map(sym));
+            if word.is_empty() || !word.iter().all(|&s| is_letter_sym(s)) {
+                continue;
+            }
+            let common = prev.iter().zip(&word).take_while(|(a, b)| a == b).count();
+            // The previous word's node below the shared prefix: the new branch's older sibling.
+            let sibling = stack.get(common + 1).copied();
+            stack.truncate(common + 1);
+            for (d, &s) in word.iter().enumerate().skip(common) {
+                let parent = stack[d] as usize;
+                let id = t.sym.len() as u32;
+                if t.flags[parent] & HAS_CHILD == 0 {
+                    // Preorder: a first child directly follows its parent.
+                    t.flags[parent] |= HAS_CHILD;
+                } else if let Some(sib) = sibling.filter(|_| d == common) {
+                    t.next[sib as usize] = id;
+                }
+                t.sym.push(s);
+                t.flags.push(0);
+                t.next.push(0);
+                stack.push(id);
+            }
+            let end = stack[word.len()] as usize;
+            t.flags[end] |= FINAL;
+            prev.clone_from(&word);
+        }
+        t
+    }
+
+    pub fn root(&self) -> usize {
+        0
+    }
+
+    /// Follow letter symbol `s` from node `n`.
+    pub fn step(&self, n: usize, s: u8) -> usize {
+        if n == NONE || self.flags[n] & HAS_CHILD == 0 {
+            return NONE;
+        }
+        let mut c = n + 1;
+        loop {
+            if self.sym[c] == s {
+                return c;
+            }
+            match self.next[c] {
+                0 => return NONE,
+                x => c = x as usize,
+            }
+        }
+    }
+
+    pub fn is_final(&self, n: usize) -> bool {
+        n != NONE && self.flags[n] & FINAL != 0
+    }
+
+    /// The letters that continue node `n`, with their nodes.
+    pub fn children(&self, n: usize, out: &mut Vec<(u8, usize)>) {
+        out.clear();
+        if n == NONE || self.flags[n] & HAS_CHILD == 0 {
+            return;
+        }
+        let mut c = n + 1;
+        loop {
+            out.push((self.sym[c], c));
+            match self.next[c] {
+                0 => return,
+                x => c = x as usize,
+            }
+        }
+    }
+
+    pub fn nodes(&self) -> usize {
+        self.sym.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trie_follows_the_fst() {
+        let words = ["бала", "балалар", "бар", "қала", "қалам", "ән"];
+        let mut sorted = words.to_vec();
+        sorted.sort();
+        let set = fst::Set::from_iter(sorted).unwrap();
+        let t = DictTrie::from_fst(&set);
+        let walk = |w: &str| w.chars().fold(t.root(), |n, c| t.step(n, sym(c)));
+        for w in words {
+            assert!(t.is_final(walk(w)), "{w}");
+        }
+        assert!(!t.is_final(walk("бал")));
+        assert_ne!(walk("бал"), NONE);
+        assert_eq!(walk("балы"), NONE);
+        assert_eq!(walk("кала"), NONE);
+        let mut kids = Vec::new();
+        t.children(walk("ба"), &mut kids);
+        let mut syms: Vec<u8> = kids.iter().map(|k| k.0).collect();
+        syms.sort();
+        assert_eq!(syms, vec![sym('л'), sym('р')]);
+        t.children(t.root(), &mut kids);
+        assert_eq!(kids.len(), 3);
+    }
+}
