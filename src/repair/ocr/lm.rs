@@ -224,6 +224,8 @@ pub struct Lexicon {
     /// The same edges by parent node (`edges[first[n]..first[n + 1]]`), to list a node's letters.
     first: Vec<u32>,
     edges: Vec<(u8, u32)>,
+    /// Per node: the highest count of a word that starts with the node's prefix.
+    best: Vec<u32>,
     counts: Vec<u32>,
     /// Per node: how often the word was written lower / Title / UPPER.
     cases: Vec<[u32; 3]>,
@@ -238,6 +240,7 @@ impl Lexicon {
             children: FxHashMap::default(),
             first: Vec::new(),
             edges: Vec::new(),
+            best: Vec::new(),
             counts: vec![0],
             cases: vec![[0; 3]],
             total: 0,
@@ -271,8 +274,27 @@ impl Lexicon {
         for n in 0..lex.counts.len() {
             lex.first[n + 1] += lex.first[n];
         }
+        // A child is always made after its parent: children first, by falling node number.
+        let mut parent = vec![0u32; lex.counts.len()];
+        for &(p, _, c) in &edges {
+            parent[c as usize] = p;
+        }
+        lex.best = lex.counts.clone();
+        for n in (1..lex.counts.len()).rev() {
+            let p = parent[n] as usize;
+            lex.best[p] = lex.best[p].max(lex.best[n]);
+        }
         lex.edges = edges.into_iter().map(|(_, s, c)| (s, c)).collect();
         lex
+    }
+
+    /// The highest count of a word below `node` (0: none, or no node).
+    pub fn best_below(&self, node: u32) -> u32 {
+        if node == NO_NODE {
+            0
+        } else {
+            self.best[node as usize]
+        }
     }
 
     /// The letters that continue a prefix, with their nodes.
@@ -368,6 +390,9 @@ mod tests {
         assert!(!lex.contains("кызмет"));
         let kids: Vec<u8> = lex.children(0).iter().map(|e| e.0).collect();
         assert_eq!(kids, vec![sym('к'), sym('қ')]);
+        let node = |w: &str| w.chars().fold(0, |n, c| lex.child(n, sym(c)));
+        assert_eq!(lex.best_below(node("қыз")), 2);
+        assert_eq!(lex.best_below(node("кө")), 1);
         assert_eq!(lex.total, 3);
     }
 }

@@ -105,6 +105,9 @@ struct Hyp {
     dict: usize,
     lex: u32,
     score: f32,
+    /// Look-ahead of the word term: the best frequency bonus of a known word this prefix can
+    /// still become (ranks the beam; the readings are scored afresh at the end).
+    prior: f32,
     /// Arena index of the last emitted character (0: none yet).
     back: u32,
     /// 0 before the word, 1 inside, 2 after it.
@@ -137,6 +140,14 @@ struct Beam<'a> {
 type Seen = FxHashMap<(usize, u32, u8, u8), ()>;
 
 impl Beam<'_> {
+    /// The word term a prefix at lexicon node `lex` can still earn (see `Hyp::prior`).
+    fn prior(&self, lex: u32) -> f32 {
+        match self.m.lex.best_below(lex) {
+            0 => self.w.dict_bonus,
+            n => self.w.lex_bonus + self.w.freq * (n as f32).ln(),
+        }
+    }
+
     fn word_final(&self, h: &Hyp) -> bool {
         (h.lex != NO_NODE && self.m.lex.count(h.lex) > 0) || self.m.dict_final(h.dict)
     }
@@ -155,8 +166,8 @@ impl Beam<'_> {
 
     /// Queue `x` at position `to`.
     fn push(&mut self, to: usize, x: Hyp) {
-        if x.score > self.top[to] {
-            self.top[to] = x.score;
+        if x.score + x.prior > self.top[to] {
+            self.top[to] = x.score + x.prior;
         }
         self.states[to].push(x);
     }
@@ -174,6 +185,7 @@ impl Beam<'_> {
                 return None;
             }
             x.phase = 1;
+            x.prior = self.prior(x.lex);
         } else {
             if s == BOUND || (h.phase == 1 && !self.word_final(h)) {
                 return None;
@@ -201,7 +213,7 @@ impl Beam<'_> {
                 if cand.logp < -7.0 {
                     break;
                 }
-                if h.score + ch * cand.logp < self.top[i + k + 1] - self.margin {
+                if h.score + h.prior + ch * cand.logp < self.top[i + k + 1] - self.margin {
                     // Out of the margin at its position; the list is sorted, so are the rest.
                     went_on = true;
                     break;
@@ -275,6 +287,7 @@ impl Beam<'_> {
             if x.dict == NO_DICT && x.lex == NO_NODE {
                 continue;
             }
+            x.prior = self.prior(x.lex);
             self.arena.push(Emit {
                 parent: h.back,
                 c: d.c,
@@ -335,7 +348,7 @@ impl Beam<'_> {
 
 /// Keep the `beam` best hypotheses within `margin` of the best, one per automata state.
 fn prune(v: &mut Vec<Hyp>, beam: usize, margin: f32, seen: &mut Seen) {
-    v.sort_by(|a, b| b.score.total_cmp(&a.score));
+    v.sort_by(|a, b| (b.score + b.prior).total_cmp(&(a.score + a.prior)));
     seen.clear();
     let class = |c: char| u8::from(c.is_ascii_digit()) | u8::from(matches!(c, '-' | '.' | '/')) << 1;
     v.retain(|h| {
@@ -343,8 +356,8 @@ fn prune(v: &mut Vec<Hyp>, beam: usize, margin: f32, seen: &mut Seen) {
             .is_none()
     });
     v.truncate(beam);
-    if let Some(best) = v.first().map(|h| h.score) {
-        v.retain(|h| h.score >= best - margin);
+    if let Some(best) = v.first().map(|h| h.score + h.prior) {
+        v.retain(|h| h.score + h.prior >= best - margin);
     }
 }
 
@@ -370,6 +383,7 @@ impl OcrModel {
             dict: NO_DICT,
             lex: NO_NODE,
             score: 0.0,
+            prior: 0.0,
             back: 0,
             phase: 0,
             flags: 0,
