@@ -109,6 +109,8 @@ pub struct Weights {
     /// Cost of reading one or two garbled characters as a letter the channel never paired with
     /// them (word search only; -100 turns it off).
     pub subst: f32,
+    /// Weight of the first garbled glyph's own case evidence (`first_up`).
+    pub first_glyph: f32,
 }
 
 impl Weights {
@@ -132,6 +134,12 @@ impl Weights {
                     ..w
                 };
             }
+        }
+        if let Some(f) = std::env::var("ZAN_OCR_FIRST_GLYPH")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            w.first_glyph = f;
         }
         // `ZAN_OCR_WORD_WEIGHTS="freq,bigram,beam_below,subst"`, the word-level weights (same purpose).
         if let Ok(v) = std::env::var("ZAN_OCR_WORD_WEIGHTS") {
@@ -163,6 +171,7 @@ impl Default for Weights {
             bigram: 0.5,
             beam_below: -2.0,
             subst: -15.0,
+            first_glyph: 0.5,
         }
     }
 }
@@ -178,6 +187,10 @@ pub struct OcrModel {
     trie: Option<dict::DictTrie>,
     /// log P(clean case pattern | garble case key).
     case_table: Vec<[f32; 3]>,
+    /// Per garbled glyph: log P(upper | glyph) / P(upper), the same for lower case. The
+    /// OCR writes small-caps-shaped lower-case letters (в к м н т) as capitals, so a capital
+    /// glyph says little by itself; the channel's cased counts say how much.
+    first_up: FxHashMap<char, [f32; 2]>,
     pub weights: Weights,
 }
 
@@ -235,6 +248,7 @@ impl OcrModel {
             dict: None,
             trie: None,
             case_table: case_logp(&file.case_table),
+            first_up: first_glyph_case(&file.channel),
             weights: Weights::from_env(),
         }
     }
@@ -505,6 +519,15 @@ impl OcrModel {
                 .unwrap_or(chars.len());
             let word: String = chars[i..j].iter().collect();
             let mut score = if first_word { prior } else { inner };
+            if first_word && self.weights.first_glyph > 0.0 {
+                let g0 = token.chars().find(|c| c.is_alphanumeric());
+                if let Some([up, low]) = g0.and_then(|g| self.first_up.get(&g)) {
+                    let f = self.weights.first_glyph;
+                    score[0] += f * low;
+                    score[1] += f * up;
+                    score[2] += f * up;
+                }
+            }
             first_word = false;
             // A one-letter word's case is the OCR's (its lexicon habit says little).
             if let Some(c) = self.lex.cases(&word).filter(|_| j - i > 1) {
@@ -589,6 +612,33 @@ pub fn case_ctx(prev: Option<&str>, token: &str) -> usize {
         None => 2,
         _ => 3,
     }
+}
+
+/// How much a garbled glyph raises the odds of an upper- or lower-case clean letter over the
+/// base rate (log ratios), from the channel's cased counts (glyph strings of one to three characters, by their first character).
+fn first_glyph_case(channel: &[(char, String, u32)]) -> FxHashMap<char, [f32; 2]> {
+    let mut n: FxHashMap<char, [u32; 2]> = FxHashMap::default();
+    for (c, s, k) in channel {
+        let Some(g) = s.chars().next() else {
+            continue;
+        };
+        if !c.is_alphabetic() || !g.is_alphanumeric() {
+            continue;
+        }
+        n.entry(g).or_default()[usize::from(!c.is_uppercase())] += k;
+    }
+    // Relative to the base rate, which the case table already holds.
+    let (ups, lows) = n.values().fold((0u32, 0u32), |a, v| (a.0 + v[0], a.1 + v[1]));
+    let all = (ups + lows) as f32 + 1.0;
+    let (base_up, base_low) = ((ups as f32 + 0.5) / all, (lows as f32 + 0.5) / all);
+    n.into_iter()
+        .map(|(g, [up, low])| {
+            let t = (up + low) as f32 + 1.0;
+            let p_up = (up as f32 + base_up) / t;
+            let p_low = (low as f32 + base_low) / t;
+            (g, [(p_up / base_up).ln(), (p_low / base_low).ln()])
+        })
+        .collect()
 }
 
 fn case_logp(table: &[[u32; 3]]) -> Vec<[f32; 3]> {
