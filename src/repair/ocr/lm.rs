@@ -186,14 +186,19 @@ impl CharLm {
             if k > 1 && order_of(h) < k - 1 {
                 continue;
             }
+            // An unseen context has no n-grams and no backoff weight: one lookup, not two.
+            let b = if k > 1 {
+                match self.backoff.get(&h) {
+                    Some(b) => *b,
+                    None => continue,
+                }
+            } else {
+                0.0
+            };
             if let Some(lp) = self.prob.get(&((h << BITS) | s)) {
                 return acc + lp;
             }
-            if k > 1 {
-                if let Some(b) = self.backoff.get(&h) {
-                    acc += b;
-                }
-            }
+            acc += b;
         }
         acc + self.floor
     }
