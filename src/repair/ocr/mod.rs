@@ -303,7 +303,7 @@ impl OcrModel {
     }
 
     /// Score of a letter emission from state `st`.
-    fn step(&self, st: &St, c: char, s: u8, w: &Weights) -> St {
+    fn step(&self, st: &St, s: u8, w: &Weights) -> St {
         let mut n = *st;
         if is_letter_sym(s) {
             n.case = 1;
@@ -429,17 +429,18 @@ impl OcrModel {
                         if up < top[i + k + 1] - CHAR_MARGIN {
                             break;
                         }
-                        let mut ns = self.step(st, cand.c, cand.sym, &w);
+                        let mut ns = self.step(st, cand.sym, &w);
                         ns.score += w.channel * cand.logp;
                         ns.inserted = false;
                         top[i + k + 1] = top[i + k + 1].max(ns.score);
                         push(i + k + 1, ns, [cand.c, ' '], 1, &mut arena);
-                        // A letter the OCR dropped, just before this one (best few states).
-                        if !st.inserted && k == 0 && ci < 2 && rank < 8 {
+                        // A letter the OCR dropped, just before this one (best few states, the
+                        // glyph's likeliest reading).
+                        if !st.inserted && k == 0 && ci == 0 && rank < 8 {
                             for d in self.channel.dropped.iter().take(4) {
-                                let mut a = self.step(st, d.c, d.sym, &w);
+                                let mut a = self.step(st, d.sym, &w);
                                 a.score += w.channel * d.logp;
-                                let mut b = self.step(&a, cand.c, cand.sym, &w);
+                                let mut b = self.step(&a, cand.sym, &w);
                                 b.score += w.channel * cand.logp;
                                 b.inserted = true;
                                 push(i + 1, b, [d.c, cand.c], 2, &mut arena);
@@ -448,7 +449,7 @@ impl OcrModel {
                     }
                 }
                 if let Some(cand) = ident[i] {
-                    let mut ns = self.step(st, cand.c, cand.sym, &w);
+                    let mut ns = self.step(st, cand.sym, &w);
                     ns.score += cand.logp;
                     push(i + 1, ns, [cand.c, ' '], 1, &mut arena);
                 }
@@ -628,7 +629,9 @@ fn first_glyph_case(channel: &[(char, String, u32)]) -> FxHashMap<char, [f32; 2]
         n.entry(g).or_default()[usize::from(!c.is_uppercase())] += k;
     }
     // Relative to the base rate, which the case table already holds.
-    let (ups, lows) = n.values().fold((0u32, 0u32), |a, v| (a.0 + v[0], a.1 + v[1]));
+    let (ups, lows) = n
+        .values()
+        .fold((0u32, 0u32), |a, v| (a.0 + v[0], a.1 + v[1]));
     let all = (ups + lows) as f32 + 1.0;
     let (base_up, base_low) = ((ups as f32 + 0.5) / all, (lows as f32 + 0.5) / all);
     n.into_iter()
@@ -736,7 +739,6 @@ fn decode_cached(model: &OcrModel, token: &str) -> Option<Decoded> {
         return hit;
     }
     let d = model.decode_token(token);
-    if std::env::var_os("ZAN_OCR_TRACE").is_some() { eprintln!("CHARBEAM {token} -> {:?}", d.as_ref().map(|d| (&d.text, d.score))); }
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() > 200_000 {
@@ -815,7 +817,6 @@ fn token_readings(model: &OcrModel, token: &str) -> Vec<words::Reading> {
         return hit;
     }
     let mut r = model.word_readings(token);
-    if std::env::var_os("ZAN_OCR_TRACE").is_some() { eprintln!("WORD {token} -> {:?}", r.first().map(|d| (&d.text, d.score))); }
     // The character beam reads words no lexicon knows; asked only when no known word reads the
     // garble well (per garbled character).
     let n = token.chars().count() as f32;

@@ -93,7 +93,6 @@ static LIMITS: once_cell::sync::Lazy<(usize, f32)> = once_cell::sync::Lazy::new(
 /// Complete readings rescored with the language model and word frequencies.
 const RESCORE: usize = 10;
 
-pub static CNT: [std::sync::atomic::AtomicUsize; 5] = [const { std::sync::atomic::AtomicUsize::new(0) }; 5];
 /// Flags of a hypothesis: each kind of OCR error is allowed once a token.
 const DROPPED: u8 = 1;
 const SKIPPED: u8 = 2;
@@ -174,7 +173,6 @@ impl Beam<'_> {
 
     /// `h` followed by `c`, if the result still reads as known words.
     fn emit(&mut self, h: &Hyp, c: char, s: u8, cost: f32) -> Option<Hyp> {
-        CNT[0].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut x = *h;
         x.score += cost;
         if is_letter_sym(s) {
@@ -326,15 +324,12 @@ impl Beam<'_> {
                 cur.extend(extra);
                 for h in &cur {
                     if h.phase != 1 || self.word_final(h) {
-                        let e = found
-                            .entry(self.text(h.back))
-                            .or_insert(f32::NEG_INFINITY);
+                        let e = found.entry(self.text(h.back)).or_insert(f32::NEG_INFINITY);
                         *e = e.max(h.score);
                     }
                 }
                 break;
             }
-            CNT[1].fetch_add(cur.len(), std::sync::atomic::Ordering::Relaxed);
             for (rank, h) in cur.iter().enumerate() {
                 self.expand(i, h, rank);
             }
@@ -350,7 +345,8 @@ impl Beam<'_> {
 fn prune(v: &mut Vec<Hyp>, beam: usize, margin: f32, seen: &mut Seen) {
     v.sort_by(|a, b| (b.score + b.prior).total_cmp(&(a.score + a.prior)));
     seen.clear();
-    let class = |c: char| u8::from(c.is_ascii_digit()) | u8::from(matches!(c, '-' | '.' | '/')) << 1;
+    let class =
+        |c: char| u8::from(c.is_ascii_digit()) | u8::from(matches!(c, '-' | '.' | '/')) << 1;
     v.retain(|h| {
         seen.insert((h.dict, h.lex, h.phase | h.flags << 2, class(h.last)), ())
             .is_none()
@@ -394,10 +390,7 @@ impl OcrModel {
             w: self.weights,
             g,
             cands,
-            arena: vec![Emit {
-                parent: 0,
-                c: '\0',
-            }],
+            arena: vec![Emit { parent: 0, c: '\0' }],
             states,
             top: vec![f32::NEG_INFINITY; m + 1],
             margin: 9.0,
@@ -405,10 +398,6 @@ impl OcrModel {
         };
         // Only the likeliest few by the channel are worth the language model's rescoring.
         let mut found: Vec<(String, f32)> = b.run().into_iter().collect();
-        CNT[2].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        CNT[3].fetch_add(found.len(), std::sync::atomic::Ordering::Relaxed);
-        CNT[4].fetch_add(b.arena.len(), std::sync::atomic::Ordering::Relaxed);
-        if std::env::var_os("ZAN_OCR_CNT").is_some() && CNT[2].load(std::sync::atomic::Ordering::Relaxed) % 1000 == 0 { eprintln!("CNT {:?}", CNT); }
         found.sort_by(|a, b| b.1.total_cmp(&a.1));
         found.truncate(RESCORE);
         let mut out: Vec<Reading> = found
