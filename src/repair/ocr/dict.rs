@@ -7,8 +7,29 @@
 //! Written here because the `fst` crate keeps bytes, not our letter symbols, and no maintained
 //! crate offers a compact symbol trie built from a sorted stream.
 
-use super::lm::{is_letter_sym, sym};
+use super::lm::cyr_sym;
 use fst::Streamer;
+
+/// The letter symbols of a UTF-8 word, if it is letters only (all our letters are two-byte
+/// Cyrillic; decoding by hand keeps the load of two million forms quick).
+fn letter_syms(bytes: &[u8], out: &mut Vec<u8>) -> bool {
+    out.clear();
+    if bytes.len() % 2 != 0 {
+        return false;
+    }
+    for pair in bytes.chunks_exact(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if !(0xD0..=0xD3).contains(&a) || b & 0xC0 != 0x80 {
+            return false;
+        }
+        let s = cyr_sym(u32::from(a & 0x1F) << 6 | u32::from(b & 0x3F));
+        if s == 0 {
+            return false;
+        }
+        out.push(s);
+    }
+    !out.is_empty()
+}
 
 /// No node: the prefix is no word's prefix.
 pub const NONE: usize = usize::MAX;
@@ -22,6 +43,10 @@ pub struct DictTrie {
     sym: Vec<u8>,
     flags: Vec<u8>,
     next: Vec<u32>,
+    /// The first two levels as dense tables (0: no such node): there a node has dozens of
+    /// children spread over the whole array, and every word's search starts there.
+    level1: [u32; 64],
+    level2: Vec<[u32; 64]>,
 }
 
 impl DictTrie {
@@ -32,6 +57,8 @@ impl DictTrie {
             sym: vec![0],
             flags: vec![0],
             next: vec![0],
+            level1: [0; 64],
+            level2: vec![[0; 64]; 64],
         };
         // stack[d]: the node of the current word's prefix of length d.
         let mut stack: Vec<u32> = vec![0];
@@ -39,12 +66,7 @@ impl DictTrie {
         let mut word: Vec<u8> = Vec::new();
         let mut s = set.stream();
         while let Some(k) = s.next() {
-            let Ok(text) = std::str::from_utf8(k) else {
-                continue;
-            };
-            word.clear();
-            word.extend(text.chars().map(sym));
-            if word.is_empty() || !word.iter().all(|&s| is_letter_sym(s)) {
+            if !letter_syms(k, &mut word) {
                 continue;
             }
             let common = prev.iter().zip(&word).take_while(|(a, b)| a == b).count();
@@ -69,6 +91,16 @@ impl DictTrie {
             t.flags[end] |= FINAL;
             prev.clone_from(&word);
         }
+        let mut kids = Vec::new();
+        t.children_walk(0, &mut kids);
+        for &(s1, n1) in &kids {
+            t.level1[s1 as usize] = n1 as u32;
+            let mut kids2 = Vec::new();
+            t.children_walk(n1, &mut kids2);
+            for (s2, n2) in kids2 {
+                t.level2[s1 as usize][s2 as usize] = n2 as u32;
+            }
+        }
         t
     }
 
@@ -78,8 +110,16 @@ impl DictTrie {
 
     /// Follow letter symbol `s` from node `n`.
     pub fn step(&self, n: usize, s: u8) -> usize {
+        let dense = |v: u32| if v == 0 { NONE } else { v as usize };
+        if n == 0 {
+            return dense(self.level1[s as usize & 63]);
+        }
         if n == NONE || self.flags[n] & HAS_CHILD == 0 {
             return NONE;
+        }
+        let s1 = self.sym[n] as usize & 63;
+        if self.level1[s1] as usize == n {
+            return dense(self.level2[s1][s as usize & 63]);
         }
         let mut c = n + 1;
         loop {
@@ -99,6 +139,10 @@ impl DictTrie {
 
     /// The letters that continue node `n`, with their nodes.
     pub fn children(&self, n: usize, out: &mut Vec<(u8, usize)>) {
+        self.children_walk(n, out);
+    }
+
+    fn children_walk(&self, n: usize, out: &mut Vec<(u8, usize)>) {
         out.clear();
         if n == NONE || self.flags[n] & HAS_CHILD == 0 {
             return;
@@ -121,6 +165,16 @@ impl DictTrie {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::repair::ocr::lm::sym;
+
+    #[test]
+    fn letter_symbols_of_utf8() {
+        let mut v = Vec::new();
+        assert!(letter_syms("қызмет".as_bytes(), &mut v));
+        assert_eq!(v, "қызмет".chars().map(sym).collect::<Vec<_>>());
+        assert!(!letter_syms("abc".as_bytes(), &mut v));
+        assert!(!letter_syms("қыз-мет".as_bytes(), &mut v));
+    }
 
     #[test]
     fn trie_follows_the_fst() {

@@ -40,6 +40,14 @@ static CYR_SYMS: [u8; 256] = {
     t
 };
 
+/// Letter symbol of a code point of the Cyrillic block (0: none of the 42 letters).
+pub fn cyr_sym(cp: u32) -> u8 {
+    match cp.checked_sub(0x400) {
+        Some(i) if i < 256 => CYR_SYMS[i as usize],
+        _ => 0,
+    }
+}
+
 /// Lower-case letter of each letter symbol 1..=42 (index 0 unused).
 pub fn sym_char(s: u8) -> char {
     LOWER_CHARS[s as usize]
