@@ -14,7 +14,7 @@ use fst::Streamer;
 /// Cyrillic; decoding by hand keeps the load of two million forms quick).
 fn letter_syms(bytes: &[u8], out: &mut Vec<u8>) -> bool {
     out.clear();
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return false;
     }
     for pair in bytes.chunks_exact(2) {
