@@ -8,27 +8,13 @@
 //! crate offers a compact symbol trie built from a sorted stream.
 
 use super::lm::cyr_sym;
-use fst::Streamer;
 
-/// The letter symbols of a UTF-8 word, if it is letters only (all our letters are two-byte
-/// Cyrillic; decoding by hand keeps the load of two million forms quick).
-fn letter_syms(bytes: &[u8], out: &mut Vec<u8>) -> bool {
-    out.clear();
-    if !bytes.len().is_multiple_of(2) {
-        return false;
+/// The letter symbol of a two-byte UTF-8 sequence (0: not one of our letters).
+fn letter_sym(a: u8, b: u8) -> u8 {
+    if !(0xD0..=0xD3).contains(&a) || b & 0xC0 != 0x80 {
+        return 0;
     }
-    for pair in bytes.chunks_exact(2) {
-        let (a, b) = (pair[0], pair[1]);
-        if !(0xD0..=0xD3).contains(&a) || b & 0xC0 != 0x80 {
-            return false;
-        }
-        let s = cyr_sym(u32::from(a & 0x1F) << 6 | u32::from(b & 0x3F));
-        if s == 0 {
-            return false;
-        }
-        out.push(s);
-    }
-    !out.is_empty()
+    cyr_sym(u32::from(a & 0x1F) << 6 | u32::from(b & 0x3F))
 }
 
 /// No node: the prefix is no word's prefix.
@@ -50,8 +36,8 @@ pub struct DictTrie {
 }
 
 impl DictTrie {
-    /// Build from the FST's words (sorted); words with a character outside the letter symbols
-    /// are left out (the FST holds letter words only).
+    /// Build from the FST's words by walking its graph (each trie node is one path prefix);
+    /// a character outside the letter symbols cuts its branch (the FST holds letter words only).
     pub fn from_fst<D: AsRef<[u8]>>(set: &fst::Set<D>) -> DictTrie {
         let mut t = DictTrie {
             sym: vec![0],
@@ -60,37 +46,8 @@ impl DictTrie {
             level1: [0; 64],
             level2: vec![[0; 64]; 64],
         };
-        // stack[d]: the node of the current word's prefix of length d.
-        let mut stack: Vec<u32> = vec![0];
-        let mut prev: Vec<u8> = Vec::new();
-        let mut word: Vec<u8> = Vec::new();
-        let mut s = set.stream();
-        while let Some(k) = s.next() {
-            if !letter_syms(k, &mut word) {
-                continue;
-            }
-            let common = prev.iter().zip(&word).take_while(|(a, b)| a == b).count();
-            // The previous word's node below the shared prefix: the new branch's older sibling.
-            let sibling = stack.get(common + 1).copied();
-            stack.truncate(common + 1);
-            for (d, &s) in word.iter().enumerate().skip(common) {
-                let parent = stack[d] as usize;
-                let id = t.sym.len() as u32;
-                if t.flags[parent] & HAS_CHILD == 0 {
-                    // Preorder: a first child directly follows its parent.
-                    t.flags[parent] |= HAS_CHILD;
-                } else if let Some(sib) = sibling.filter(|_| d == common) {
-                    t.next[sib as usize] = id;
-                }
-                t.sym.push(s);
-                t.flags.push(0);
-                t.next.push(0);
-                stack.push(id);
-            }
-            let end = stack[word.len()] as usize;
-            t.flags[end] |= FINAL;
-            prev.clone_from(&word);
-        }
+        let fst = set.as_fst();
+        t.grow(fst, fst.root(), 0);
         let mut kids = Vec::new();
         t.children_walk(0, &mut kids);
         for &(s1, n1) in &kids {
@@ -102,6 +59,37 @@ impl DictTrie {
             }
         }
         t
+    }
+
+    /// Add the letters below FST node `node` as children of trie node `parent`, depth first
+    /// (so a first child directly follows its parent). A letter is two bytes in the FST.
+    fn grow<D: AsRef<[u8]>>(
+        &mut self,
+        fst: &fst::raw::Fst<D>,
+        node: fst::raw::Node,
+        parent: usize,
+    ) {
+        let mut prev: Option<usize> = None;
+        for t1 in node.transitions() {
+            let lead = fst.node(t1.addr);
+            for t2 in lead.transitions() {
+                let s = letter_sym(t1.inp, t2.inp);
+                if s == 0 {
+                    continue;
+                }
+                let child = fst.node(t2.addr);
+                let id = self.sym.len();
+                self.sym.push(s);
+                self.flags.push(if child.is_final() { FINAL } else { 0 });
+                self.next.push(0);
+                match prev {
+                    Some(p) => self.next[p] = id as u32,
+                    None => self.flags[parent] |= HAS_CHILD,
+                }
+                prev = Some(id);
+                self.grow(fst, child, id);
+            }
+        }
     }
 
     pub fn root(&self) -> usize {
@@ -166,6 +154,23 @@ impl DictTrie {
 mod tests {
     use super::*;
     use crate::repair::ocr::lm::sym;
+
+    /// The letter symbols of a UTF-8 word, if it is letters only (all our letters are two-byte
+    /// Cyrillic; decoding by hand keeps the load of two million forms quick).
+    fn letter_syms(bytes: &[u8], out: &mut Vec<u8>) -> bool {
+        out.clear();
+        if !bytes.len().is_multiple_of(2) {
+            return false;
+        }
+        for pair in bytes.chunks_exact(2) {
+            let s = letter_sym(pair[0], pair[1]);
+            if s == 0 {
+                return false;
+            }
+            out.push(s);
+        }
+        !out.is_empty()
+    }
 
     #[test]
     fn letter_symbols_of_utf8() {
