@@ -13,7 +13,51 @@ pub const ORDER: usize = 6;
 pub const BOUND: u8 = 43;
 const N_SYMS: u8 = 53;
 const BITS: u32 = 6;
-pub const LOWER: &str = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі";
+
+/// Letter symbols of the Cyrillic block (0 = not one of the 42 letters), upper and lower case.
+static CYR_SYMS: [u8; 256] = {
+    let lower: [char; 42] = [
+        'а', 'б', 'в', 'г', 'д', 'е', 'ё', 'ж', 'з', 'и', 'й', 'к', 'л', 'м', 'н', 'о', 'п', 'р',
+        'с', 'т', 'у', 'ф', 'х', 'ц', 'ч', 'ш', 'щ', 'ъ', 'ы', 'ь', 'э', 'ю', 'я', 'ә', 'ғ', 'қ',
+        'ң', 'ө', 'ұ', 'ү', 'һ', 'і',
+    ];
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 42 {
+        let c = lower[i] as usize - 0x400;
+        t[c] = i as u8 + 1;
+        // Upper case: а..я are 32 below, ѐ..џ (ё, і) 80 below, the rest (ә, ғ, …) one below.
+        let u = if c >= 0x30 && c < 0x50 {
+            c - 32
+        } else if c >= 0x50 && c < 0x60 {
+            c - 80
+        } else {
+            c - 1
+        };
+        t[u] = i as u8 + 1;
+        i += 1;
+    }
+    t
+};
+
+/// Letter symbol of a code point of the Cyrillic block (0: none of the 42 letters).
+pub fn cyr_sym(cp: u32) -> u8 {
+    match cp.checked_sub(0x400) {
+        Some(i) if i < 256 => CYR_SYMS[i as usize],
+        _ => 0,
+    }
+}
+
+/// Lower-case letter of each letter symbol 1..=42 (index 0 unused).
+pub fn sym_char(s: u8) -> char {
+    LOWER_CHARS[s as usize]
+}
+
+static LOWER_CHARS: [char; 43] = [
+    ' ', 'а', 'б', 'в', 'г', 'д', 'е', 'ё', 'ж', 'з', 'и', 'й', 'к', 'л', 'м', 'н', 'о', 'п', 'р',
+    'с', 'т', 'у', 'ф', 'х', 'ц', 'ч', 'ш', 'щ', 'ъ', 'ы', 'ь', 'э', 'ю', 'я', 'ә', 'ғ', 'қ', 'ң',
+    'ө', 'ұ', 'ү', 'һ', 'і',
+];
 
 /// LM symbol of a character: lower-case Cyrillic letters 1..=42, then classes for the rest.
 pub fn sym(c: char) -> u8 {
@@ -26,13 +70,11 @@ pub fn sym(c: char) -> u8 {
         ' ' => return BOUND,
         _ => {}
     }
-    let lc = if c.is_uppercase() {
-        c.to_lowercase().next().unwrap_or(c)
-    } else {
-        c
-    };
-    if let Some(i) = LOWER.chars().position(|x| x == lc) {
-        return i as u8 + 1;
+    if ('\u{0400}'..='\u{04FF}').contains(&c) {
+        let v = CYR_SYMS[c as usize - 0x400];
+        if v != 0 {
+            return v;
+        }
     }
     match c {
         c if c.is_whitespace() => BOUND,
@@ -151,14 +193,19 @@ impl CharLm {
             if k > 1 && order_of(h) < k - 1 {
                 continue;
             }
+            // An unseen context has no n-grams and no backoff weight: one lookup, not two.
+            let b = if k > 1 {
+                match self.backoff.get(&h) {
+                    Some(b) => *b,
+                    None => continue,
+                }
+            } else {
+                0.0
+            };
             if let Some(lp) = self.prob.get(&((h << BITS) | s)) {
                 return acc + lp;
             }
-            if k > 1 {
-                if let Some(b) = self.backoff.get(&h) {
-                    acc += b;
-                }
-            }
+            acc += b;
         }
         acc + self.floor
     }
@@ -186,6 +233,11 @@ pub fn case_pattern(w: &str) -> usize {
 /// Lower-case word list as a trie over LM letter symbols; a node's count > 0 ends a word.
 pub struct Lexicon {
     children: FxHashMap<(u32, u8), u32>,
+    /// The same edges by parent node (`edges[first[n]..first[n + 1]]`), to list a node's letters.
+    first: Vec<u32>,
+    edges: Vec<(u8, u32)>,
+    /// Per node: the highest count of a word that starts with the node's prefix.
+    best: Vec<u32>,
     counts: Vec<u32>,
     /// Per node: how often the word was written lower / Title / UPPER.
     cases: Vec<[u32; 3]>,
@@ -198,6 +250,9 @@ impl Lexicon {
     pub fn train(text: &str) -> Lexicon {
         let mut lex = Lexicon {
             children: FxHashMap::default(),
+            first: Vec::new(),
+            edges: Vec::new(),
+            best: Vec::new(),
             counts: vec![0],
             cases: vec![[0; 3]],
             total: 0,
@@ -221,7 +276,46 @@ impl Lexicon {
             lex.cases[node as usize][case_pattern(w)] += 1;
             lex.total += 1;
         }
+        let mut edges: Vec<(u32, u8, u32)> =
+            lex.children.iter().map(|(&(p, s), &c)| (p, s, c)).collect();
+        edges.sort_unstable();
+        lex.first = vec![0; lex.counts.len() + 1];
+        for &(p, _, _) in &edges {
+            lex.first[p as usize + 1] += 1;
+        }
+        for n in 0..lex.counts.len() {
+            lex.first[n + 1] += lex.first[n];
+        }
+        // A child is always made after its parent: children first, by falling node number.
+        let mut parent = vec![0u32; lex.counts.len()];
+        for &(p, _, c) in &edges {
+            parent[c as usize] = p;
+        }
+        lex.best = lex.counts.clone();
+        for n in (1..lex.counts.len()).rev() {
+            let p = parent[n] as usize;
+            lex.best[p] = lex.best[p].max(lex.best[n]);
+        }
+        lex.edges = edges.into_iter().map(|(_, s, c)| (s, c)).collect();
         lex
+    }
+
+    /// The highest count of a word below `node` (0: none, or no node).
+    pub fn best_below(&self, node: u32) -> u32 {
+        if node == NO_NODE {
+            0
+        } else {
+            self.best[node as usize]
+        }
+    }
+
+    /// The letters that continue a prefix, with their nodes.
+    pub fn children(&self, node: u32) -> &[(u8, u32)] {
+        if node == NO_NODE {
+            return &[];
+        }
+        let n = node as usize;
+        &self.edges[self.first[n] as usize..self.first[n + 1] as usize]
     }
 
     pub fn child(&self, node: u32, s: u8) -> u32 {
@@ -292,10 +386,14 @@ mod tests {
 
     #[test]
     fn fast_symbols_match_the_alphabet() {
-        for (i, c) in LOWER.chars().enumerate() {
+        for (i, c) in "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі"
+            .chars()
+            .enumerate()
+        {
             assert_eq!(sym(c), i as u8 + 1, "{c}");
             let u = c.to_uppercase().next().unwrap();
             assert_eq!(sym(u), i as u8 + 1, "{u}");
+            assert_eq!(sym_char(i as u8 + 1), c);
         }
     }
 
@@ -305,6 +403,11 @@ mod tests {
         assert!(lex.contains("қызмет"));
         assert!(lex.contains("ҚЫЗМЕТ"));
         assert!(!lex.contains("кызмет"));
+        let kids: Vec<u8> = lex.children(0).iter().map(|e| e.0).collect();
+        assert_eq!(kids, vec![sym('к'), sym('қ')]);
+        let node = |w: &str| w.chars().fold(0, |n, c| lex.child(n, sym(c)));
+        assert_eq!(lex.best_below(node("қыз")), 2);
+        assert_eq!(lex.best_below(node("кө")), 1);
         assert_eq!(lex.total, 3);
     }
 }

@@ -13,6 +13,7 @@
 //! letters) is decoded. Mixed-script tokens on Cyrillic lines are left to the look-alike fixer.
 
 mod channel;
+mod dict;
 pub mod eval;
 mod lm;
 pub mod train;
@@ -56,7 +57,7 @@ fn load(lang: &str, gz: &'static [u8], dict: &'static [u8]) -> Option<OcrModel> 
 /// Word forms of a public dictionary (hunspell expanded), searched letter by letter.
 type Dict = fst::Set<std::borrow::Cow<'static, [u8]>>;
 /// No dictionary node: the prefix read so far is no dictionary word's prefix.
-const NO_DICT: usize = usize::MAX;
+const NO_DICT: usize = dict::NONE;
 
 /// The embedded model of a language (None if the build shipped none).
 pub fn model(lang: Lang) -> Option<&'static OcrModel> {
@@ -108,6 +109,8 @@ pub struct Weights {
     /// Cost of reading one or two garbled characters as a letter the channel never paired with
     /// them (word search only; -100 turns it off).
     pub subst: f32,
+    /// Weight of the first garbled glyph's own case evidence (`first_up`).
+    pub first_glyph: f32,
 }
 
 impl Weights {
@@ -131,6 +134,12 @@ impl Weights {
                     ..w
                 };
             }
+        }
+        if let Some(f) = std::env::var("ZAN_OCR_FIRST_GLYPH")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            w.first_glyph = f;
         }
         // `ZAN_OCR_WORD_WEIGHTS="freq,bigram,beam_below,subst"`, the word-level weights (same purpose).
         if let Ok(v) = std::env::var("ZAN_OCR_WORD_WEIGHTS") {
@@ -162,6 +171,7 @@ impl Default for Weights {
             bigram: 0.5,
             beam_below: -2.0,
             subst: -15.0,
+            first_glyph: 0.5,
         }
     }
 }
@@ -173,8 +183,14 @@ pub struct OcrModel {
     lex: Lexicon,
     bigrams: words::Bigrams,
     dict: Option<Dict>,
+    /// The same forms as a letter trie, for the searches.
+    trie: Option<dict::DictTrie>,
     /// log P(clean case pattern | garble case key).
     case_table: Vec<[f32; 3]>,
+    /// Per garbled glyph: log P(upper | glyph) / P(upper), the same for lower case. The
+    /// OCR writes small-caps-shaped lower-case letters (в к м н т) as capitals, so a capital
+    /// glyph says little by itself; the channel's cased counts say how much.
+    first_up: FxHashMap<char, [f32; 2]>,
     pub weights: Weights,
 }
 
@@ -230,7 +246,9 @@ impl OcrModel {
             lex: Lexicon::train(&file.text),
             bigrams: words::Bigrams::train(&file.text),
             dict: None,
+            trie: None,
             case_table: case_logp(&file.case_table),
+            first_up: first_glyph_case(&file.channel),
             weights: Weights::from_env(),
         }
     }
@@ -238,45 +256,33 @@ impl OcrModel {
     /// Attach a dictionary FST (`zan train ocr --words`); empty or bad bytes leave none.
     pub fn with_dict(mut self, bytes: &'static [u8]) -> OcrModel {
         self.dict = Dict::new(std::borrow::Cow::Borrowed(bytes)).ok();
+        self.trie = self.dict.as_ref().map(dict::DictTrie::from_fst);
         self
     }
 
     /// The dictionary's start node (NO_DICT without a dictionary).
     fn dict_root(&self) -> usize {
-        self.dict
-            .as_ref()
-            .map_or(NO_DICT, |d| d.as_fst().root().addr())
+        self.trie.as_ref().map_or(NO_DICT, |t| t.root())
     }
 
-    /// Follow letter `c` (lower-cased) from dictionary node `addr`.
-    fn dict_step(&self, addr: usize, c: char) -> usize {
-        let Some(d) = self.dict.as_ref().filter(|_| addr != NO_DICT) else {
-            return NO_DICT;
-        };
-        let fst = d.as_fst();
-        // Readings are lower case except a Cyrillic letter read as itself.
-        let lc = if c.is_ascii() || matches!(c, 'а'..='я') {
-            c
-        } else {
-            c.to_lowercase().next().unwrap_or(c)
-        };
-        let mut buf = [0u8; 4];
-        let mut node = fst.node(addr);
-        for &b in lc.encode_utf8(&mut buf).as_bytes() {
-            match node.find_input(b) {
-                Some(i) => node = fst.node(node.transition(i).addr),
-                None => return NO_DICT,
-            }
+    /// Follow letter symbol `s` from dictionary node `addr`.
+    fn dict_step(&self, addr: usize, s: u8) -> usize {
+        match &self.trie {
+            Some(t) if addr != NO_DICT => t.step(addr, s),
+            _ => NO_DICT,
         }
-        node.addr()
+    }
+
+    /// The letters that continue a dictionary prefix, with their nodes.
+    fn dict_children(&self, addr: usize, out: &mut Vec<(u8, usize)>) {
+        match &self.trie {
+            Some(t) => t.children(addr, out),
+            None => out.clear(),
+        }
     }
 
     fn dict_final(&self, addr: usize) -> bool {
-        addr != NO_DICT
-            && self
-                .dict
-                .as_ref()
-                .is_some_and(|d| d.as_fst().node(addr).is_final())
+        self.trie.as_ref().is_some_and(|t| t.is_final(addr))
     }
 
     /// Whether a word is known, from the training text or the dictionary.
@@ -290,16 +296,19 @@ impl OcrModel {
 
     /// Rough size of the tables in memory, in entries (for `zan eval ocr`).
     pub fn size_entries(&self) -> usize {
-        self.lm.entries() + self.lex.nodes() + self.channel.table.len()
+        self.lm.entries()
+            + self.lex.nodes()
+            + self.channel.table.len()
+            + self.trie.as_ref().map_or(0, |t| t.nodes())
     }
 
     /// Score of a letter emission from state `st`.
-    fn step(&self, st: &St, c: char, s: u8, w: &Weights) -> St {
+    fn step(&self, st: &St, s: u8, w: &Weights) -> St {
         let mut n = *st;
         if is_letter_sym(s) {
             n.case = 1;
             n.trie = self.lex.child(st.trie, s);
-            n.dict = self.dict_step(st.dict, c);
+            n.dict = self.dict_step(st.dict, s);
             let was_on = st.case == 0 || st.trie != NO_NODE || st.dict != NO_DICT;
             if was_on && n.trie == NO_NODE && n.dict == NO_DICT {
                 n.score += w.fall_off;
@@ -317,19 +326,19 @@ impl OcrModel {
         n
     }
 
-    /// Memoised LM query: a search asks the same few contexts again and again.
+    /// Memoised LM query (a per-thread direct-mapped table): a search asks the same few
+    /// contexts again and again, and a backed-off query costs several hash lookups.
     fn lm_logp(&self, ctx: u64, s: u8) -> f32 {
         let key = (ctx << 6 | s as u64) << 1 | u64::from(self.lang == Lang::Ru);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - LM_MEMO_BITS)) as usize;
         LM_MEMO.with(|m| {
             let mut m = m.borrow_mut();
-            if let Some(v) = m.get(&key) {
-                return *v;
-            }
-            if m.len() > 1 << 20 {
-                m.clear();
+            let e = m[slot];
+            if e.0 == key {
+                return e.1;
             }
             let v = self.lm.logp(ctx, s);
-            m.insert(key, v);
+            m[slot] = (key, v);
             v
         })
     }
@@ -389,6 +398,7 @@ impl OcrModel {
             inserted: false,
         });
         let mut seen: FxHashMap<(u64, u8, u32, usize), ()> = FxHashMap::default();
+        let mut top = vec![f32::NEG_INFINITY; m + 1];
         for i in 0..m {
             let mut cur = std::mem::take(&mut states[i]);
             prune(&mut cur, w.beam, &mut seen);
@@ -412,16 +422,25 @@ impl OcrModel {
                         if cand.logp < -7.0 {
                             break;
                         }
-                        let mut ns = self.step(st, cand.c, cand.sym, &w);
+                        // An upper bound of the step's score (the LM only lowers it, a word
+                        // end adds at most the lexicon bonus) out of the margin at its
+                        // position: this and the rest of the sorted list would be pruned there.
+                        let up = st.score + w.channel * cand.logp + w.lex_bonus.max(w.dict_bonus);
+                        if up < top[i + k + 1] - CHAR_MARGIN {
+                            break;
+                        }
+                        let mut ns = self.step(st, cand.sym, &w);
                         ns.score += w.channel * cand.logp;
                         ns.inserted = false;
+                        top[i + k + 1] = top[i + k + 1].max(ns.score);
                         push(i + k + 1, ns, [cand.c, ' '], 1, &mut arena);
-                        // A letter the OCR dropped, just before this one.
-                        if !st.inserted && k == 0 && ci < 2 && rank < 8 {
+                        // A letter the OCR dropped, just before this one (best few states, the
+                        // glyph's likeliest reading).
+                        if !st.inserted && k == 0 && ci == 0 && rank < 8 {
                             for d in self.channel.dropped.iter().take(4) {
-                                let mut a = self.step(st, d.c, d.sym, &w);
+                                let mut a = self.step(st, d.sym, &w);
                                 a.score += w.channel * d.logp;
-                                let mut b = self.step(&a, cand.c, cand.sym, &w);
+                                let mut b = self.step(&a, cand.sym, &w);
                                 b.score += w.channel * cand.logp;
                                 b.inserted = true;
                                 push(i + 1, b, [d.c, cand.c], 2, &mut arena);
@@ -430,7 +449,7 @@ impl OcrModel {
                     }
                 }
                 if let Some(cand) = ident[i] {
-                    let mut ns = self.step(st, cand.c, cand.sym, &w);
+                    let mut ns = self.step(st, cand.sym, &w);
                     ns.score += cand.logp;
                     push(i + 1, ns, [cand.c, ' '], 1, &mut arena);
                 }
@@ -501,6 +520,15 @@ impl OcrModel {
                 .unwrap_or(chars.len());
             let word: String = chars[i..j].iter().collect();
             let mut score = if first_word { prior } else { inner };
+            if first_word && self.weights.first_glyph > 0.0 {
+                let g0 = token.chars().find(|c| c.is_alphanumeric());
+                if let Some([up, low]) = g0.and_then(|g| self.first_up.get(&g)) {
+                    let f = self.weights.first_glyph;
+                    score[0] += f * low;
+                    score[1] += f * up;
+                    score[2] += f * up;
+                }
+            }
             first_word = false;
             // A one-letter word's case is the OCR's (its lexicon habit says little).
             if let Some(c) = self.lex.cases(&word).filter(|_| j - i > 1) {
@@ -546,7 +574,7 @@ fn prune(v: &mut Vec<St>, beam: usize, seen: &mut FxHashMap<(u64, u8, u32, usize
     v.retain(|s| seen.insert((s.ctx, s.case, s.trie, s.dict), ()).is_none());
     v.truncate(beam);
     if let Some(best) = v.first().map(|s| s.score) {
-        v.retain(|s| s.score > best - 15.0);
+        v.retain(|s| s.score > best - CHAR_MARGIN);
     }
 }
 
@@ -585,6 +613,35 @@ pub fn case_ctx(prev: Option<&str>, token: &str) -> usize {
         None => 2,
         _ => 3,
     }
+}
+
+/// How much a garbled glyph raises the odds of an upper- or lower-case clean letter over the
+/// base rate (log ratios), from the channel's cased counts (glyph strings of one to three characters, by their first character).
+fn first_glyph_case(channel: &[(char, String, u32)]) -> FxHashMap<char, [f32; 2]> {
+    let mut n: FxHashMap<char, [u32; 2]> = FxHashMap::default();
+    for (c, s, k) in channel {
+        let Some(g) = s.chars().next() else {
+            continue;
+        };
+        if !c.is_alphabetic() || !g.is_alphanumeric() {
+            continue;
+        }
+        n.entry(g).or_default()[usize::from(!c.is_uppercase())] += k;
+    }
+    // Relative to the base rate, which the case table already holds.
+    let (ups, lows) = n
+        .values()
+        .fold((0u32, 0u32), |a, v| (a.0 + v[0], a.1 + v[1]));
+    let all = (ups + lows) as f32 + 1.0;
+    let (base_up, base_low) = ((ups as f32 + 0.5) / all, (lows as f32 + 0.5) / all);
+    n.into_iter()
+        .map(|(g, [up, low])| {
+            let t = (up + low) as f32 + 1.0;
+            let p_up = (up as f32 + base_up) / t;
+            let p_low = (low as f32 + base_low) / t;
+            (g, [(p_up / base_up).ln(), (p_low / base_low).ln()])
+        })
+        .collect()
 }
 
 fn case_logp(table: &[[u32; 3]]) -> Vec<[f32; 3]> {
@@ -659,11 +716,17 @@ fn strong_garble(token: &str) -> bool {
     digraph || inner_digit
 }
 
+/// Score margin of the character beam below its best state.
+const CHAR_MARGIN: f32 = 15.0;
+
 /// Per-garbled-character score above which a reading is accepted.
 const ACCEPT: f32 = -4.0;
 
+/// log2 of the entries of the per-thread LM memo.
+const LM_MEMO_BITS: u32 = 16;
+
 thread_local! {
-    static LM_MEMO: RefCell<FxHashMap<u64, f32>> = RefCell::new(FxHashMap::default());
+    static LM_MEMO: RefCell<Vec<(u64, f32)>> = RefCell::new(vec![(u64::MAX, 0.0); 1 << LM_MEMO_BITS]);
     static CACHE: RefCell<FxHashMap<(Lang, String), Option<Decoded>>> =
         RefCell::new(FxHashMap::default());
     static WORD_CACHE: RefCell<FxHashMap<(Lang, String), Vec<words::Reading>>> =

@@ -75,195 +75,285 @@ pub fn letter_words(s: &str) -> Vec<String> {
         .collect()
 }
 
-static LIMITS: once_cell::sync::Lazy<(usize, f32, f32)> = once_cell::sync::Lazy::new(|| {
+/// Search limits: beam width per garbled position and the score margin below the position's
+/// best hypothesis (`ZAN_OCR_LIMITS="beam,margin"`, a tuning hook; unset in normal use).
+static LIMITS: once_cell::sync::Lazy<(usize, f32)> = once_cell::sync::Lazy::new(|| {
     let v: Vec<f32> = std::env::var("ZAN_OCR_LIMITS")
         .unwrap_or_default()
         .split(',')
         .filter_map(|x| x.parse().ok())
         .collect();
-    if v.len() == 3 {
-        (v[0] as usize, v[1], v[2])
+    if v.len() == 2 {
+        (v[0] as usize, v[1])
     } else {
-        (6000, 9.0, 2.6)
+        (16, 9.0)
     }
 });
 
-struct Search<'a> {
+/// Complete readings rescored with the language model and word frequencies.
+const RESCORE: usize = 10;
+
+/// Flags of a hypothesis: each kind of OCR error is allowed once a token.
+const DROPPED: u8 = 1;
+const SKIPPED: u8 = 2;
+const SUBST: u8 = 4;
+
+/// A partial reading: where it stands in the two word automata and how it got there.
+#[derive(Clone, Copy)]
+struct Hyp {
+    dict: usize,
+    lex: u32,
+    score: f32,
+    /// Look-ahead of the word term: the best frequency bonus of a known word this prefix can
+    /// still become (ranks the beam; the readings are scored afresh at the end).
+    prior: f32,
+    /// Arena index of the last emitted character (0: none yet).
+    back: u32,
+    /// 0 before the word, 1 inside, 2 after it.
+    phase: u8,
+    flags: u8,
+    /// The last emitted character (`\0`: none).
+    last: char,
+}
+
+/// Backtracking arena entry: one emitted character.
+struct Emit {
+    parent: u32,
+    c: char,
+}
+
+struct Beam<'a> {
     m: &'a OcrModel,
     w: Weights,
     g: Vec<char>,
     cands: Vec<[Option<&'a [Cand]>; MAX_GLYPHS]>,
-    out: Vec<char>,
-    found: FxHashMap<String, f32>,
-    best: f32,
-    steps: usize,
+    arena: Vec<Emit>,
+    states: Vec<Vec<Hyp>>,
+    /// Best score pushed to each position so far: a hypothesis the margin would prune there
+    /// is not even built (its automata steps are the search's main cost).
+    top: Vec<f32>,
+    margin: f32,
+    kids: Vec<(u8, usize)>,
 }
 
-#[derive(Clone, Copy)]
-struct Node {
-    i: usize,
-    /// 0 before the word, 1 inside, 2 after it.
-    phase: u8,
-    dict: usize,
-    lex: u32,
-    score: f32,
-    drops: u8,
-    skips: u8,
-    subs: u8,
-}
+type Seen = FxHashMap<(usize, u32, u8, u8), ()>;
 
-impl Search<'_> {
-    fn record(&mut self, score: f32) {
-        let text: String = self.out.iter().collect();
-        let e = self.found.entry(text).or_insert(f32::NEG_INFINITY);
-        if score > *e {
-            *e = score;
-        }
-        if score > self.best {
-            self.best = score;
+impl Beam<'_> {
+    /// The word term a prefix at lexicon node `lex` can still earn (see `Hyp::prior`).
+    fn prior(&self, lex: u32) -> f32 {
+        match self.m.lex.best_below(lex) {
+            0 => self.w.dict_bonus,
+            n => self.w.lex_bonus + self.w.freq * (n as f32).ln(),
         }
     }
 
-    fn word_final(&self, n: &Node) -> bool {
-        (n.lex != NO_NODE && self.m.lex.count(n.lex) > 0) || self.m.dict_final(n.dict)
+    fn word_final(&self, h: &Hyp) -> bool {
+        (h.lex != NO_NODE && self.m.lex.count(h.lex) > 0) || self.m.dict_final(h.dict)
     }
 
-    /// Emit `c` (one reading of garble `len` chars long) from node `n`.
-    fn emit(&mut self, n: &Node, c: char, s: u8, logp: f32, len: usize) -> bool {
-        let mut x = *n;
-        x.i += len;
-        x.score += logp;
+    /// The automata a letter after `h` continues from (None: no letter may follow).
+    fn letter_base(&self, h: &Hyp) -> Option<(usize, u32)> {
+        match h.phase {
+            1 => Some((h.dict, h.lex)),
+            // `6беру`: a digit glued to a word is a garbled letter, not a number.
+            0 if h.last.is_ascii_digit() => None,
+            0 => Some((self.m.dict_root(), 0)),
+            _ if matches!(h.last, '-' | '.' | '/') => Some((self.m.dict_root(), 0)),
+            _ => None,
+        }
+    }
+
+    /// Queue `x` at position `to`.
+    fn push(&mut self, to: usize, x: Hyp) {
+        if x.score + x.prior > self.top[to] {
+            self.top[to] = x.score + x.prior;
+        }
+        self.states[to].push(x);
+    }
+
+    /// `h` followed by `c`, if the result still reads as known words.
+    fn emit(&mut self, h: &Hyp, c: char, s: u8, cost: f32) -> Option<Hyp> {
+        let mut x = *h;
+        x.score += cost;
         if is_letter_sym(s) {
-            let (dict, lex) = if n.phase == 1 {
-                (n.dict, n.lex)
-            } else if n.phase == 0 && self.out.last().is_some_and(char::is_ascii_digit) {
-                // `6беру`: a digit glued to a word is a garbled letter, not a number.
-                return false;
-            } else if n.phase == 0 || matches!(self.out.last(), Some('-' | '.' | '/')) {
-                (self.m.dict_root(), 0)
-            } else {
-                return false;
-            };
-            x.dict = self.m.dict_step(dict, c);
+            let (dict, lex) = self.letter_base(h)?;
+            x.dict = self.m.dict_step(dict, s);
             x.lex = self.m.lex.child(lex, s);
             if x.dict == NO_DICT && x.lex == NO_NODE {
-                return false;
+                return None;
             }
             x.phase = 1;
+            x.prior = self.prior(x.lex);
         } else {
-            if s == BOUND {
-                return false;
+            if s == BOUND || (h.phase == 1 && !self.word_final(h)) {
+                return None;
             }
-            if n.phase == 1 {
-                if !self.word_final(n) {
-                    return false;
-                }
+            if h.phase == 1 {
                 x.phase = 2;
             }
         }
-        self.out.push(c);
-        self.go(x);
-        self.out.pop();
-        true
+        self.arena.push(Emit { parent: h.back, c });
+        x.back = self.arena.len() as u32 - 1;
+        x.last = c;
+        Some(x)
     }
 
-    fn go(&mut self, n: Node) {
-        self.steps += 1;
-        let (max_steps, margin, per_char) = *LIMITS;
-        if self.steps > max_steps
-            || n.score < self.best - margin
-            || n.score < -per_char * n.i as f32 - 4.0
-        {
-            return;
-        }
-        // A letter the OCR dropped (once a token), also first or last in the word.
-        let base = match n.phase {
-            1 => Some((n.dict, n.lex)),
-            0 if n.i < self.g.len() && !self.out.last().is_some_and(char::is_ascii_digit) => {
-                Some((self.m.dict_root(), 0))
-            }
-            _ => None,
-        };
-        if let (Some((dict, lex)), 0) = (base, n.drops) {
-            let model = self.m;
-            for d in model.channel.dropped.iter().take(4) {
-                let mut x = n;
-                x.drops = 1;
-                x.phase = 1;
-                x.score += self.w.channel * d.logp;
-                x.dict = model.dict_step(dict, d.c);
-                x.lex = model.lex.child(lex, d.sym);
-                if x.dict == NO_DICT && x.lex == NO_NODE {
-                    continue;
-                }
-                self.out.push(d.c);
-                self.go(x);
-                self.out.pop();
-            }
-        }
+    /// Every reading of the garble at position `i` after `h` (`rank`: its place in the beam).
+    fn expand(&mut self, i: usize, h: &Hyp, rank: usize) {
         let m = self.g.len();
-        if n.i == m {
-            if n.phase != 1 || self.word_final(&n) {
-                self.record(n.score);
-            }
-            return;
-        }
         let ch = self.w.channel;
         let mut went_on = false;
-        for k in 0..MAX_GLYPHS.min(m - n.i) {
-            let Some(list) = self.cands[n.i][k] else {
+        for k in 0..MAX_GLYPHS.min(m - i) {
+            let Some(list) = self.cands[i][k] else {
                 continue;
             };
             for cand in list.iter().take(6) {
                 if cand.logp < -7.0 {
                     break;
                 }
-                went_on |= self.emit(&n, cand.c, cand.sym, ch * cand.logp, k + 1);
-            }
-        }
-        let c = self.g[n.i];
-        // Cyrillic letters read as themselves; digits and signs the channel never saw, too.
-        if (is_letter_sym(sym(c)) && !c.is_ascii())
-            || (self.cands[n.i][0].is_none() && !c.is_alphabetic())
-        {
-            went_on |= self.emit(&n, c, sym(c), -0.1, 1);
-        }
-        // Where no reading goes on, one or two garbled characters the channel never saw for a
-        // letter are read as any letter that continues a known word (once a token, at a cost).
-        if !went_on && n.subs == 0 && n.phase < 2 && self.w.subst > -90.0 {
-            let model = self.m;
-            let (dict, lex) = if n.phase == 1 {
-                (n.dict, n.lex)
-            } else {
-                (model.dict_root(), 0)
-            };
-            for k in 1..=2.min(m - n.i) {
-                for c in super::lm::LOWER.chars() {
-                    let s = sym(c);
-                    let mut x = n;
-                    x.i += k;
-                    x.subs = 1;
-                    x.phase = 1;
-                    x.score += self.w.subst;
-                    x.dict = model.dict_step(dict, c);
-                    x.lex = model.lex.child(lex, s);
-                    if x.dict == NO_DICT && x.lex == NO_NODE {
-                        continue;
-                    }
-                    self.out.push(c);
-                    self.go(x);
-                    self.out.pop();
+                if h.score + h.prior + ch * cand.logp < self.top[i + k + 1] - self.margin {
+                    // Out of the margin at its position; the list is sorted, so are the rest.
+                    went_on = true;
+                    break;
+                }
+                if let Some(x) = self.emit(h, cand.c, cand.sym, ch * cand.logp) {
+                    self.push(i + k + 1, x);
+                    went_on = true;
                 }
             }
         }
-        // A garbled character that stands for nothing (once a token).
-        if n.skips == 0 {
-            let mut x = n;
-            x.i += 1;
-            x.skips = 1;
-            x.score += self.w.skip;
-            self.go(x);
+        let c = self.g[i];
+        // Cyrillic letters read as themselves; digits and signs the channel never saw, too.
+        if (is_letter_sym(sym(c)) && !c.is_ascii())
+            || (self.cands[i][0].is_none() && !c.is_alphabetic())
+        {
+            if let Some(x) = self.emit(h, c, sym(c), -0.1) {
+                self.push(i + 1, x);
+                went_on = true;
+            }
         }
+        // Where no reading goes on, one or two garbled characters the channel never saw for a
+        // letter are read as any letter that continues a known word (once a token, at a cost).
+        if !went_on && rank < 4 && h.flags & SUBST == 0 && h.phase < 2 && self.w.subst > -90.0 {
+            if let Some((dict, lex)) = self.letter_base(h) {
+                let mut kids = std::mem::take(&mut self.kids);
+                self.m.dict_children(dict, &mut kids);
+                for &(s, _) in self.m.lex.children(lex) {
+                    if !kids.iter().any(|k| k.0 == s) {
+                        kids.push((s, NO_DICT));
+                    }
+                }
+                for &(s, _) in &kids {
+                    if let Some(mut x) = self.emit(h, super::lm::sym_char(s), s, self.w.subst) {
+                        x.flags |= SUBST;
+                        self.push(i + 1, x);
+                        if i + 2 <= m {
+                            self.push(i + 2, x);
+                        }
+                    }
+                }
+                self.kids = kids;
+            }
+        }
+        // A garbled character that stands for nothing (once a token).
+        if h.flags & SKIPPED == 0 && rank < 4 {
+            let mut x = *h;
+            x.flags |= SKIPPED;
+            x.score += self.w.skip;
+            self.push(i + 1, x);
+        }
+    }
+
+    /// `h` with one letter the OCR dropped inserted (its likeliest variants).
+    fn drops(&mut self, h: &Hyp, i: usize, out: &mut Vec<Hyp>) {
+        if h.flags & DROPPED != 0 {
+            return;
+        }
+        let (dict, lex) = match h.phase {
+            1 => (h.dict, h.lex),
+            0 if i < self.g.len() && !h.last.is_ascii_digit() => (self.m.dict_root(), 0),
+            _ => return,
+        };
+        let model = self.m;
+        for d in model.channel.dropped.iter().take(4) {
+            let mut x = *h;
+            x.flags |= DROPPED;
+            x.phase = 1;
+            x.score += self.w.channel * d.logp;
+            x.dict = model.dict_step(dict, d.sym);
+            x.lex = model.lex.child(lex, d.sym);
+            if x.dict == NO_DICT && x.lex == NO_NODE {
+                continue;
+            }
+            x.prior = self.prior(x.lex);
+            self.arena.push(Emit {
+                parent: h.back,
+                c: d.c,
+            });
+            x.back = self.arena.len() as u32 - 1;
+            x.last = d.c;
+            out.push(x);
+        }
+    }
+
+    fn text(&self, mut node: u32) -> String {
+        let mut out: Vec<char> = Vec::new();
+        while node != 0 {
+            let e = &self.arena[node as usize];
+            out.push(e.c);
+            node = e.parent;
+        }
+        out.iter().rev().collect()
+    }
+
+    /// Run the beam over the garble: the complete readings with their channel scores.
+    fn run(&mut self) -> FxHashMap<String, f32> {
+        let (beam, margin) = *LIMITS;
+        self.margin = margin;
+        let m = self.g.len();
+        let mut seen = Seen::default();
+        let mut found: FxHashMap<String, f32> = FxHashMap::default();
+        for i in 0..=m {
+            let mut cur = std::mem::take(&mut self.states[i]);
+            prune(&mut cur, beam, margin, &mut seen);
+            let mut extra: Vec<Hyp> = Vec::new();
+            for h in cur.iter().take(4) {
+                self.drops(h, i, &mut extra);
+            }
+            if i == m {
+                cur.extend(extra);
+                for h in &cur {
+                    if h.phase != 1 || self.word_final(h) {
+                        let e = found.entry(self.text(h.back)).or_insert(f32::NEG_INFINITY);
+                        *e = e.max(h.score);
+                    }
+                }
+                break;
+            }
+            for (rank, h) in cur.iter().enumerate() {
+                self.expand(i, h, rank);
+            }
+            for h in &extra {
+                self.expand(i, h, 0);
+            }
+        }
+        found
+    }
+}
+
+/// Keep the `beam` best hypotheses within `margin` of the best, one per automata state.
+fn prune(v: &mut Vec<Hyp>, beam: usize, margin: f32, seen: &mut Seen) {
+    v.sort_by(|a, b| (b.score + b.prior).total_cmp(&(a.score + a.prior)));
+    seen.clear();
+    let class =
+        |c: char| u8::from(c.is_ascii_digit()) | u8::from(matches!(c, '-' | '.' | '/')) << 1;
+    v.retain(|h| {
+        seen.insert((h.dict, h.lex, h.phase | h.flags << 2, class(h.last)), ())
+            .is_none()
+    });
+    v.truncate(beam);
+    if let Some(best) = v.first().map(|h| h.score + h.prior) {
+        v.retain(|h| h.score + h.prior >= best - margin);
     }
 }
 
@@ -284,28 +374,33 @@ impl OcrModel {
                 cands[i][k] = self.channel.table.get(buf.as_str()).map(|v| v.as_slice());
             }
         }
-        let mut s = Search {
+        let mut states = vec![Vec::new(); m + 1];
+        states[0].push(Hyp {
+            dict: NO_DICT,
+            lex: NO_NODE,
+            score: 0.0,
+            prior: 0.0,
+            back: 0,
+            phase: 0,
+            flags: 0,
+            last: '\0',
+        });
+        let mut b = Beam {
             m: self,
             w: self.weights,
             g,
             cands,
-            out: Vec::with_capacity(m + 4),
-            found: FxHashMap::default(),
-            best: f32::NEG_INFINITY,
-            steps: 0,
+            arena: vec![Emit { parent: 0, c: '\0' }],
+            states,
+            top: vec![f32::NEG_INFINITY; m + 1],
+            margin: 9.0,
+            kids: Vec::new(),
         };
-        s.go(Node {
-            i: 0,
-            phase: 0,
-            dict: NO_DICT,
-            lex: NO_NODE,
-            score: 0.0,
-            drops: 0,
-            skips: 0,
-            subs: 0,
-        });
-        let mut out: Vec<Reading> = s
-            .found
+        // Only the likeliest few by the channel are worth the language model's rescoring.
+        let mut found: Vec<(String, f32)> = b.run().into_iter().collect();
+        found.sort_by(|a, b| b.1.total_cmp(&a.1));
+        found.truncate(RESCORE);
+        let mut out: Vec<Reading> = found
             .into_iter()
             .map(|(text, ch)| self.reading(text, ch))
             .collect();
