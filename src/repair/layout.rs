@@ -338,7 +338,10 @@ pub fn restore_moved_links_lang(line: &str, hint: Option<Lang>) -> Option<(Strin
             .collect();
         let mut body: Vec<&str> = words[..g_idx].to_vec();
         let mut body_seps: Vec<usize> = seps[..g_idx].to_vec();
-        let trailing_gap = prefix.is_empty() && g_idx > 0;
+        // A space before the displaced punctuation is a gap, unless that punctuation opens a
+        // bracket or quote: a space belongs before those (`№ 181 (28307)`, `5 (бес)`).
+        let opens = punct.starts_with(['(', '[', '«', '“', '„']);
+        let trailing_gap = prefix.is_empty() && g_idx > 0 && !opens;
         if !prefix.is_empty() {
             body.push(prefix.as_str());
             body_seps.push(seps[g_idx]);
@@ -653,6 +656,9 @@ mod tests {
     #[test]
     fn ambiguous_or_clean_lines_stay() {
         for s in [
+            // a bracket opened after a normal space is no displaced punctuation
+            "тіркелген, 2016 жылғы 22 қыркүйектегі № 181 (28307)",
+            "Республикасы Заңының 25-бабының сәйкес тіркелген күнінен бастап 5 (2-тармағына",
             // two reference phrases for one gap (a link wrapped from the previous line)
             " статьи 5 Закона Республики Казахстан \"Об образовании\" и подпунктом 29) подпунктом",
             // a word broken across lines
