@@ -296,10 +296,8 @@ impl<'a> Verifier<'a> {
         for (gi, group) in groups.iter().enumerate() {
             let mut alts = Vec::with_capacity(group.len());
             for (ai, alt) in group.iter().enumerate() {
-                let scoring = scoring
-                    .get(gi)
-                    .and_then(|g| g.get(ai))
-                    .and_then(Option::as_ref);
+                // Built from the same groups by `phrase_scoring`: one slot per alternative.
+                let scoring = scoring[gi][ai].as_ref();
                 let (postings, words, norms) = match scoring {
                     Some(_) => {
                         let inverted = reader.inverted_index(alt.field)?;
@@ -343,14 +341,9 @@ impl<'a> Verifier<'a> {
             let mut hit = false;
             for alt in group.iter_mut() {
                 match alt.scoring {
-                    // A term (its score is already in the sum), or a phrase when only
-                    // membership is asked: the first match settles it.
+                    // A term: its score is already in the sum; the first match settles it.
                     None => {
-                        let found = alt.postings.as_mut().is_some_and(|p| {
-                            at(p, doc)
-                                && (p.len() == 1 || phrase_count(p.iter_mut(), positions) > 0)
-                        });
-                        if found {
+                        if alt.postings.as_mut().is_some_and(|p| at(p, doc)) {
                             hit = true;
                             break;
                         }

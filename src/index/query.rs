@@ -352,7 +352,7 @@ impl Builder<'_> {
                 });
             }
         }
-        let words = Self::plain_words(text)?;
+        let words = Self::plain_words_of(&ast)?;
         let mut groups = Vec::new();
         for w in &words {
             let exact = tokens(&self.analyzers.exact, w);
@@ -403,8 +403,12 @@ impl Builder<'_> {
 
     /// The words of a plain-words query (no operator, phrase or field), else `None`.
     fn plain_words(text: &str) -> Option<Vec<String>> {
-        let ast = parse_user_query(text)?;
-        let items = match &ast {
+        Self::plain_words_of(&parse_user_query(text)?)
+    }
+
+    /// [`Self::plain_words`] of an already parsed query.
+    fn plain_words_of(ast: &UserInputAst) -> Option<Vec<String>> {
+        let items = match ast {
             UserInputAst::Clause(items) => items.iter().collect::<Vec<_>>(),
             _ => return None,
         };

@@ -541,9 +541,9 @@ impl IndexReaderHandle {
             });
         }
         let window = Window::of(q);
-        let plan = self.plan(user, q, &query, plain);
         let addrs = match q.sort {
             SortBy::Relevance => {
+                let plan = self.plan(user, q, &query, plain);
                 match plain {
                     Some(plain) if !plan.verify.is_empty() => {
                         // The closeness bonus reorders the best few: take more, cut after.
