@@ -76,10 +76,21 @@ impl SegmentWindow {
     }
 }
 
+/// What a top-k pass scores.
+pub(crate) enum Scored {
+    /// A query, as it is.
+    Query(Box<dyn Query>),
+    /// A union of terms with their boosts (see [`plain_terms`]), made per segment of the terms
+    /// present in it: tantivy runs block-max WAND only over a union of term scorers that all
+    /// read frequencies, and an absent term's empty postings do not, so one absent term (the
+    /// Kazakh stem of a Russian word, a word in no title) would make it score every match.
+    Terms(Vec<(Term, Score)>),
+}
+
 /// What a search collects: the query that is scored, and the conditions checked per candidate.
 pub(crate) struct Plan {
-    /// Scored (and pruned) query.
-    pub scored: Box<dyn Query>,
+    /// Scored (and pruned).
+    pub scored: Scored,
     /// Candidates must match this too (not scored), when set.
     pub required: Option<Box<dyn Query>>,
     /// Candidates must not match this, when set.
@@ -142,9 +153,7 @@ pub(crate) fn top_k(
     plan: &Plan,
     limit: usize,
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
-    let weight = plan
-        .scored
-        .weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let scoring_on = EnableScoring::enabled_from_searcher(searcher);
     let required = weight_of(&plan.required, searcher)?;
     let excluded = weight_of(&plan.excluded, searcher)?;
     let scoring = phrase_scoring(searcher, &plan.verify)?;
@@ -158,6 +167,26 @@ pub(crate) fn top_k(
         }
     };
     for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+        // Per segment: which terms are present differs from one segment to the next.
+        let weight = match &plan.scored {
+            Scored::Terms(terms) => {
+                let mut present = Vec::with_capacity(terms.len());
+                for (t, boost) in terms {
+                    if reader
+                        .inverted_index(t.field())?
+                        .get_term_info(t)?
+                        .is_some()
+                    {
+                        present.push((t.clone(), *boost));
+                    }
+                }
+                if present.is_empty() {
+                    continue;
+                }
+                union_of(present).weight(scoring_on)?
+            }
+            Scored::Query(q) => q.weight(scoring_on)?,
+        };
         let window = plan.window.columns(reader)?;
         let mut req = required
             .as_ref()
@@ -204,27 +233,39 @@ pub(crate) fn top_k(
 }
 
 /// The scored part of a [`Plain`] query: every term of every alternative, with the
-/// alternative's weight, as alternatives of one boolean query. A pure union of terms is what
-/// tantivy runs by block-max WAND; the groups then go to [`Plan::verify`].
-pub(crate) fn plain_terms(plain: &Plain) -> Box<dyn Query> {
-    let clauses: Vec<(Occur, Box<dyn Query>)> = plain
-        .groups
-        .iter()
-        .flatten()
-        .flat_map(|alt| {
-            alt.terms.iter().map(move |t| {
-                let q: Box<dyn Query> =
-                    Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs));
-                let q: Box<dyn Query> = if (alt.boost - 1.0).abs() < f32::EPSILON {
+/// alternative's weight. A pure union of terms is what tantivy runs by block-max WAND (see
+/// [`Scored::Terms`]); the groups then go to [`Plan::verify`].
+pub(crate) fn plain_terms(plain: &Plain) -> Scored {
+    Scored::Terms(
+        plain
+            .groups
+            .iter()
+            .flatten()
+            .flat_map(|alt| alt.terms.iter().map(move |t| (t.clone(), alt.boost)))
+            .collect(),
+    )
+}
+
+/// `terms` as alternatives of one boolean query. With no other clause, "at least one" is what
+/// a union means anyway; said as a minimum of 1 (`BooleanQuery::new`'s default for a query of
+/// alternatives), tantivy 0.24 boxes the union into a scorer that scores every match instead
+/// of running block-max WAND; a minimum of 0 keeps the union of term scorers.
+fn union_of(terms: Vec<(Term, Score)>) -> BooleanQuery {
+    BooleanQuery::with_minimum_required_clauses(
+        terms
+            .into_iter()
+            .map(|(t, boost)| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs));
+                let q: Box<dyn Query> = if (boost - 1.0).abs() < f32::EPSILON {
                     q
                 } else {
-                    Box::new(BoostQuery::new(q, alt.boost))
+                    Box::new(BoostQuery::new(q, boost))
                 };
                 (Occur::Should, q)
             })
-        })
-        .collect();
-    Box::new(BooleanQuery::new(clauses))
+            .collect(),
+        0,
+    )
 }
 
 /// How a phrase alternative (more than one term) is scored: the phrase's BM25 in place of the

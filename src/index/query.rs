@@ -410,6 +410,10 @@ impl Builder<'_> {
     fn plain_words_of(ast: &UserInputAst) -> Option<Vec<String>> {
         let items = match ast {
             UserInputAst::Clause(items) => items.iter().collect::<Vec<_>>(),
+            // One word parses to a bare leaf, not a clause of one.
+            UserInputAst::Leaf(_) => {
+                return Self::plain_words_of(&UserInputAst::Clause(vec![(None, ast.clone())]))
+            }
             _ => return None,
         };
         items
@@ -519,5 +523,27 @@ impl Builder<'_> {
             }
         };
         Ok(q)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Builder;
+
+    /// One word must take the pruned path too: the grammar gives it as a bare leaf, not as a
+    /// clause of one, and it once fell through to the unpruned search.
+    #[test]
+    fn plain_words_include_a_single_word() {
+        let words = |s: &str| Builder::plain_words(s);
+        assert_eq!(words("взносов"), Some(vec!["взносов".to_string()]));
+        assert_eq!(
+            words("обязательных взносов"),
+            Some(vec!["обязательных".to_string(), "взносов".to_string()])
+        );
+        // (`+` on a lone word changes nothing: the grammar drops it)
+        assert_eq!(words("-взносов"), None);
+        assert_eq!(words("title:взносов"), None);
+        assert_eq!(words("\"обязательных взносов\""), None);
+        assert_eq!(words("взносов OR налог"), None);
     }
 }

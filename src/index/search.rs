@@ -1,7 +1,7 @@
 //! Searching an index folder: the text query intersected with the validity interval, the
 //! language and the act, with highlighted snippets.
 
-use super::collect::{self, Plan, Window};
+use super::collect::{self, Plan, Scored, Window};
 use super::query::{Analyzers, Builder, Plain};
 use super::{
     analyzer, date_to_days, days_to_date, fields_of, Fields, IndexSummary, ACTS_FILE,
@@ -607,7 +607,7 @@ impl IndexReaderHandle {
         let window = Window::of(q);
         if selective {
             return Plan {
-                scored: Box::new(full.clone()),
+                scored: Scored::Query(Box::new(full.clone())),
                 required: None,
                 excluded: None,
                 verify: Vec::new(),
@@ -623,7 +623,7 @@ impl IndexReaderHandle {
         };
         let (scored, verify) = match plain {
             Some(plain) => (collect::plain_terms(plain), plain.groups.clone()),
-            None => (user, Vec::new()),
+            None => (Scored::Query(user), Vec::new()),
         };
         Plan {
             scored,
