@@ -23,7 +23,7 @@ pub use channel::baseline;
 
 use crate::model::Lang;
 use channel::{Cand, Channel, Counts};
-use lm::{is_letter_sym, push_ctx, sym, CharLm, Lexicon, BOUND, NO_NODE};
+use lm::{is_letter_sym, push_ctx, sym, CharLm, Lexicon, LmTable, BOUND, NO_NODE};
 use once_cell::sync::Lazy;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -179,7 +179,7 @@ impl Default for Weights {
 pub struct OcrModel {
     pub lang: Lang,
     channel: Channel,
-    lm: CharLm,
+    lm: LmTable,
     lex: Lexicon,
     bigrams: words::Bigrams,
     dict: Option<Dict>,
@@ -197,7 +197,9 @@ pub struct OcrModel {
 #[derive(Clone, Copy)]
 struct St {
     score: f32,
+    /// The last symbols read (tells hypotheses apart) and the LM state they lead to.
     ctx: u64,
+    lms: u32,
     case: u8,
     trie: u32,
     dict: usize,
@@ -242,7 +244,7 @@ impl OcrModel {
         OcrModel {
             lang,
             channel: Channel::from_counts(&counts),
-            lm: CharLm::train(&file.text),
+            lm: LmTable::new(&CharLm::train(&file.text)),
             lex: Lexicon::train(&file.text),
             bigrams: words::Bigrams::train(&file.text),
             dict: None,
@@ -321,26 +323,10 @@ impl OcrModel {
             n.trie = 0;
             n.dict = self.dict_root();
         }
-        n.score += w.lm * self.lm_logp(st.ctx, s);
+        n.score += w.lm * self.lm.logp(st.lms, s);
         n.ctx = push_ctx(st.ctx, s);
+        n.lms = self.lm.next(st.lms, s);
         n
-    }
-
-    /// Memoised LM query (a per-thread direct-mapped table): a search asks the same few
-    /// contexts again and again, and a backed-off query costs several hash lookups.
-    fn lm_logp(&self, ctx: u64, s: u8) -> f32 {
-        let key = (ctx << 6 | s as u64) << 1 | u64::from(self.lang == Lang::Ru);
-        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - LM_MEMO_BITS)) as usize;
-        LM_MEMO.with(|m| {
-            let mut m = m.borrow_mut();
-            let e = m[slot];
-            if e.0 == key {
-                return e.1;
-            }
-            let v = self.lm.logp(ctx, s);
-            m[slot] = (key, v);
-            v
-        })
     }
 
     fn word_end(&self, trie: u32, dict: usize, w: &Weights) -> f32 {
@@ -391,6 +377,7 @@ impl OcrModel {
         states[0].push(St {
             score: 0.0,
             ctx: BOUND as u64,
+            lms: self.lm.start(),
             case: 0,
             trie: 0,
             dict: self.dict_root(),
@@ -464,7 +451,7 @@ impl OcrModel {
             if st.case != 0 {
                 st.score += self.word_end(st.trie, st.dict, &w);
             }
-            st.score += w.lm * self.lm.logp(st.ctx, BOUND);
+            st.score += w.lm * self.lm.logp(st.lms, BOUND);
         }
         let best = finals.iter().max_by(|a, b| a.score.total_cmp(&b.score))?;
         let mut out: Vec<char> = Vec::new();
@@ -554,16 +541,16 @@ impl OcrModel {
 
     /// Log score of a clean string under the language model alone (per-character average).
     pub fn lm_score(&self, s: &str) -> f32 {
-        let mut ctx = BOUND as u64;
+        let mut st = self.lm.start();
         let mut t = 0.0;
         let mut n = 0;
         for c in s.chars() {
             let y = sym(c);
-            t += self.lm.logp(ctx, y);
-            ctx = push_ctx(ctx, y);
+            t += self.lm.logp(st, y);
+            st = self.lm.next(st, y);
             n += 1;
         }
-        t += self.lm.logp(ctx, BOUND);
+        t += self.lm.logp(st, BOUND);
         t / (n + 1) as f32
     }
 }
@@ -722,11 +709,7 @@ const CHAR_MARGIN: f32 = 15.0;
 /// Per-garbled-character score above which a reading is accepted.
 const ACCEPT: f32 = -4.0;
 
-/// log2 of the entries of the per-thread LM memo.
-const LM_MEMO_BITS: u32 = 16;
-
 thread_local! {
-    static LM_MEMO: RefCell<Vec<(u64, f32)>> = RefCell::new(vec![(u64::MAX, 0.0); 1 << LM_MEMO_BITS]);
     static CACHE: RefCell<FxHashMap<(Lang, String), Option<Decoded>>> =
         RefCell::new(FxHashMap::default());
     static WORD_CACHE: RefCell<FxHashMap<(Lang, String), Vec<words::Reading>>> =

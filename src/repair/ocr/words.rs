@@ -10,7 +10,7 @@
 //! without a second model file, and also survives the OCR's dropped or extra glyphs.
 
 use super::channel::{Cand, MAX_GLYPHS};
-use super::lm::{is_letter_sym, push_ctx, sym, BOUND, NO_NODE};
+use super::lm::{is_letter_sym, sym, BOUND, NO_NODE};
 use super::{OcrModel, Weights, NO_DICT};
 use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::{Hash, Hasher};
@@ -413,14 +413,14 @@ impl OcrModel {
     /// text, or the dictionary bonus).
     pub fn reading(&self, text: String, channel: f32) -> Reading {
         let w = &self.weights;
-        let mut ctx = BOUND as u64;
+        let mut st = self.lm.start();
         let mut lm = 0.0;
         for c in text.chars() {
             let y = sym(c);
-            lm += self.lm_logp(ctx, y);
-            ctx = push_ctx(ctx, y);
+            lm += self.lm.logp(st, y);
+            st = self.lm.next(st, y);
         }
-        lm += self.lm_logp(ctx, BOUND);
+        lm += self.lm.logp(st, BOUND);
         let words = letter_words(&text);
         let mut word = 0.0;
         for wd in &words {
