@@ -283,6 +283,14 @@ impl OcrModel {
         }
     }
 
+    /// Whether a lower-case letter word is a dictionary form (walks the trie, not the FST).
+    fn dict_contains(&self, word: &str) -> bool {
+        match &self.trie {
+            Some(t) => t.is_final(word.chars().fold(t.root(), |n, c| t.step(n, sym(c)))),
+            None => false,
+        }
+    }
+
     fn dict_final(&self, addr: usize) -> bool {
         self.trie.as_ref().is_some_and(|t| t.is_final(addr))
     }
@@ -386,51 +394,69 @@ impl OcrModel {
         });
         let mut seen: FxHashMap<(u64, u8, u32, usize), ()> = FxHashMap::default();
         let mut top = vec![f32::NEG_INFINITY; m + 1];
+        let (char_margin, cand_take, cand_min, drop_rank, drop_take) = *CHAR_LIMITS;
         for i in 0..m {
             let mut cur = std::mem::take(&mut states[i]);
-            prune(&mut cur, w.beam, &mut seen);
+            prune(&mut cur, w.beam, char_margin, &mut seen);
             for (rank, st) in cur.iter().enumerate() {
-                let mut push =
-                    |to: usize, ns: St, chars: [char; 2], n: u8, arena: &mut Vec<Back>| {
-                        arena.push(Back {
-                            parent: st.node,
-                            chars,
-                            n,
-                        });
-                        let mut ns = ns;
-                        ns.node = arena.len() as u32 - 1;
-                        states[to].push(ns);
-                    };
+                // A state the margin would prune at its position is not even queued (`top`
+                // only rises); the last position is not pruned, so everything goes there.
+                let mut push = |to: usize,
+                                ns: St,
+                                chars: [char; 2],
+                                n: u8,
+                                arena: &mut Vec<Back>,
+                                top: &mut [f32]| {
+                    if ns.score > top[to] {
+                        top[to] = ns.score;
+                    } else if to < m && ns.score <= top[to] - char_margin {
+                        return;
+                    }
+                    arena.push(Back {
+                        parent: st.node,
+                        chars,
+                        n,
+                    });
+                    let mut ns = ns;
+                    ns.node = arena.len() as u32 - 1;
+                    states[to].push(ns);
+                };
                 for (k, list) in cands[i].iter().enumerate() {
                     let Some(list) = *list else {
                         continue;
                     };
-                    for (ci, cand) in list.iter().take(6).enumerate() {
-                        if cand.logp < -7.0 {
+                    for (ci, cand) in list.iter().take(cand_take).enumerate() {
+                        if cand.logp < cand_min {
                             break;
                         }
                         // An upper bound of the step's score (the LM only lowers it, a word
                         // end adds at most the lexicon bonus) out of the margin at its
                         // position: this and the rest of the sorted list would be pruned there.
                         let up = st.score + w.channel * cand.logp + w.lex_bonus.max(w.dict_bonus);
-                        if up < top[i + k + 1] - CHAR_MARGIN {
+                        if up < top[i + k + 1] - char_margin {
                             break;
                         }
                         let mut ns = self.step(st, cand.sym, &w);
                         ns.score += w.channel * cand.logp;
                         ns.inserted = false;
-                        top[i + k + 1] = top[i + k + 1].max(ns.score);
-                        push(i + k + 1, ns, [cand.c, ' '], 1, &mut arena);
+                        push(i + k + 1, ns, [cand.c, ' '], 1, &mut arena, &mut top);
                         // A letter the OCR dropped, just before this one (best few states, the
                         // glyph's likeliest reading).
-                        if !st.inserted && k == 0 && ci == 0 && rank < 8 {
-                            for d in self.channel.dropped.iter().take(4) {
+                        if !st.inserted && k == 0 && ci == 0 && rank < drop_rank {
+                            for d in self.channel.dropped.iter().take(drop_take) {
+                                // Two steps add at most two word-end bonuses (see `up`).
+                                let up = st.score
+                                    + w.channel * (d.logp + cand.logp)
+                                    + 2.0 * w.lex_bonus.max(w.dict_bonus).max(0.0);
+                                if i + 1 < m && up <= top[i + 1] - char_margin {
+                                    continue;
+                                }
                                 let mut a = self.step(st, d.sym, &w);
                                 a.score += w.channel * d.logp;
                                 let mut b = self.step(&a, cand.sym, &w);
                                 b.score += w.channel * cand.logp;
                                 b.inserted = true;
-                                push(i + 1, b, [d.c, cand.c], 2, &mut arena);
+                                push(i + 1, b, [d.c, cand.c], 2, &mut arena, &mut top);
                             }
                         }
                     }
@@ -438,12 +464,12 @@ impl OcrModel {
                 if let Some(cand) = ident[i] {
                     let mut ns = self.step(st, cand.sym, &w);
                     ns.score += cand.logp;
-                    push(i + 1, ns, [cand.c, ' '], 1, &mut arena);
+                    push(i + 1, ns, [cand.c, ' '], 1, &mut arena, &mut top);
                 }
                 // A garbled character that stands for nothing.
                 let mut ns = *st;
                 ns.score += w.skip;
-                push(i + 1, ns, [' ', ' '], 0, &mut arena);
+                push(i + 1, ns, [' ', ' '], 0, &mut arena, &mut top);
             }
         }
         let mut finals = std::mem::take(&mut states[m]);
@@ -555,13 +581,18 @@ impl OcrModel {
     }
 }
 
-fn prune(v: &mut Vec<St>, beam: usize, seen: &mut FxHashMap<(u64, u8, u32, usize), ()>) {
+fn prune(
+    v: &mut Vec<St>,
+    beam: usize,
+    char_margin: f32,
+    seen: &mut FxHashMap<(u64, u8, u32, usize), ()>,
+) {
     v.sort_by(|a, b| b.score.total_cmp(&a.score));
     seen.clear();
     v.retain(|s| seen.insert((s.ctx, s.case, s.trie, s.dict), ()).is_none());
     v.truncate(beam);
     if let Some(best) = v.first().map(|s| s.score) {
-        v.retain(|s| s.score > best - CHAR_MARGIN);
+        v.retain(|s| s.score > best - char_margin);
     }
 }
 
@@ -703,8 +734,21 @@ fn strong_garble(token: &str) -> bool {
     digraph || inner_digit
 }
 
-/// Score margin of the character beam below its best state.
-const CHAR_MARGIN: f32 = 15.0;
+/// Character beam limits: margin below the best state, readings per glyph string, their
+/// lowest log P, states that try a dropped letter, dropped letters tried
+/// (`ZAN_OCR_CHAR_LIMITS`, a tuning hook; unset in normal use).
+pub(crate) static CHAR_LIMITS: Lazy<(f32, usize, f32, usize, usize)> = Lazy::new(|| {
+    let v: Vec<f32> = std::env::var("ZAN_OCR_CHAR_LIMITS")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    if v.len() == 5 {
+        (v[0], v[1] as usize, v[2], v[3] as usize, v[4] as usize)
+    } else {
+        (15.0, 6, -7.0, 8, 4)
+    }
+});
 
 /// Per-garbled-character score above which a reading is accepted.
 const ACCEPT: f32 = -4.0;

@@ -90,6 +90,20 @@ static LIMITS: once_cell::sync::Lazy<(usize, f32)> = once_cell::sync::Lazy::new(
     }
 });
 
+/// Readings per glyph string tried and their lowest log P (`ZAN_OCR_WORD_CANDS`, a tuning hook).
+static WORD_CANDS: once_cell::sync::Lazy<(usize, f32)> = once_cell::sync::Lazy::new(|| {
+    let v: Vec<f32> = std::env::var("ZAN_OCR_WORD_CANDS")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    if v.len() == 2 {
+        (v[0] as usize, v[1])
+    } else {
+        (6, -7.0)
+    }
+});
+
 /// Complete readings rescored with the language model and word frequencies.
 const RESCORE: usize = 10;
 
@@ -163,10 +177,13 @@ impl Beam<'_> {
         }
     }
 
-    /// Queue `x` at position `to`.
+    /// Queue `x` at position `to`, unless the margin would prune it there (`top` only rises).
     fn push(&mut self, to: usize, x: Hyp) {
-        if x.score + x.prior > self.top[to] {
-            self.top[to] = x.score + x.prior;
+        let v = x.score + x.prior;
+        if v > self.top[to] {
+            self.top[to] = v;
+        } else if v < self.top[to] - self.margin {
+            return;
         }
         self.states[to].push(x);
     }
@@ -207,8 +224,8 @@ impl Beam<'_> {
             let Some(list) = self.cands[i][k] else {
                 continue;
             };
-            for cand in list.iter().take(6) {
-                if cand.logp < -7.0 {
+            for cand in list.iter().take(WORD_CANDS.0) {
+                if cand.logp < WORD_CANDS.1 {
                     break;
                 }
                 if h.score + h.prior + ch * cand.logp < self.top[i + k + 1] - self.margin {
@@ -427,7 +444,7 @@ impl OcrModel {
             let n = self.lex.word_count(wd);
             word += if n > 0 {
                 w.lex_bonus + w.freq * (n as f32).ln()
-            } else if self.dict.as_ref().is_some_and(|d| d.contains(wd)) {
+            } else if self.dict_contains(wd) {
                 w.dict_bonus
             } else {
                 w.oov
