@@ -25,11 +25,19 @@ pub const NONE: usize = usize::MAX;
 /// Flag bit of a node's symbol byte: the prefix is a word.
 const FINAL: u8 = 0x80;
 
-/// Nodes in breadth-first order: the children of node `n` are nodes `first[n]..first[n + 1]`.
+/// One node: where its children start, and the letter symbol of the edge into it with the FINAL
+/// bit. Side by side, so the scan of a node's children also fetches what the next step reads.
+#[derive(Clone, Copy)]
+#[repr(C, packed)]
+struct Node {
+    first: u32,
+    sym: u8,
+}
+
+/// Nodes in breadth-first order: the children of node `n` are nodes `first(n)..first(n + 1)`
+/// (one extra node at the end closes the last range).
 pub struct DictTrie {
-    /// Letter symbol of the edge into each node, with the FINAL bit.
-    sym: Vec<u8>,
-    first: Vec<u32>,
+    nodes: Vec<Node>,
     /// The root's children by symbol (0: none): every word's search starts there.
     level1: [u32; 64],
 }
@@ -40,16 +48,13 @@ impl DictTrie {
     /// letter words only).
     pub fn from_fst<D: AsRef<[u8]>>(set: &fst::Set<D>) -> DictTrie {
         let fst = set.as_fst();
-        let mut t = DictTrie {
-            sym: vec![0],
-            first: Vec::new(),
-            level1: [0; 64],
-        };
+        let mut sym: Vec<u8> = vec![0];
+        let mut first: Vec<u32> = Vec::new();
         // The FST node of each trie node, in the same order (a queue).
         let mut addr: Vec<fst::raw::CompiledAddr> = vec![fst.root().addr()];
         let mut b = 0;
         while b < addr.len() {
-            t.first.push(addr.len() as u32);
+            first.push(addr.len() as u32);
             let node = fst.node(addr[b]);
             for t1 in node.transitions() {
                 let lead = fst.node(t1.addr);
@@ -59,17 +64,31 @@ impl DictTrie {
                         continue;
                     }
                     let child = fst.node(t2.addr);
-                    t.sym.push(if child.is_final() { s | FINAL } else { s });
+                    sym.push(if child.is_final() { s | FINAL } else { s });
                     addr.push(t2.addr);
                 }
             }
             b += 1;
         }
-        t.first.push(addr.len() as u32);
-        for c in t.first[0]..t.first[1] {
-            t.level1[(t.sym[c as usize] & !FINAL) as usize & 63] = c;
+        first.push(addr.len() as u32);
+        sym.push(0);
+        let mut t = DictTrie {
+            nodes: first
+                .into_iter()
+                .zip(sym)
+                .map(|(first, sym)| Node { first, sym })
+                .collect(),
+            level1: [0; 64],
+        };
+        for c in t.first(0)..t.first(1) {
+            t.level1[(t.nodes[c].sym & !FINAL) as usize & 63] = c as u32;
         }
         t
+    }
+
+    #[inline]
+    fn first(&self, n: usize) -> usize {
+        self.nodes[n].first as usize
     }
 
     pub fn root(&self) -> usize {
@@ -88,15 +107,15 @@ impl DictTrie {
         if n == NONE {
             return NONE;
         }
-        let (a, b) = (self.first[n] as usize, self.first[n + 1] as usize);
-        self.sym[a..b]
+        let (a, b) = (self.first(n), self.first(n + 1));
+        self.nodes[a..b]
             .iter()
-            .position(|&x| x & !FINAL == s)
+            .position(|x| x.sym & !FINAL == s)
             .map_or(NONE, |p| a + p)
     }
 
     pub fn is_final(&self, n: usize) -> bool {
-        n != NONE && self.sym[n] & FINAL != 0
+        n != NONE && self.nodes[n].sym & FINAL != 0
     }
 
     /// The letters that continue node `n`, with their nodes.
@@ -105,12 +124,12 @@ impl DictTrie {
         if n == NONE {
             return;
         }
-        let (a, b) = (self.first[n] as usize, self.first[n + 1] as usize);
-        out.extend((a..b).map(|c| (self.sym[c] & !FINAL, c)));
+        let (a, b) = (self.first(n), self.first(n + 1));
+        out.extend((a..b).map(|c| (self.nodes[c].sym & !FINAL, c)));
     }
 
     pub fn nodes(&self) -> usize {
-        self.sym.len()
+        self.nodes.len() - 1
     }
 }
 

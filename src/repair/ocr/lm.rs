@@ -230,8 +230,9 @@ const ROW: usize = N_SYMS as usize + 1;
 /// dense rows. A search step is then two array reads instead of a chain of hash lookups
 /// (the decoder's main cost before). Written here for the same reason as `CharLm`.
 pub struct LmTable {
-    logp: Vec<f32>,
-    next: Vec<u32>,
+    /// log P and next state side by side: the table is larger than the caches, and a step
+    /// needs both (one cache miss, not two).
+    rows: Vec<(f32, u32)>,
     start: u32,
     entries: usize,
 }
@@ -257,9 +258,10 @@ impl LmTable {
             }
         }
         let n = ctxs.len();
+        let mut logp = vec![0.0f32; n * ROW];
+        let mut next = vec![0u32; n * ROW];
         let mut t = LmTable {
-            logp: vec![0.0; n * ROW],
-            next: vec![0; n * ROW],
+            rows: Vec::new(),
             start: id.get(&(BOUND as u64)).copied().unwrap_or(0),
             entries: lm.entries(),
         };
@@ -275,7 +277,7 @@ impl LmTable {
         for (i, &c) in ctxs.iter().enumerate() {
             // log P: down the suffix chain as `logp_key` does, summing the backoff weights.
             set.fill(false);
-            let row = &mut t.logp[i * ROW..(i + 1) * ROW];
+            let row = &mut logp[i * ROW..(i + 1) * ROW];
             let mut acc = 0.0f32;
             let mut h = c;
             loop {
@@ -300,20 +302,21 @@ impl LmTable {
             // Next state: the longest seen context ending the (at most ORDER-1) symbols read.
             if c == 0 {
                 for s in 0..ROW {
-                    t.next[s] = id.get(&(s as u64)).copied().unwrap_or(0);
+                    next[s] = id.get(&(s as u64)).copied().unwrap_or(0);
                 }
                 continue;
             }
             let sid = id[&suffix(c)] as usize;
-            t.next.copy_within(sid * ROW..(sid + 1) * ROW, i * ROW);
+            next.copy_within(sid * ROW..(sid + 1) * ROW, i * ROW);
             if order_of(c) < ORDER - 1 {
                 for &(s, _) in &explicit[i] {
                     if let Some(&x) = id.get(&(c << BITS | s as u64)) {
-                        t.next[i * ROW + s as usize] = x;
+                        next[i * ROW + s as usize] = x;
                     }
                 }
             }
         }
+        t.rows = logp.into_iter().zip(next).collect();
         t
     }
 
@@ -325,13 +328,13 @@ impl LmTable {
     /// log P(s | state).
     #[inline]
     pub fn logp(&self, state: u32, s: u8) -> f32 {
-        self.logp[state as usize * ROW + s as usize]
+        self.rows[state as usize * ROW + s as usize].0
     }
 
-    /// The state after reading `s` in `state`.
+    /// log P(s | state) and the state after `s`.
     #[inline]
-    pub fn next(&self, state: u32, s: u8) -> u32 {
-        self.next[state as usize * ROW + s as usize]
+    pub fn step(&self, state: u32, s: u8) -> (f32, u32) {
+        self.rows[state as usize * ROW + s as usize]
     }
 
     /// Entries of the model it was compiled from.
@@ -526,7 +529,7 @@ mod tests {
                 let s = sym(c);
                 assert_eq!(t.logp(st, s).to_bits(), lm.logp(ctx, s).to_bits(), "{text} {c}");
                 ctx = push_ctx(ctx, s);
-                st = t.next(st, s);
+                st = t.step(st, s).1;
             }
         }
     }

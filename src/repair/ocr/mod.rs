@@ -331,9 +331,10 @@ impl OcrModel {
             n.trie = 0;
             n.dict = self.dict_root();
         }
-        n.score += w.lm * self.lm.logp(st.lms, s);
+        let (lp, next) = self.lm.step(st.lms, s);
+        n.score += w.lm * lp;
         n.ctx = push_ctx(st.ctx, s);
-        n.lms = self.lm.next(st.lms, s);
+        n.lms = next;
         n
     }
 
@@ -572,8 +573,9 @@ impl OcrModel {
         let mut n = 0;
         for c in s.chars() {
             let y = sym(c);
-            t += self.lm.logp(st, y);
-            st = self.lm.next(st, y);
+            let (lp, next) = self.lm.step(st, y);
+            t += lp;
+            st = next;
             n += 1;
         }
         t += self.lm.logp(st, BOUND);

@@ -434,8 +434,9 @@ impl OcrModel {
         let mut lm = 0.0;
         for c in text.chars() {
             let y = sym(c);
-            lm += self.lm.logp(st, y);
-            st = self.lm.next(st, y);
+            let (lp, next) = self.lm.step(st, y);
+            lm += lp;
+            st = next;
         }
         lm += self.lm.logp(st, BOUND);
         let words = letter_words(&text);
