@@ -48,15 +48,18 @@ impl DictTrie {
     /// letter words only).
     pub fn from_fst<D: AsRef<[u8]>>(set: &fst::Set<D>) -> DictTrie {
         let fst = set.as_fst();
-        let mut sym: Vec<u8> = vec![0];
-        let mut first: Vec<u32> = Vec::new();
-        // The FST node of each trie node, in the same order (a queue).
-        let mut addr: Vec<fst::raw::CompiledAddr> = vec![fst.root().addr()];
+        let mut t = DictTrie {
+            nodes: vec![Node { first: 0, sym: 0 }],
+            level1: [0; 64],
+        };
+        // The FST node of each trie node not yet expanded, in the same order (a queue; FST
+        // addresses fit 32 bits: the shipped dictionaries are a few megabytes).
+        let mut queue: std::collections::VecDeque<u32> = [fst.root().addr() as u32].into();
         let mut b = 0;
-        while b < addr.len() {
-            first.push(addr.len() as u32);
-            let node = fst.node(addr[b]);
-            for t1 in node.transitions() {
+        while let Some(addr) = queue.pop_front() {
+            let len = t.nodes.len() as u32;
+            t.nodes[b].first = len;
+            for t1 in fst.node(addr as usize).transitions() {
                 let lead = fst.node(t1.addr);
                 for t2 in lead.transitions() {
                     let s = letter_sym(t1.inp, t2.inp);
@@ -64,22 +67,17 @@ impl DictTrie {
                         continue;
                     }
                     let child = fst.node(t2.addr);
-                    sym.push(if child.is_final() { s | FINAL } else { s });
-                    addr.push(t2.addr);
+                    let sym = if child.is_final() { s | FINAL } else { s };
+                    t.nodes.push(Node { first: 0, sym });
+                    queue.push_back(t2.addr as u32);
                 }
             }
             b += 1;
         }
-        first.push(addr.len() as u32);
-        sym.push(0);
-        let mut t = DictTrie {
-            nodes: first
-                .into_iter()
-                .zip(sym)
-                .map(|(first, sym)| Node { first, sym })
-                .collect(),
-            level1: [0; 64],
-        };
+        // The end of the last node's children.
+        let len = t.nodes.len() as u32;
+        t.nodes.push(Node { first: len, sym: 0 });
+        t.nodes.shrink_to_fit();
         for c in t.first(0)..t.first(1) {
             t.level1[(t.nodes[c].sym & !FINAL) as usize & 63] = c as u32;
         }

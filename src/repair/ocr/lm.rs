@@ -221,6 +221,20 @@ impl CharLm {
     }
 }
 
+/// log P and next state side by side: the table is larger than the caches, and a step needs
+/// both (one cache miss, not two). Six bytes, so the shipped models' tables stay near 25 MB.
+#[derive(Clone, Copy, Default)]
+#[repr(C, packed)]
+struct Entry {
+    logp: f32,
+    next: u16,
+}
+
+/// At most this many states (ids fit `Entry::next`); a larger model keeps its shorter contexts
+/// (states are numbered shortest first), and a step whose context has no state backs off to
+/// the longest suffix that has one.
+const MAX_STATES: usize = u16::MAX as usize + 1;
+
 /// Symbols per row of the state table (symbol values 0..=N_SYMS).
 const ROW: usize = N_SYMS as usize + 1;
 
@@ -230,9 +244,7 @@ const ROW: usize = N_SYMS as usize + 1;
 /// dense rows. A search step is then two array reads instead of a chain of hash lookups
 /// (the decoder's main cost before). Written here for the same reason as `CharLm`.
 pub struct LmTable {
-    /// log P and next state side by side: the table is larger than the caches, and a step
-    /// needs both (one cache miss, not two).
-    rows: Vec<(f32, u32)>,
+    rows: Vec<Entry>,
     start: u32,
     entries: usize,
 }
@@ -257,11 +269,9 @@ impl LmTable {
                 explicit[h as usize].push(((k & ((1 << BITS) - 1)) as u8, lp));
             }
         }
-        let n = ctxs.len();
-        let mut logp = vec![0.0f32; n * ROW];
-        let mut next = vec![0u32; n * ROW];
+        let n = ctxs.len().min(MAX_STATES);
         let mut t = LmTable {
-            rows: Vec::new(),
+            rows: vec![Entry::default(); n * ROW],
             start: id.get(&(BOUND as u64)).copied().unwrap_or(0),
             entries: lm.entries(),
         };
@@ -274,10 +284,12 @@ impl LmTable {
             }
         };
         let mut set = [false; ROW];
-        for (i, &c) in ctxs.iter().enumerate() {
+        // A state's id if it has a row.
+        let state = |c: u64| id.get(&c).copied().filter(|&x| (x as usize) < n);
+        for (i, &c) in ctxs.iter().enumerate().take(n) {
             // log P: down the suffix chain as `logp_key` does, summing the backoff weights.
             set.fill(false);
-            let row = &mut logp[i * ROW..(i + 1) * ROW];
+            let row = &mut t.rows[i * ROW..(i + 1) * ROW];
             let mut acc = 0.0f32;
             let mut h = c;
             loop {
@@ -285,7 +297,7 @@ impl LmTable {
                 for &(s, lp) in &explicit[hid] {
                     if !set[s as usize] {
                         set[s as usize] = true;
-                        row[s as usize] = acc + lp;
+                        row[s as usize].logp = acc + lp;
                     }
                 }
                 if h == 0 {
@@ -296,27 +308,29 @@ impl LmTable {
             }
             for s in 0..ROW {
                 if !set[s] {
-                    row[s] = acc + lm.floor;
+                    row[s].logp = acc + lm.floor;
                 }
             }
             // Next state: the longest seen context ending the (at most ORDER-1) symbols read.
             if c == 0 {
-                for s in 0..ROW {
-                    next[s] = id.get(&(s as u64)).copied().unwrap_or(0);
+                for (s, e) in row.iter_mut().enumerate() {
+                    e.next = state(s as u64).unwrap_or(0) as u16;
                 }
                 continue;
             }
             let sid = id[&suffix(c)] as usize;
-            next.copy_within(sid * ROW..(sid + 1) * ROW, i * ROW);
+            for s in 0..ROW {
+                let x = t.rows[sid * ROW + s].next;
+                t.rows[i * ROW + s].next = x;
+            }
             if order_of(c) < ORDER - 1 {
                 for &(s, _) in &explicit[i] {
-                    if let Some(&x) = id.get(&(c << BITS | s as u64)) {
-                        next[i * ROW + s as usize] = x;
+                    if let Some(x) = state(c << BITS | s as u64) {
+                        t.rows[i * ROW + s as usize].next = x as u16;
                     }
                 }
             }
         }
-        t.rows = logp.into_iter().zip(next).collect();
         t
     }
 
@@ -328,13 +342,14 @@ impl LmTable {
     /// log P(s | state).
     #[inline]
     pub fn logp(&self, state: u32, s: u8) -> f32 {
-        self.rows[state as usize * ROW + s as usize].0
+        self.rows[state as usize * ROW + s as usize].logp
     }
 
     /// log P(s | state) and the state after `s`.
     #[inline]
     pub fn step(&self, state: u32, s: u8) -> (f32, u32) {
-        self.rows[state as usize * ROW + s as usize]
+        let e = self.rows[state as usize * ROW + s as usize];
+        (e.logp, u32::from(e.next))
     }
 
     /// Entries of the model it was compiled from.

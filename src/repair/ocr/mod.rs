@@ -377,12 +377,18 @@ impl OcrModel {
                 });
             }
         }
-        let mut arena: Vec<Back> = vec![Back {
+        // Buffers of the last search on this thread (their capacity saves reallocating).
+        let (mut states, mut arena) = CHAR_SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        states.iter_mut().for_each(Vec::clear);
+        if states.len() < m + 1 {
+            states.resize_with(m + 1, Vec::new);
+        }
+        arena.clear();
+        arena.push(Back {
             parent: 0,
             chars: [' ', ' '],
             n: 0,
-        }];
-        let mut states: Vec<Vec<St>> = vec![Vec::new(); m + 1];
+        });
         states[0].push(St {
             score: 0.0,
             ctx: BOUND as u64,
@@ -472,15 +478,25 @@ impl OcrModel {
                 ns.score += w.skip;
                 push(i + 1, ns, [' ', ' '], 0, &mut arena, &mut top);
             }
+            states[i] = cur;
         }
-        let mut finals = std::mem::take(&mut states[m]);
-        for st in finals.iter_mut() {
+        for st in states[m].iter_mut() {
             if st.case != 0 {
                 st.score += self.word_end(st.trie, st.dict, &w);
             }
             st.score += w.lm * self.lm.logp(st.lms, BOUND);
         }
-        let best = finals.iter().max_by(|a, b| a.score.total_cmp(&b.score))?;
+        let best = states[m]
+            .iter()
+            .max_by(|a, b| a.score.total_cmp(&b.score))
+            .copied();
+        let res = best.map(|best| self.finish(token, &best, &arena));
+        CHAR_SCRATCH.with(|s| *s.borrow_mut() = (states, arena));
+        res
+    }
+
+    /// The decoded reading ending in `best`.
+    fn finish(&self, token: &str, best: &St, arena: &[Back]) -> Decoded {
         let mut out: Vec<char> = Vec::new();
         let mut node = best.node;
         while node != 0 {
@@ -496,11 +512,11 @@ impl OcrModel {
             .split(|c: char| !is_letter_sym(sym(c)))
             .filter(|w| !w.is_empty())
             .all(|w| self.knows(w));
-        Some(Decoded {
+        Decoded {
             text,
             score: best.score,
             known,
-        })
+        }
     }
 
     /// Put the decoded lower-case letters into the likeliest case, word by word: the garbled
@@ -756,6 +772,10 @@ pub(crate) static CHAR_LIMITS: Lazy<(f32, usize, f32, usize, usize)> = Lazy::new
 const ACCEPT: f32 = -4.0;
 
 thread_local! {
+    /// States per position and the backtracking arena of the character beam, kept between
+    /// searches.
+    static CHAR_SCRATCH: RefCell<(Vec<Vec<St>>, Vec<Back>)> =
+        const { RefCell::new((Vec::new(), Vec::new())) };
     static CACHE: RefCell<FxHashMap<(Lang, String), Option<Decoded>>> =
         RefCell::new(FxHashMap::default());
     static WORD_CACHE: RefCell<FxHashMap<(Lang, String), Vec<words::Reading>>> =

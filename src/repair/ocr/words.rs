@@ -152,6 +152,12 @@ struct Beam<'a> {
 
 type Seen = FxHashMap<(usize, u32, u8, u8), ()>;
 
+thread_local! {
+    /// Hypotheses per position and the backtracking arena, kept between searches.
+    static SCRATCH: std::cell::RefCell<(Vec<Vec<Hyp>>, Vec<Emit>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
 impl Beam<'_> {
     /// The word term a prefix at lexicon node `lex` can still earn (see `Hyp::prior`).
     fn prior(&self, lex: u32) -> f32 {
@@ -330,21 +336,23 @@ impl Beam<'_> {
         let m = self.g.len();
         let mut seen = Seen::default();
         let mut found: FxHashMap<String, f32> = FxHashMap::default();
+        let mut extra: Vec<Hyp> = Vec::new();
         for i in 0..=m {
             let mut cur = std::mem::take(&mut self.states[i]);
             prune(&mut cur, beam, margin, &mut seen);
-            let mut extra: Vec<Hyp> = Vec::new();
+            extra.clear();
             for h in cur.iter().take(4) {
                 self.drops(h, i, &mut extra);
             }
             if i == m {
-                cur.extend(extra);
+                cur.extend(extra.iter().copied());
                 for h in &cur {
                     if h.phase != 1 || self.word_final(h) {
                         let e = found.entry(self.text(h.back)).or_insert(f32::NEG_INFINITY);
                         *e = e.max(h.score);
                     }
                 }
+                self.states[i] = cur;
                 break;
             }
             for (rank, h) in cur.iter().enumerate() {
@@ -353,6 +361,8 @@ impl Beam<'_> {
             for h in &extra {
                 self.expand(i, h, 0);
             }
+            // Back in its place, so the buffers are reused by the next token.
+            self.states[i] = cur;
         }
         found
     }
@@ -391,7 +401,14 @@ impl OcrModel {
                 cands[i][k] = self.channel.table.get(buf.as_str()).map(|v| v.as_slice());
             }
         }
-        let mut states = vec![Vec::new(); m + 1];
+        // Buffers of the last search on this thread (their capacity saves reallocating).
+        let (mut states, mut arena) = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        states.iter_mut().for_each(Vec::clear);
+        if states.len() < m + 1 {
+            states.resize_with(m + 1, Vec::new);
+        }
+        arena.clear();
+        arena.push(Emit { parent: 0, c: '\0' });
         states[0].push(Hyp {
             dict: NO_DICT,
             lex: NO_NODE,
@@ -407,7 +424,7 @@ impl OcrModel {
             w: self.weights,
             g,
             cands,
-            arena: vec![Emit { parent: 0, c: '\0' }],
+            arena,
             states,
             top: vec![f32::NEG_INFINITY; m + 1],
             margin: 9.0,
@@ -415,6 +432,7 @@ impl OcrModel {
         };
         // Only the likeliest few by the channel are worth the language model's rescoring.
         let mut found: Vec<(String, f32)> = b.run().into_iter().collect();
+        SCRATCH.with(|s| *s.borrow_mut() = (b.states, b.arena));
         found.sort_by(|a, b| b.1.total_cmp(&a.1));
         found.truncate(RESCORE);
         let mut out: Vec<Reading> = found
