@@ -40,6 +40,9 @@ pub struct DictTrie {
     nodes: Vec<Node>,
     /// The root's children by symbol (0: none): every word's search starts there.
     level1: [u32; 64],
+    /// The same for the root's children (nodes `first(0)..first(1)`, 64 entries each): they
+    /// have the most children to scan.
+    level2: Vec<u32>,
 }
 
 impl DictTrie {
@@ -51,6 +54,7 @@ impl DictTrie {
         let mut t = DictTrie {
             nodes: vec![Node { first: 0, sym: 0 }],
             level1: [0; 64],
+            level2: Vec::new(),
         };
         // The FST node of each trie node not yet expanded, in the same order (a queue; FST
         // addresses fit 32 bits: the shipped dictionaries are a few megabytes).
@@ -78,8 +82,13 @@ impl DictTrie {
         let len = t.nodes.len() as u32;
         t.nodes.push(Node { first: len, sym: 0 });
         t.nodes.shrink_to_fit();
-        for c in t.first(0)..t.first(1) {
+        let (a, b) = (t.first(0), t.first(1));
+        t.level2 = vec![0; (b - a) * 64];
+        for c in a..b {
             t.level1[(t.nodes[c].sym & !FINAL) as usize & 63] = c as u32;
+            for g in t.first(c)..t.first(c + 1) {
+                t.level2[(c - a) * 64 + (t.nodes[g].sym & !FINAL) as usize] = g as u32;
+            }
         }
         t
     }
@@ -104,6 +113,13 @@ impl DictTrie {
         }
         if n == NONE {
             return NONE;
+        }
+        let a0 = self.first(0);
+        if n < self.first(1) {
+            return match self.level2[(n - a0) * 64 + (s as usize & 63)] {
+                0 => NONE,
+                v => v as usize,
+            };
         }
         let (a, b) = (self.first(n), self.first(n + 1));
         self.nodes[a..b]

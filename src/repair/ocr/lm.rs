@@ -375,8 +375,9 @@ pub struct Lexicon {
     /// The same edges by parent node (`edges[first[n]..first[n + 1]]`), to list a node's letters.
     first: Vec<u32>,
     edges: Vec<(u8, u32)>,
-    /// Per node: the highest count of a word that starts with the node's prefix.
+    /// Per node: the highest count of a word that starts with the node's prefix, and its log.
     best: Vec<u32>,
+    best_ln: Vec<f32>,
     counts: Vec<u32>,
     /// Per node: how often the word was written lower / Title / UPPER.
     cases: Vec<[u32; 3]>,
@@ -393,6 +394,7 @@ impl Lexicon {
             first: Vec::new(),
             edges: Vec::new(),
             best: Vec::new(),
+            best_ln: Vec::new(),
             counts: vec![0],
             cases: vec![[0; 3]],
             total: 0,
@@ -436,6 +438,7 @@ impl Lexicon {
             let p = parent[n] as usize;
             lex.best[p] = lex.best[p].max(lex.best[n]);
         }
+        lex.best_ln = lex.best.iter().map(|&n| (n as f32).ln()).collect();
         for &(p, s, c) in &edges {
             if p == 0 {
                 lex.root[s as usize & 63] = c;
@@ -446,11 +449,22 @@ impl Lexicon {
     }
 
     /// The highest count of a word below `node` (0: none, or no node).
+    #[cfg(test)]
     pub fn best_below(&self, node: u32) -> u32 {
         if node == NO_NODE {
             0
         } else {
             self.best[node as usize]
+        }
+    }
+
+    /// The log of `best_below`, None where that is 0.
+    #[inline]
+    pub fn best_below_ln(&self, node: u32) -> Option<f32> {
+        if node == NO_NODE || self.best[node as usize] == 0 {
+            None
+        } else {
+            Some(self.best_ln[node as usize])
         }
     }
 

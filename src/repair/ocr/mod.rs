@@ -399,12 +399,11 @@ impl OcrModel {
             node: 0,
             inserted: false,
         });
-        let mut seen: FxHashMap<(u64, u8, u32, usize), ()> = FxHashMap::default();
         let mut top = vec![f32::NEG_INFINITY; m + 1];
         let (char_margin, cand_take, cand_min, drop_rank, drop_take) = *CHAR_LIMITS;
         for i in 0..m {
             let mut cur = std::mem::take(&mut states[i]);
-            prune(&mut cur, w.beam, char_margin, &mut seen);
+            prune(&mut cur, w.beam, char_margin);
             for (rank, st) in cur.iter().enumerate() {
                 // A state the margin would prune at its position is not even queued (`top`
                 // only rises); the last position is not pruned, so everything goes there.
@@ -599,16 +598,23 @@ impl OcrModel {
     }
 }
 
-fn prune(
-    v: &mut Vec<St>,
-    beam: usize,
-    char_margin: f32,
-    seen: &mut FxHashMap<(u64, u8, u32, usize), ()>,
-) {
+/// Keep the `beam` best states within the margin of the best, one per LM context and automata
+/// state (the first `beam` distinct ones: a scan of those kept beats hashing every state).
+fn prune(v: &mut Vec<St>, beam: usize, char_margin: f32) {
     v.sort_by(|a, b| b.score.total_cmp(&a.score));
-    seen.clear();
-    v.retain(|s| seen.insert((s.ctx, s.case, s.trie, s.dict), ()).is_none());
-    v.truncate(beam);
+    let key = |s: &St| (s.ctx, s.case, s.trie, s.dict);
+    let mut kept = 0;
+    for r in 0..v.len() {
+        if kept == beam {
+            break;
+        }
+        let s = v[r];
+        if !v[..kept].iter().any(|k| key(k) == key(&s)) {
+            v[kept] = s;
+            kept += 1;
+        }
+    }
+    v.truncate(kept);
     if let Some(best) = v.first().map(|s| s.score) {
         v.retain(|s| s.score > best - char_margin);
     }

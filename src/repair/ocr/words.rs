@@ -150,7 +150,6 @@ struct Beam<'a> {
     kids: Vec<(u8, usize)>,
 }
 
-type Seen = FxHashMap<(usize, u32, u8, u8), ()>;
 
 thread_local! {
     /// Hypotheses per position and the backtracking arena, kept between searches.
@@ -161,9 +160,9 @@ thread_local! {
 impl Beam<'_> {
     /// The word term a prefix at lexicon node `lex` can still earn (see `Hyp::prior`).
     fn prior(&self, lex: u32) -> f32 {
-        match self.m.lex.best_below(lex) {
-            0 => self.w.dict_bonus,
-            n => self.w.lex_bonus + self.w.freq * (n as f32).ln(),
+        match self.m.lex.best_below_ln(lex) {
+            None => self.w.dict_bonus,
+            Some(ln) => self.w.lex_bonus + self.w.freq * ln,
         }
     }
 
@@ -334,12 +333,11 @@ impl Beam<'_> {
         let (beam, margin) = *LIMITS;
         self.margin = margin;
         let m = self.g.len();
-        let mut seen = Seen::default();
         let mut found: FxHashMap<String, f32> = FxHashMap::default();
         let mut extra: Vec<Hyp> = Vec::new();
         for i in 0..=m {
             let mut cur = std::mem::take(&mut self.states[i]);
-            prune(&mut cur, beam, margin, &mut seen);
+            prune(&mut cur, beam, margin);
             extra.clear();
             for h in cur.iter().take(4) {
                 self.drops(h, i, &mut extra);
@@ -369,16 +367,24 @@ impl Beam<'_> {
 }
 
 /// Keep the `beam` best hypotheses within `margin` of the best, one per automata state.
-fn prune(v: &mut Vec<Hyp>, beam: usize, margin: f32, seen: &mut Seen) {
+/// (The first `beam` distinct ones: a scan of those kept beats hashing every hypothesis.)
+fn prune(v: &mut Vec<Hyp>, beam: usize, margin: f32) {
     v.sort_by(|a, b| (b.score + b.prior).total_cmp(&(a.score + a.prior)));
-    seen.clear();
     let class =
         |c: char| u8::from(c.is_ascii_digit()) | u8::from(matches!(c, '-' | '.' | '/')) << 1;
-    v.retain(|h| {
-        seen.insert((h.dict, h.lex, h.phase | h.flags << 2, class(h.last)), ())
-            .is_none()
-    });
-    v.truncate(beam);
+    let key = |h: &Hyp| (h.dict, h.lex, h.phase | h.flags << 2, class(h.last));
+    let mut kept = 0;
+    for r in 0..v.len() {
+        if kept == beam {
+            break;
+        }
+        let h = v[r];
+        if !v[..kept].iter().any(|k| key(k) == key(&h)) {
+            v[kept] = h;
+            kept += 1;
+        }
+    }
+    v.truncate(kept);
     if let Some(best) = v.first().map(|h| h.score + h.prior) {
         v.retain(|h| h.score + h.prior >= best - margin);
     }
