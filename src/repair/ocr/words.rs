@@ -195,11 +195,23 @@ impl Beam<'_> {
 
     /// `h` followed by `c`, if the result still reads as known words.
     fn emit(&mut self, h: &Hyp, c: char, s: u8, cost: f32) -> Option<Hyp> {
+        self.emit_at(h, c, s, cost, None)
+    }
+
+    /// `emit`, with the dictionary node the letter leads to when the caller knows it.
+    fn emit_at(
+        &mut self,
+        h: &Hyp,
+        c: char,
+        s: u8,
+        cost: f32,
+        dict_node: Option<usize>,
+    ) -> Option<Hyp> {
         let mut x = *h;
         x.score += cost;
         if is_letter_sym(s) {
             let (dict, lex) = self.letter_base(h)?;
-            x.dict = self.m.dict_step(dict, s);
+            x.dict = dict_node.unwrap_or_else(|| self.m.dict_step(dict, s));
             x.lex = self.m.lex.child(lex, s);
             if x.dict == NO_DICT && x.lex == NO_NODE {
                 return None;
@@ -260,13 +272,15 @@ impl Beam<'_> {
             if let Some((dict, lex)) = self.letter_base(h) {
                 let mut kids = std::mem::take(&mut self.kids);
                 self.m.dict_children(dict, &mut kids);
+                let in_dict = kids.iter().fold(0u64, |a, k| a | 1 << (k.0 & 63));
                 for &(s, _) in self.m.lex.children(lex) {
-                    if !kids.iter().any(|k| k.0 == s) {
+                    if in_dict & 1 << (s & 63) == 0 {
                         kids.push((s, NO_DICT));
                     }
                 }
-                for &(s, _) in &kids {
-                    if let Some(mut x) = self.emit(h, super::lm::sym_char(s), s, self.w.subst) {
+                for &(s, node) in &kids {
+                    let c = super::lm::sym_char(s);
+                    if let Some(mut x) = self.emit_at(h, c, s, self.w.subst, Some(node)) {
                         x.flags |= SUBST;
                         self.push(i + 1, x);
                         if i + 2 <= m {
