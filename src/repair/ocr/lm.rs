@@ -552,11 +552,20 @@ mod tests {
     fn state_table_matches_backed_off_queries() {
         let lm = CharLm::train("және мемлекеттік қызмет\nжәне қызмет көрсету, 2020 ж.\nабв\n");
         let t = LmTable::new(&lm);
-        for text in ["және қызмет", "көрсету мемлекет", "xyz 12 абвг жәнеә", "ққққққ"] {
+        for text in [
+            "және қызмет",
+            "көрсету мемлекет",
+            "xyz 12 абвг жәнеә",
+            "ққққққ",
+        ] {
             let (mut ctx, mut st) = (BOUND as u64, t.start());
             for c in text.chars() {
                 let s = sym(c);
-                assert_eq!(t.logp(st, s).to_bits(), lm.logp(ctx, s).to_bits(), "{text} {c}");
+                assert_eq!(
+                    t.logp(st, s).to_bits(),
+                    lm.logp(ctx, s).to_bits(),
+                    "{text} {c}"
+                );
                 ctx = push_ctx(ctx, s);
                 st = t.step(st, s).1;
             }

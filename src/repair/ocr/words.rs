@@ -150,7 +150,6 @@ struct Beam<'a> {
     kids: Vec<(u8, usize)>,
 }
 
-
 thread_local! {
     /// Hypotheses per position and the backtracking arena, kept between searches.
     static SCRATCH: std::cell::RefCell<(Vec<Vec<Hyp>>, Vec<Emit>)> =
