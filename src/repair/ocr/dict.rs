@@ -3,7 +3,9 @@
 //! The shipped FST is small and answers "is this a word" well, but a search walks it letter by
 //! letter millions of times, and there each Cyrillic letter is two byte transitions through
 //! FST nodes that must be decoded first. This trie is built from the FST at load time (about a
-//! million forms, two million nodes, six bytes a node) and follows a letter in a few array reads.
+//! million forms, two million nodes, five bytes a node) and follows a letter in a few array
+//! reads. Nodes are in breadth-first order, so a node's children sit side by side (one cache
+//! line to scan, where a depth-first layout spread them over the whole array).
 //! Written here because the `fst` crate keeps bytes, not our letter symbols, and no maintained
 //! crate offers a compact symbol trie built from a sorted stream.
 
@@ -20,76 +22,80 @@ fn letter_sym(a: u8, b: u8) -> u8 {
 /// No node: the prefix is no word's prefix.
 pub const NONE: usize = usize::MAX;
 
-const FINAL: u8 = 1;
-const HAS_CHILD: u8 = 2;
+/// Flag bit of a node's symbol byte: the prefix is a word.
+const FINAL: u8 = 0x80;
 
-/// Nodes in depth-first preorder: a node's first child is the next node, further children are
-/// linked by `next`.
+/// One node: where its children start, and the letter symbol of the edge into it with the FINAL
+/// bit. Side by side, so the scan of a node's children also fetches what the next step reads.
+#[derive(Clone, Copy)]
+#[repr(C, packed)]
+struct Node {
+    first: u32,
+    sym: u8,
+}
+
+/// Nodes in breadth-first order: the children of node `n` are nodes `first(n)..first(n + 1)`
+/// (one extra node at the end closes the last range).
 pub struct DictTrie {
-    sym: Vec<u8>,
-    flags: Vec<u8>,
-    next: Vec<u32>,
-    /// The first two levels as dense tables (0: no such node): there a node has dozens of
-    /// children spread over the whole array, and every word's search starts there.
+    nodes: Vec<Node>,
+    /// The root's children by symbol (0: none): every word's search starts there.
     level1: [u32; 64],
-    level2: Vec<[u32; 64]>,
+    /// The same for the root's children (nodes `first(0)..first(1)`, 64 entries each): they
+    /// have the most children to scan.
+    level2: Vec<u32>,
 }
 
 impl DictTrie {
-    /// Build from the FST's words by walking its graph (each trie node is one path prefix);
-    /// a character outside the letter symbols cuts its branch (the FST holds letter words only).
+    /// Build from the FST's words by walking its graph breadth first (each trie node is one
+    /// path prefix); a character outside the letter symbols cuts its branch (the FST holds
+    /// letter words only).
     pub fn from_fst<D: AsRef<[u8]>>(set: &fst::Set<D>) -> DictTrie {
-        let mut t = DictTrie {
-            sym: vec![0],
-            flags: vec![0],
-            next: vec![0],
-            level1: [0; 64],
-            level2: vec![[0; 64]; 64],
-        };
         let fst = set.as_fst();
-        t.grow(fst, fst.root(), 0);
-        let mut kids = Vec::new();
-        t.children_walk(0, &mut kids);
-        for &(s1, n1) in &kids {
-            t.level1[s1 as usize] = n1 as u32;
-            let mut kids2 = Vec::new();
-            t.children_walk(n1, &mut kids2);
-            for (s2, n2) in kids2 {
-                t.level2[s1 as usize][s2 as usize] = n2 as u32;
+        let mut t = DictTrie {
+            nodes: vec![Node { first: 0, sym: 0 }],
+            level1: [0; 64],
+            level2: Vec::new(),
+        };
+        // The FST node of each trie node not yet expanded, in the same order (a queue; FST
+        // addresses fit 32 bits: the shipped dictionaries are a few megabytes).
+        let mut queue: std::collections::VecDeque<u32> = [fst.root().addr() as u32].into();
+        let mut b = 0;
+        while let Some(addr) = queue.pop_front() {
+            let len = t.nodes.len() as u32;
+            t.nodes[b].first = len;
+            for t1 in fst.node(addr as usize).transitions() {
+                let lead = fst.node(t1.addr);
+                for t2 in lead.transitions() {
+                    let s = letter_sym(t1.inp, t2.inp);
+                    if s == 0 {
+                        continue;
+                    }
+                    let child = fst.node(t2.addr);
+                    let sym = if child.is_final() { s | FINAL } else { s };
+                    t.nodes.push(Node { first: 0, sym });
+                    queue.push_back(t2.addr as u32);
+                }
+            }
+            b += 1;
+        }
+        // The end of the last node's children.
+        let len = t.nodes.len() as u32;
+        t.nodes.push(Node { first: len, sym: 0 });
+        t.nodes.shrink_to_fit();
+        let (a, b) = (t.first(0), t.first(1));
+        t.level2 = vec![0; (b - a) * 64];
+        for c in a..b {
+            t.level1[(t.nodes[c].sym & !FINAL) as usize & 63] = c as u32;
+            for g in t.first(c)..t.first(c + 1) {
+                t.level2[(c - a) * 64 + (t.nodes[g].sym & !FINAL) as usize] = g as u32;
             }
         }
         t
     }
 
-    /// Add the letters below FST node `node` as children of trie node `parent`, depth first
-    /// (so a first child directly follows its parent). A letter is two bytes in the FST.
-    fn grow<D: AsRef<[u8]>>(
-        &mut self,
-        fst: &fst::raw::Fst<D>,
-        node: fst::raw::Node,
-        parent: usize,
-    ) {
-        let mut prev: Option<usize> = None;
-        for t1 in node.transitions() {
-            let lead = fst.node(t1.addr);
-            for t2 in lead.transitions() {
-                let s = letter_sym(t1.inp, t2.inp);
-                if s == 0 {
-                    continue;
-                }
-                let child = fst.node(t2.addr);
-                let id = self.sym.len();
-                self.sym.push(s);
-                self.flags.push(if child.is_final() { FINAL } else { 0 });
-                self.next.push(0);
-                match prev {
-                    Some(p) => self.next[p] = id as u32,
-                    None => self.flags[parent] |= HAS_CHILD,
-                }
-                prev = Some(id);
-                self.grow(fst, child, id);
-            }
-        }
+    #[inline]
+    fn first(&self, n: usize) -> usize {
+        self.nodes[n].first as usize
     }
 
     pub fn root(&self) -> usize {
@@ -97,56 +103,47 @@ impl DictTrie {
     }
 
     /// Follow letter symbol `s` from node `n`.
+    #[inline]
     pub fn step(&self, n: usize, s: u8) -> usize {
-        let dense = |v: u32| if v == 0 { NONE } else { v as usize };
         if n == 0 {
-            return dense(self.level1[s as usize & 63]);
+            return match self.level1[s as usize & 63] {
+                0 => NONE,
+                v => v as usize,
+            };
         }
-        if n == NONE || self.flags[n] & HAS_CHILD == 0 {
+        if n == NONE {
             return NONE;
         }
-        let s1 = self.sym[n] as usize & 63;
-        if self.level1[s1] as usize == n {
-            return dense(self.level2[s1][s as usize & 63]);
+        let a0 = self.first(0);
+        if n < self.first(1) {
+            return match self.level2[(n - a0) * 64 + (s as usize & 63)] {
+                0 => NONE,
+                v => v as usize,
+            };
         }
-        let mut c = n + 1;
-        loop {
-            if self.sym[c] == s {
-                return c;
-            }
-            match self.next[c] {
-                0 => return NONE,
-                x => c = x as usize,
-            }
-        }
+        let (a, b) = (self.first(n), self.first(n + 1));
+        self.nodes[a..b]
+            .iter()
+            .position(|x| x.sym & !FINAL == s)
+            .map_or(NONE, |p| a + p)
     }
 
     pub fn is_final(&self, n: usize) -> bool {
-        n != NONE && self.flags[n] & FINAL != 0
+        n != NONE && self.nodes[n].sym & FINAL != 0
     }
 
     /// The letters that continue node `n`, with their nodes.
     pub fn children(&self, n: usize, out: &mut Vec<(u8, usize)>) {
-        self.children_walk(n, out);
-    }
-
-    fn children_walk(&self, n: usize, out: &mut Vec<(u8, usize)>) {
         out.clear();
-        if n == NONE || self.flags[n] & HAS_CHILD == 0 {
+        if n == NONE {
             return;
         }
-        let mut c = n + 1;
-        loop {
-            out.push((self.sym[c], c));
-            match self.next[c] {
-                0 => return,
-                x => c = x as usize,
-            }
-        }
+        let (a, b) = (self.first(n), self.first(n + 1));
+        out.extend((a..b).map(|c| (self.nodes[c].sym & !FINAL, c)));
     }
 
     pub fn nodes(&self) -> usize {
-        self.sym.len()
+        self.nodes.len() - 1
     }
 }
 

@@ -211,12 +211,150 @@ impl CharLm {
     }
 
     /// log P(s | ctx).
+    #[cfg(test)]
     pub fn logp(&self, ctx: u64, s: u8) -> f32 {
         self.logp_key((ctx << BITS) | s as u64, ORDER)
     }
 
     pub fn entries(&self) -> usize {
         self.prob.len() + self.backoff.len()
+    }
+}
+
+/// log P and next state side by side: the table is larger than the caches, and a step needs
+/// both (one cache miss, not two). Six bytes, so the shipped models' tables stay near 25 MB.
+#[derive(Clone, Copy, Default)]
+#[repr(C, packed)]
+struct Entry {
+    logp: f32,
+    next: u16,
+}
+
+/// At most this many states (ids fit `Entry::next`); a larger model keeps its shorter contexts
+/// (states are numbered shortest first), and a step whose context has no state backs off to
+/// the longest suffix that has one.
+const MAX_STATES: usize = u16::MAX as usize + 1;
+
+/// Symbols per row of the state table (symbol values 0..=N_SYMS).
+const ROW: usize = N_SYMS as usize + 1;
+
+/// The character model compiled into a state machine: a state is a context seen in training
+/// (the longest seen suffix of what was read; longer unseen ones add nothing to a backed-off
+/// query), and each state holds log P(symbol | state) and the next state for every symbol in
+/// dense rows. A search step is then two array reads instead of a chain of hash lookups
+/// (the decoder's main cost before). Written here for the same reason as `CharLm`.
+pub struct LmTable {
+    rows: Vec<Entry>,
+    start: u32,
+    entries: usize,
+}
+
+impl LmTable {
+    /// Compile `lm`. Every entry equals `lm.logp` of any context whose longest seen suffix is the
+    /// state (the backoff weights are summed in the same order, so the floats are the same).
+    pub fn new(lm: &CharLm) -> LmTable {
+        // States: the empty context and every seen context, shorter ones first.
+        let mut ctxs: Vec<u64> = lm.backoff.keys().copied().collect();
+        ctxs.push(0);
+        ctxs.sort_unstable_by_key(|&c| (order_of(c), c));
+        let id: FxHashMap<u64, u32> = ctxs
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| (c, i as u32))
+            .collect();
+        // The explicit n-grams of each state.
+        let mut explicit: Vec<Vec<(u8, f32)>> = vec![Vec::new(); ctxs.len()];
+        for (&k, &lp) in &lm.prob {
+            if let Some(&h) = id.get(&(k >> BITS)) {
+                explicit[h as usize].push(((k & ((1 << BITS) - 1)) as u8, lp));
+            }
+        }
+        let n = ctxs.len().min(MAX_STATES);
+        let mut t = LmTable {
+            rows: vec![Entry::default(); n * ROW],
+            start: id.get(&(BOUND as u64)).copied().unwrap_or(0),
+            entries: lm.entries(),
+        };
+        let suffix = |c: u64| -> u64 {
+            let o = order_of(c);
+            if o <= 1 {
+                0
+            } else {
+                c & ((1u64 << (BITS * (o as u32 - 1))) - 1)
+            }
+        };
+        let mut set = [false; ROW];
+        // A state's id if it has a row.
+        let state = |c: u64| id.get(&c).copied().filter(|&x| (x as usize) < n);
+        for (i, &c) in ctxs.iter().enumerate().take(n) {
+            // log P: down the suffix chain as `logp_key` does, summing the backoff weights.
+            set.fill(false);
+            let row = &mut t.rows[i * ROW..(i + 1) * ROW];
+            let mut acc = 0.0f32;
+            let mut h = c;
+            loop {
+                let hid = id[&h] as usize;
+                for &(s, lp) in &explicit[hid] {
+                    if !set[s as usize] {
+                        set[s as usize] = true;
+                        row[s as usize].logp = acc + lp;
+                    }
+                }
+                if h == 0 {
+                    break;
+                }
+                acc += lm.backoff.get(&h).copied().unwrap_or(0.0);
+                h = suffix(h);
+            }
+            for s in 0..ROW {
+                if !set[s] {
+                    row[s].logp = acc + lm.floor;
+                }
+            }
+            // Next state: the longest seen context ending the (at most ORDER-1) symbols read.
+            if c == 0 {
+                for (s, e) in row.iter_mut().enumerate() {
+                    e.next = state(s as u64).unwrap_or(0) as u16;
+                }
+                continue;
+            }
+            let sid = id[&suffix(c)] as usize;
+            for s in 0..ROW {
+                let x = t.rows[sid * ROW + s].next;
+                t.rows[i * ROW + s].next = x;
+            }
+            if order_of(c) < ORDER - 1 {
+                for &(s, _) in &explicit[i] {
+                    if let Some(x) = state(c << BITS | s as u64) {
+                        t.rows[i * ROW + s as usize].next = x as u16;
+                    }
+                }
+            }
+        }
+        t
+    }
+
+    /// The state at a line start (after a boundary).
+    pub fn start(&self) -> u32 {
+        self.start
+    }
+
+    /// log P(s | state).
+    #[inline]
+    pub fn logp(&self, state: u32, s: u8) -> f32 {
+        self.rows[state as usize * ROW + s as usize].logp
+    }
+
+    /// log P(s | state) and the state after `s`.
+    #[inline]
+    pub fn step(&self, state: u32, s: u8) -> (f32, u32) {
+        let e = self.rows[state as usize * ROW + s as usize];
+        (e.logp, u32::from(e.next))
+    }
+
+    /// Entries of the model it was compiled from.
+    pub fn entries(&self) -> usize {
+        self.entries
     }
 }
 
@@ -232,12 +370,14 @@ pub fn case_pattern(w: &str) -> usize {
 
 /// Lower-case word list as a trie over LM letter symbols; a node's count > 0 ends a word.
 pub struct Lexicon {
-    children: FxHashMap<(u32, u8), u32>,
+    /// The root's children by symbol (every word's search starts there).
+    root: [u32; 64],
     /// The same edges by parent node (`edges[first[n]..first[n + 1]]`), to list a node's letters.
     first: Vec<u32>,
     edges: Vec<(u8, u32)>,
-    /// Per node: the highest count of a word that starts with the node's prefix.
+    /// Per node: the highest count of a word that starts with the node's prefix, and its log.
     best: Vec<u32>,
+    best_ln: Vec<f32>,
     counts: Vec<u32>,
     /// Per node: how often the word was written lower / Title / UPPER.
     cases: Vec<[u32; 3]>,
@@ -248,11 +388,13 @@ pub const NO_NODE: u32 = u32::MAX;
 
 impl Lexicon {
     pub fn train(text: &str) -> Lexicon {
+        let mut children: FxHashMap<(u32, u8), u32> = FxHashMap::default();
         let mut lex = Lexicon {
-            children: FxHashMap::default(),
+            root: [NO_NODE; 64],
             first: Vec::new(),
             edges: Vec::new(),
             best: Vec::new(),
+            best_ln: Vec::new(),
             counts: vec![0],
             cases: vec![[0; 3]],
             total: 0,
@@ -265,7 +407,7 @@ impl Lexicon {
             for c in w.chars() {
                 let s = sym(c);
                 let next = lex.counts.len() as u32;
-                let child = *lex.children.entry((node, s)).or_insert(next);
+                let child = *children.entry((node, s)).or_insert(next);
                 if child == next {
                     lex.counts.push(0);
                     lex.cases.push([0; 3]);
@@ -277,7 +419,7 @@ impl Lexicon {
             lex.total += 1;
         }
         let mut edges: Vec<(u32, u8, u32)> =
-            lex.children.iter().map(|(&(p, s), &c)| (p, s, c)).collect();
+            children.iter().map(|(&(p, s), &c)| (p, s, c)).collect();
         edges.sort_unstable();
         lex.first = vec![0; lex.counts.len() + 1];
         for &(p, _, _) in &edges {
@@ -296,16 +438,33 @@ impl Lexicon {
             let p = parent[n] as usize;
             lex.best[p] = lex.best[p].max(lex.best[n]);
         }
+        lex.best_ln = lex.best.iter().map(|&n| (n as f32).ln()).collect();
+        for &(p, s, c) in &edges {
+            if p == 0 {
+                lex.root[s as usize & 63] = c;
+            }
+        }
         lex.edges = edges.into_iter().map(|(_, s, c)| (s, c)).collect();
         lex
     }
 
     /// The highest count of a word below `node` (0: none, or no node).
+    #[cfg(test)]
     pub fn best_below(&self, node: u32) -> u32 {
         if node == NO_NODE {
             0
         } else {
             self.best[node as usize]
+        }
+    }
+
+    /// The log of `best_below`, None where that is 0.
+    #[inline]
+    pub fn best_below_ln(&self, node: u32) -> Option<f32> {
+        if node == NO_NODE || self.best[node as usize] == 0 {
+            None
+        } else {
+            Some(self.best_ln[node as usize])
         }
     }
 
@@ -318,11 +477,16 @@ impl Lexicon {
         &self.edges[self.first[n] as usize..self.first[n + 1] as usize]
     }
 
+    /// Follow symbol `s` from `node` (a short scan of the node's edges: a node has a few).
+    #[inline]
     pub fn child(&self, node: u32, s: u8) -> u32 {
-        if node == NO_NODE {
-            return NO_NODE;
+        if node == 0 {
+            return self.root[s as usize & 63];
         }
-        self.children.get(&(node, s)).copied().unwrap_or(NO_NODE)
+        self.children(node)
+            .iter()
+            .find(|e| e.0 == s)
+            .map_or(NO_NODE, |e| e.1)
     }
 
     pub fn count(&self, node: u32) -> u32 {
@@ -382,6 +546,30 @@ mod tests {
         };
         assert!(score("қызмет") > score("кызмет"));
         assert!(score("және") > score("жане"));
+    }
+
+    #[test]
+    fn state_table_matches_backed_off_queries() {
+        let lm = CharLm::train("және мемлекеттік қызмет\nжәне қызмет көрсету, 2020 ж.\nабв\n");
+        let t = LmTable::new(&lm);
+        for text in [
+            "және қызмет",
+            "көрсету мемлекет",
+            "xyz 12 абвг жәнеә",
+            "ққққққ",
+        ] {
+            let (mut ctx, mut st) = (BOUND as u64, t.start());
+            for c in text.chars() {
+                let s = sym(c);
+                assert_eq!(
+                    t.logp(st, s).to_bits(),
+                    lm.logp(ctx, s).to_bits(),
+                    "{text} {c}"
+                );
+                ctx = push_ctx(ctx, s);
+                st = t.step(st, s).1;
+            }
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub use channel::baseline;
 
 use crate::model::Lang;
 use channel::{Cand, Channel, Counts};
-use lm::{is_letter_sym, push_ctx, sym, CharLm, Lexicon, BOUND, NO_NODE};
+use lm::{is_letter_sym, push_ctx, sym, CharLm, Lexicon, LmTable, BOUND, NO_NODE};
 use once_cell::sync::Lazy;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -179,7 +179,7 @@ impl Default for Weights {
 pub struct OcrModel {
     pub lang: Lang,
     channel: Channel,
-    lm: CharLm,
+    lm: LmTable,
     lex: Lexicon,
     bigrams: words::Bigrams,
     dict: Option<Dict>,
@@ -197,7 +197,9 @@ pub struct OcrModel {
 #[derive(Clone, Copy)]
 struct St {
     score: f32,
+    /// The last symbols read (tells hypotheses apart) and the LM state they lead to.
     ctx: u64,
+    lms: u32,
     case: u8,
     trie: u32,
     dict: usize,
@@ -242,7 +244,7 @@ impl OcrModel {
         OcrModel {
             lang,
             channel: Channel::from_counts(&counts),
-            lm: CharLm::train(&file.text),
+            lm: LmTable::new(&CharLm::train(&file.text)),
             lex: Lexicon::train(&file.text),
             bigrams: words::Bigrams::train(&file.text),
             dict: None,
@@ -278,6 +280,14 @@ impl OcrModel {
         match &self.trie {
             Some(t) => t.children(addr, out),
             None => out.clear(),
+        }
+    }
+
+    /// Whether a lower-case letter word is a dictionary form (walks the trie, not the FST).
+    fn dict_contains(&self, word: &str) -> bool {
+        match &self.trie {
+            Some(t) => t.is_final(word.chars().fold(t.root(), |n, c| t.step(n, sym(c)))),
+            None => false,
         }
     }
 
@@ -321,26 +331,11 @@ impl OcrModel {
             n.trie = 0;
             n.dict = self.dict_root();
         }
-        n.score += w.lm * self.lm_logp(st.ctx, s);
+        let (lp, next) = self.lm.step(st.lms, s);
+        n.score += w.lm * lp;
         n.ctx = push_ctx(st.ctx, s);
+        n.lms = next;
         n
-    }
-
-    /// Memoised LM query (a per-thread direct-mapped table): a search asks the same few
-    /// contexts again and again, and a backed-off query costs several hash lookups.
-    fn lm_logp(&self, ctx: u64, s: u8) -> f32 {
-        let key = (ctx << 6 | s as u64) << 1 | u64::from(self.lang == Lang::Ru);
-        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - LM_MEMO_BITS)) as usize;
-        LM_MEMO.with(|m| {
-            let mut m = m.borrow_mut();
-            let e = m[slot];
-            if e.0 == key {
-                return e.1;
-            }
-            let v = self.lm.logp(ctx, s);
-            m[slot] = (key, v);
-            v
-        })
     }
 
     fn word_end(&self, trie: u32, dict: usize, w: &Weights) -> f32 {
@@ -382,68 +377,92 @@ impl OcrModel {
                 });
             }
         }
-        let mut arena: Vec<Back> = vec![Back {
+        // Buffers of the last search on this thread (their capacity saves reallocating).
+        let (mut states, mut arena) = CHAR_SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        states.iter_mut().for_each(Vec::clear);
+        if states.len() < m + 1 {
+            states.resize_with(m + 1, Vec::new);
+        }
+        arena.clear();
+        arena.push(Back {
             parent: 0,
             chars: [' ', ' '],
             n: 0,
-        }];
-        let mut states: Vec<Vec<St>> = vec![Vec::new(); m + 1];
+        });
         states[0].push(St {
             score: 0.0,
             ctx: BOUND as u64,
+            lms: self.lm.start(),
             case: 0,
             trie: 0,
             dict: self.dict_root(),
             node: 0,
             inserted: false,
         });
-        let mut seen: FxHashMap<(u64, u8, u32, usize), ()> = FxHashMap::default();
         let mut top = vec![f32::NEG_INFINITY; m + 1];
+        let (char_margin, cand_take, cand_min, drop_rank, drop_take) = *CHAR_LIMITS;
         for i in 0..m {
             let mut cur = std::mem::take(&mut states[i]);
-            prune(&mut cur, w.beam, &mut seen);
+            prune(&mut cur, w.beam, char_margin);
             for (rank, st) in cur.iter().enumerate() {
-                let mut push =
-                    |to: usize, ns: St, chars: [char; 2], n: u8, arena: &mut Vec<Back>| {
-                        arena.push(Back {
-                            parent: st.node,
-                            chars,
-                            n,
-                        });
-                        let mut ns = ns;
-                        ns.node = arena.len() as u32 - 1;
-                        states[to].push(ns);
-                    };
+                // A state the margin would prune at its position is not even queued (`top`
+                // only rises); the last position is not pruned, so everything goes there.
+                let mut push = |to: usize,
+                                ns: St,
+                                chars: [char; 2],
+                                n: u8,
+                                arena: &mut Vec<Back>,
+                                top: &mut [f32]| {
+                    if ns.score > top[to] {
+                        top[to] = ns.score;
+                    } else if to < m && ns.score <= top[to] - char_margin {
+                        return;
+                    }
+                    arena.push(Back {
+                        parent: st.node,
+                        chars,
+                        n,
+                    });
+                    let mut ns = ns;
+                    ns.node = arena.len() as u32 - 1;
+                    states[to].push(ns);
+                };
                 for (k, list) in cands[i].iter().enumerate() {
                     let Some(list) = *list else {
                         continue;
                     };
-                    for (ci, cand) in list.iter().take(6).enumerate() {
-                        if cand.logp < -7.0 {
+                    for (ci, cand) in list.iter().take(cand_take).enumerate() {
+                        if cand.logp < cand_min {
                             break;
                         }
                         // An upper bound of the step's score (the LM only lowers it, a word
                         // end adds at most the lexicon bonus) out of the margin at its
                         // position: this and the rest of the sorted list would be pruned there.
                         let up = st.score + w.channel * cand.logp + w.lex_bonus.max(w.dict_bonus);
-                        if up < top[i + k + 1] - CHAR_MARGIN {
+                        if up < top[i + k + 1] - char_margin {
                             break;
                         }
                         let mut ns = self.step(st, cand.sym, &w);
                         ns.score += w.channel * cand.logp;
                         ns.inserted = false;
-                        top[i + k + 1] = top[i + k + 1].max(ns.score);
-                        push(i + k + 1, ns, [cand.c, ' '], 1, &mut arena);
+                        push(i + k + 1, ns, [cand.c, ' '], 1, &mut arena, &mut top);
                         // A letter the OCR dropped, just before this one (best few states, the
                         // glyph's likeliest reading).
-                        if !st.inserted && k == 0 && ci == 0 && rank < 8 {
-                            for d in self.channel.dropped.iter().take(4) {
+                        if !st.inserted && k == 0 && ci == 0 && rank < drop_rank {
+                            for d in self.channel.dropped.iter().take(drop_take) {
+                                // Two steps add at most two word-end bonuses (see `up`).
+                                let up = st.score
+                                    + w.channel * (d.logp + cand.logp)
+                                    + 2.0 * w.lex_bonus.max(w.dict_bonus).max(0.0);
+                                if i + 1 < m && up <= top[i + 1] - char_margin {
+                                    continue;
+                                }
                                 let mut a = self.step(st, d.sym, &w);
                                 a.score += w.channel * d.logp;
                                 let mut b = self.step(&a, cand.sym, &w);
                                 b.score += w.channel * cand.logp;
                                 b.inserted = true;
-                                push(i + 1, b, [d.c, cand.c], 2, &mut arena);
+                                push(i + 1, b, [d.c, cand.c], 2, &mut arena, &mut top);
                             }
                         }
                     }
@@ -451,22 +470,32 @@ impl OcrModel {
                 if let Some(cand) = ident[i] {
                     let mut ns = self.step(st, cand.sym, &w);
                     ns.score += cand.logp;
-                    push(i + 1, ns, [cand.c, ' '], 1, &mut arena);
+                    push(i + 1, ns, [cand.c, ' '], 1, &mut arena, &mut top);
                 }
                 // A garbled character that stands for nothing.
                 let mut ns = *st;
                 ns.score += w.skip;
-                push(i + 1, ns, [' ', ' '], 0, &mut arena);
+                push(i + 1, ns, [' ', ' '], 0, &mut arena, &mut top);
             }
+            states[i] = cur;
         }
-        let mut finals = std::mem::take(&mut states[m]);
-        for st in finals.iter_mut() {
+        for st in states[m].iter_mut() {
             if st.case != 0 {
                 st.score += self.word_end(st.trie, st.dict, &w);
             }
-            st.score += w.lm * self.lm.logp(st.ctx, BOUND);
+            st.score += w.lm * self.lm.logp(st.lms, BOUND);
         }
-        let best = finals.iter().max_by(|a, b| a.score.total_cmp(&b.score))?;
+        let best = states[m]
+            .iter()
+            .max_by(|a, b| a.score.total_cmp(&b.score))
+            .copied();
+        let res = best.map(|best| self.finish(token, &best, &arena));
+        CHAR_SCRATCH.with(|s| *s.borrow_mut() = (states, arena));
+        res
+    }
+
+    /// The decoded reading ending in `best`.
+    fn finish(&self, token: &str, best: &St, arena: &[Back]) -> Decoded {
         let mut out: Vec<char> = Vec::new();
         let mut node = best.node;
         while node != 0 {
@@ -482,11 +511,11 @@ impl OcrModel {
             .split(|c: char| !is_letter_sym(sym(c)))
             .filter(|w| !w.is_empty())
             .all(|w| self.knows(w));
-        Some(Decoded {
+        Decoded {
             text,
             score: best.score,
             known,
-        })
+        }
     }
 
     /// Put the decoded lower-case letters into the likeliest case, word by word: the garbled
@@ -554,27 +583,40 @@ impl OcrModel {
 
     /// Log score of a clean string under the language model alone (per-character average).
     pub fn lm_score(&self, s: &str) -> f32 {
-        let mut ctx = BOUND as u64;
+        let mut st = self.lm.start();
         let mut t = 0.0;
         let mut n = 0;
         for c in s.chars() {
             let y = sym(c);
-            t += self.lm.logp(ctx, y);
-            ctx = push_ctx(ctx, y);
+            let (lp, next) = self.lm.step(st, y);
+            t += lp;
+            st = next;
             n += 1;
         }
-        t += self.lm.logp(ctx, BOUND);
+        t += self.lm.logp(st, BOUND);
         t / (n + 1) as f32
     }
 }
 
-fn prune(v: &mut Vec<St>, beam: usize, seen: &mut FxHashMap<(u64, u8, u32, usize), ()>) {
+/// Keep the `beam` best states within the margin of the best, one per LM context and automata
+/// state (the first `beam` distinct ones: a scan of those kept beats hashing every state).
+fn prune(v: &mut Vec<St>, beam: usize, char_margin: f32) {
     v.sort_by(|a, b| b.score.total_cmp(&a.score));
-    seen.clear();
-    v.retain(|s| seen.insert((s.ctx, s.case, s.trie, s.dict), ()).is_none());
-    v.truncate(beam);
+    let key = |s: &St| (s.ctx, s.case, s.trie, s.dict);
+    let mut kept = 0;
+    for r in 0..v.len() {
+        if kept == beam {
+            break;
+        }
+        let s = v[r];
+        if !v[..kept].iter().any(|k| key(k) == key(&s)) {
+            v[kept] = s;
+            kept += 1;
+        }
+    }
+    v.truncate(kept);
     if let Some(best) = v.first().map(|s| s.score) {
-        v.retain(|s| s.score > best - CHAR_MARGIN);
+        v.retain(|s| s.score > best - char_margin);
     }
 }
 
@@ -716,17 +758,30 @@ fn strong_garble(token: &str) -> bool {
     digraph || inner_digit
 }
 
-/// Score margin of the character beam below its best state.
-const CHAR_MARGIN: f32 = 15.0;
+/// Character beam limits: margin below the best state, readings per glyph string, their
+/// lowest log P, states that try a dropped letter, dropped letters tried
+/// (`ZAN_OCR_CHAR_LIMITS`, a tuning hook; unset in normal use).
+pub(crate) static CHAR_LIMITS: Lazy<(f32, usize, f32, usize, usize)> = Lazy::new(|| {
+    let v: Vec<f32> = std::env::var("ZAN_OCR_CHAR_LIMITS")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    if v.len() == 5 {
+        (v[0], v[1] as usize, v[2], v[3] as usize, v[4] as usize)
+    } else {
+        (15.0, 6, -7.0, 8, 4)
+    }
+});
 
 /// Per-garbled-character score above which a reading is accepted.
 const ACCEPT: f32 = -4.0;
 
-/// log2 of the entries of the per-thread LM memo.
-const LM_MEMO_BITS: u32 = 16;
-
 thread_local! {
-    static LM_MEMO: RefCell<Vec<(u64, f32)>> = RefCell::new(vec![(u64::MAX, 0.0); 1 << LM_MEMO_BITS]);
+    /// States per position and the backtracking arena of the character beam, kept between
+    /// searches.
+    static CHAR_SCRATCH: RefCell<(Vec<Vec<St>>, Vec<Back>)> =
+        const { RefCell::new((Vec::new(), Vec::new())) };
     static CACHE: RefCell<FxHashMap<(Lang, String), Option<Decoded>>> =
         RefCell::new(FxHashMap::default());
     static WORD_CACHE: RefCell<FxHashMap<(Lang, String), Vec<words::Reading>>> =

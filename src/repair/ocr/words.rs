@@ -10,7 +10,7 @@
 //! without a second model file, and also survives the OCR's dropped or extra glyphs.
 
 use super::channel::{Cand, MAX_GLYPHS};
-use super::lm::{is_letter_sym, push_ctx, sym, BOUND, NO_NODE};
+use super::lm::{is_letter_sym, sym, BOUND, NO_NODE};
 use super::{OcrModel, Weights, NO_DICT};
 use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::{Hash, Hasher};
@@ -90,6 +90,20 @@ static LIMITS: once_cell::sync::Lazy<(usize, f32)> = once_cell::sync::Lazy::new(
     }
 });
 
+/// Readings per glyph string tried and their lowest log P (`ZAN_OCR_WORD_CANDS`, a tuning hook).
+static WORD_CANDS: once_cell::sync::Lazy<(usize, f32)> = once_cell::sync::Lazy::new(|| {
+    let v: Vec<f32> = std::env::var("ZAN_OCR_WORD_CANDS")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    if v.len() == 2 {
+        (v[0] as usize, v[1])
+    } else {
+        (6, -7.0)
+    }
+});
+
 /// Complete readings rescored with the language model and word frequencies.
 const RESCORE: usize = 10;
 
@@ -136,14 +150,18 @@ struct Beam<'a> {
     kids: Vec<(u8, usize)>,
 }
 
-type Seen = FxHashMap<(usize, u32, u8, u8), ()>;
+thread_local! {
+    /// Hypotheses per position and the backtracking arena, kept between searches.
+    static SCRATCH: std::cell::RefCell<(Vec<Vec<Hyp>>, Vec<Emit>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
 
 impl Beam<'_> {
     /// The word term a prefix at lexicon node `lex` can still earn (see `Hyp::prior`).
     fn prior(&self, lex: u32) -> f32 {
-        match self.m.lex.best_below(lex) {
-            0 => self.w.dict_bonus,
-            n => self.w.lex_bonus + self.w.freq * (n as f32).ln(),
+        match self.m.lex.best_below_ln(lex) {
+            None => self.w.dict_bonus,
+            Some(ln) => self.w.lex_bonus + self.w.freq * ln,
         }
     }
 
@@ -163,21 +181,36 @@ impl Beam<'_> {
         }
     }
 
-    /// Queue `x` at position `to`.
+    /// Queue `x` at position `to`, unless the margin would prune it there (`top` only rises).
     fn push(&mut self, to: usize, x: Hyp) {
-        if x.score + x.prior > self.top[to] {
-            self.top[to] = x.score + x.prior;
+        let v = x.score + x.prior;
+        if v > self.top[to] {
+            self.top[to] = v;
+        } else if v < self.top[to] - self.margin {
+            return;
         }
         self.states[to].push(x);
     }
 
     /// `h` followed by `c`, if the result still reads as known words.
     fn emit(&mut self, h: &Hyp, c: char, s: u8, cost: f32) -> Option<Hyp> {
+        self.emit_at(h, c, s, cost, None)
+    }
+
+    /// `emit`, with the dictionary node the letter leads to when the caller knows it.
+    fn emit_at(
+        &mut self,
+        h: &Hyp,
+        c: char,
+        s: u8,
+        cost: f32,
+        dict_node: Option<usize>,
+    ) -> Option<Hyp> {
         let mut x = *h;
         x.score += cost;
         if is_letter_sym(s) {
             let (dict, lex) = self.letter_base(h)?;
-            x.dict = self.m.dict_step(dict, s);
+            x.dict = dict_node.unwrap_or_else(|| self.m.dict_step(dict, s));
             x.lex = self.m.lex.child(lex, s);
             if x.dict == NO_DICT && x.lex == NO_NODE {
                 return None;
@@ -207,8 +240,8 @@ impl Beam<'_> {
             let Some(list) = self.cands[i][k] else {
                 continue;
             };
-            for cand in list.iter().take(6) {
-                if cand.logp < -7.0 {
+            for cand in list.iter().take(WORD_CANDS.0) {
+                if cand.logp < WORD_CANDS.1 {
                     break;
                 }
                 if h.score + h.prior + ch * cand.logp < self.top[i + k + 1] - self.margin {
@@ -238,13 +271,15 @@ impl Beam<'_> {
             if let Some((dict, lex)) = self.letter_base(h) {
                 let mut kids = std::mem::take(&mut self.kids);
                 self.m.dict_children(dict, &mut kids);
+                let in_dict = kids.iter().fold(0u64, |a, k| a | 1 << (k.0 & 63));
                 for &(s, _) in self.m.lex.children(lex) {
-                    if !kids.iter().any(|k| k.0 == s) {
+                    if in_dict & 1 << (s & 63) == 0 {
                         kids.push((s, NO_DICT));
                     }
                 }
-                for &(s, _) in &kids {
-                    if let Some(mut x) = self.emit(h, super::lm::sym_char(s), s, self.w.subst) {
+                for &(s, node) in &kids {
+                    let c = super::lm::sym_char(s);
+                    if let Some(mut x) = self.emit_at(h, c, s, self.w.subst, Some(node)) {
                         x.flags |= SUBST;
                         self.push(i + 1, x);
                         if i + 2 <= m {
@@ -311,23 +346,24 @@ impl Beam<'_> {
         let (beam, margin) = *LIMITS;
         self.margin = margin;
         let m = self.g.len();
-        let mut seen = Seen::default();
         let mut found: FxHashMap<String, f32> = FxHashMap::default();
+        let mut extra: Vec<Hyp> = Vec::new();
         for i in 0..=m {
             let mut cur = std::mem::take(&mut self.states[i]);
-            prune(&mut cur, beam, margin, &mut seen);
-            let mut extra: Vec<Hyp> = Vec::new();
+            prune(&mut cur, beam, margin);
+            extra.clear();
             for h in cur.iter().take(4) {
                 self.drops(h, i, &mut extra);
             }
             if i == m {
-                cur.extend(extra);
+                cur.extend(extra.iter().copied());
                 for h in &cur {
                     if h.phase != 1 || self.word_final(h) {
                         let e = found.entry(self.text(h.back)).or_insert(f32::NEG_INFINITY);
                         *e = e.max(h.score);
                     }
                 }
+                self.states[i] = cur;
                 break;
             }
             for (rank, h) in cur.iter().enumerate() {
@@ -336,22 +372,32 @@ impl Beam<'_> {
             for h in &extra {
                 self.expand(i, h, 0);
             }
+            // Back in its place, so the buffers are reused by the next token.
+            self.states[i] = cur;
         }
         found
     }
 }
 
 /// Keep the `beam` best hypotheses within `margin` of the best, one per automata state.
-fn prune(v: &mut Vec<Hyp>, beam: usize, margin: f32, seen: &mut Seen) {
+/// (The first `beam` distinct ones: a scan of those kept beats hashing every hypothesis.)
+fn prune(v: &mut Vec<Hyp>, beam: usize, margin: f32) {
     v.sort_by(|a, b| (b.score + b.prior).total_cmp(&(a.score + a.prior)));
-    seen.clear();
     let class =
         |c: char| u8::from(c.is_ascii_digit()) | u8::from(matches!(c, '-' | '.' | '/')) << 1;
-    v.retain(|h| {
-        seen.insert((h.dict, h.lex, h.phase | h.flags << 2, class(h.last)), ())
-            .is_none()
-    });
-    v.truncate(beam);
+    let key = |h: &Hyp| (h.dict, h.lex, h.phase | h.flags << 2, class(h.last));
+    let mut kept = 0;
+    for r in 0..v.len() {
+        if kept == beam {
+            break;
+        }
+        let h = v[r];
+        if !v[..kept].iter().any(|k| key(k) == key(&h)) {
+            v[kept] = h;
+            kept += 1;
+        }
+    }
+    v.truncate(kept);
     if let Some(best) = v.first().map(|h| h.score + h.prior) {
         v.retain(|h| h.score + h.prior >= best - margin);
     }
@@ -374,7 +420,14 @@ impl OcrModel {
                 cands[i][k] = self.channel.table.get(buf.as_str()).map(|v| v.as_slice());
             }
         }
-        let mut states = vec![Vec::new(); m + 1];
+        // Buffers of the last search on this thread (their capacity saves reallocating).
+        let (mut states, mut arena) = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        states.iter_mut().for_each(Vec::clear);
+        if states.len() < m + 1 {
+            states.resize_with(m + 1, Vec::new);
+        }
+        arena.clear();
+        arena.push(Emit { parent: 0, c: '\0' });
         states[0].push(Hyp {
             dict: NO_DICT,
             lex: NO_NODE,
@@ -390,7 +443,7 @@ impl OcrModel {
             w: self.weights,
             g,
             cands,
-            arena: vec![Emit { parent: 0, c: '\0' }],
+            arena,
             states,
             top: vec![f32::NEG_INFINITY; m + 1],
             margin: 9.0,
@@ -398,6 +451,7 @@ impl OcrModel {
         };
         // Only the likeliest few by the channel are worth the language model's rescoring.
         let mut found: Vec<(String, f32)> = b.run().into_iter().collect();
+        SCRATCH.with(|s| *s.borrow_mut() = (b.states, b.arena));
         found.sort_by(|a, b| b.1.total_cmp(&a.1));
         found.truncate(RESCORE);
         let mut out: Vec<Reading> = found
@@ -413,21 +467,22 @@ impl OcrModel {
     /// text, or the dictionary bonus).
     pub fn reading(&self, text: String, channel: f32) -> Reading {
         let w = &self.weights;
-        let mut ctx = BOUND as u64;
+        let mut st = self.lm.start();
         let mut lm = 0.0;
         for c in text.chars() {
             let y = sym(c);
-            lm += self.lm_logp(ctx, y);
-            ctx = push_ctx(ctx, y);
+            let (lp, next) = self.lm.step(st, y);
+            lm += lp;
+            st = next;
         }
-        lm += self.lm_logp(ctx, BOUND);
+        lm += self.lm.logp(st, BOUND);
         let words = letter_words(&text);
         let mut word = 0.0;
         for wd in &words {
             let n = self.lex.word_count(wd);
             word += if n > 0 {
                 w.lex_bonus + w.freq * (n as f32).ln()
-            } else if self.dict.as_ref().is_some_and(|d| d.contains(wd)) {
+            } else if self.dict_contains(wd) {
                 w.dict_bonus
             } else {
                 w.oov
