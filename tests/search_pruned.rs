@@ -71,10 +71,18 @@ fn pruned_search_scores_and_ranks_as_the_exhaustive_one() {
         queries.push(format!("\"{} {} {}\"", w[s], w[s + 1], w[s + 2]));
     }
 
-    let today = chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+    // A past date, and today: the window of today's date is read from a bitset worked out
+    // once a day, other dates from the columns.
+    let days = [
+        chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
+        chrono::Local::now().date_naive(),
+    ];
     let (mut compared, mut same_order, mut hits_seen) = (0, 0, 0);
-    for text in &queries {
-        let mut pruned_q = SearchQuery::new(text.clone(), today);
+    for (day, text) in days
+        .iter()
+        .flat_map(|d| queries.iter().map(move |q| (*d, q)))
+    {
+        let mut pruned_q = SearchQuery::new(text.clone(), day);
         pruned_q.limit = 10;
         let mut full_q = pruned_q.clone();
         full_q.facets = true;

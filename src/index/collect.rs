@@ -23,7 +23,9 @@ use tantivy::query::{
     Bm25Weight, BooleanQuery, BoostQuery, EnableScoring, Occur, Query, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
+use tantivy::{
+    index::SegmentId, DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED,
+};
 
 /// The validity window a search restricts versions to, read from the `valid_from` /
 /// `valid_to` fast fields (see `search::dated`, which does the same for tantivy collectors).
@@ -48,31 +50,111 @@ impl Window {
         }
     }
 
-    fn columns(self, reader: &SegmentReader) -> tantivy::Result<SegmentWindow> {
-        let ff = reader.fast_fields();
-        Ok(SegmentWindow {
+    fn columns(self, cols: &SegmentColumns) -> SegmentWindow<'_> {
+        SegmentWindow {
             window: self,
+            from: &cols.from,
+            to: &cols.to,
+            bits: cols.today(self),
+        }
+    }
+}
+
+/// One bit per document: accepted by a window.
+type Bits = std::sync::Arc<Vec<u64>>;
+
+/// The columns a search reads per document, opened once per segment when the index is opened:
+/// opening a column decodes its header, a cost every search would pay again otherwise.
+#[derive(Clone)]
+pub(crate) struct SegmentColumns {
+    segment: SegmentId,
+    from: Option<Column<i64>>,
+    to: Option<Column<i64>>,
+    act: Option<StrColumn>,
+    max_doc: DocId,
+    /// The windows of today's date, worked out once a day: most searches ask for the wording
+    /// in force today, and a bit is cheaper to read than two columns.
+    today: std::sync::Arc<std::sync::Mutex<Vec<((i64, bool, bool), Bits)>>>,
+}
+
+impl SegmentColumns {
+    pub(crate) fn open(reader: &SegmentReader) -> tantivy::Result<Self> {
+        let ff = reader.fast_fields();
+        Ok(SegmentColumns {
+            segment: reader.segment_id(),
             from: ff.i64("valid_from").ok(),
             to: ff.i64("valid_to").ok(),
+            act: ff.str("act_id")?,
+            max_doc: reader.max_doc(),
+            today: Default::default(),
+        })
+    }
+
+    /// The bits of `window` when its day is today (worked out on first use), else `None`.
+    fn today(&self, window: Window) -> Option<Bits> {
+        let today = super::date_to_days(chrono::Local::now().date_naive());
+        if window.day != today || !(window.from_on || window.to_on) {
+            return None;
+        }
+        let key = (window.day, window.from_on, window.to_on);
+        // A poisoned lock only means another search panicked; the bits are still whole.
+        let mut cache = self.today.lock().unwrap_or_else(|e| e.into_inner());
+        cache.retain(|(k, _)| k.0 == today);
+        if let Some((_, bits)) = cache.iter().find(|(k, _)| *k == key) {
+            return Some(bits.clone());
+        }
+        let columns = SegmentWindow {
+            window,
+            from: &self.from,
+            to: &self.to,
+            bits: None,
+        };
+        let mut bits = vec![0u64; (self.max_doc as usize).div_ceil(64)];
+        for doc in 0..self.max_doc {
+            if columns.accepts(doc) {
+                bits[doc as usize / 64] |= 1 << (doc % 64);
+            }
+        }
+        let bits = Bits::new(bits);
+        cache.push((key, bits.clone()));
+        Some(bits)
+    }
+
+    /// The columns of segment `ord` of a searcher: from `cache` when it holds that segment,
+    /// else opened now.
+    fn of<'c>(
+        cache: &'c [SegmentColumns],
+        ord: usize,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<std::borrow::Cow<'c, SegmentColumns>> {
+        Ok(match cache.get(ord) {
+            Some(c) if c.segment == reader.segment_id() => std::borrow::Cow::Borrowed(c),
+            _ => std::borrow::Cow::Owned(SegmentColumns::open(reader)?),
         })
     }
 }
 
-struct SegmentWindow {
+struct SegmentWindow<'c> {
     window: Window,
-    from: Option<Column<i64>>,
-    to: Option<Column<i64>>,
+    from: &'c Option<Column<i64>>,
+    to: &'c Option<Column<i64>>,
+    bits: Option<Bits>,
 }
 
-impl SegmentWindow {
+impl SegmentWindow<'_> {
     /// Whether `doc` is valid on the day (a version without the value is not).
     #[inline]
     fn accepts(&self, doc: DocId) -> bool {
+        if let Some(bits) = &self.bits {
+            return bits
+                .get(doc as usize / 64)
+                .is_some_and(|w| w & (1 << (doc % 64)) != 0);
+        }
         let w = self.window;
         let check = |on: bool, col: &Option<Column<i64>>, ok: &dyn Fn(i64) -> bool| {
             !on || col.as_ref().and_then(|c| c.first(doc)).is_some_and(ok)
         };
-        check(w.from_on, &self.from, &|v| v <= w.day) && check(w.to_on, &self.to, &|v| v > w.day)
+        check(w.from_on, self.from, &|v| v <= w.day) && check(w.to_on, self.to, &|v| v > w.day)
     }
 }
 
@@ -150,6 +232,7 @@ fn weight_of(
 /// The best `limit` documents of `plan`, best first.
 pub(crate) fn top_k(
     searcher: &Searcher,
+    columns: &[SegmentColumns],
     plan: &Plan,
     limit: usize,
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
@@ -187,7 +270,8 @@ pub(crate) fn top_k(
             }
             Scored::Query(q) => q.weight(scoring_on)?,
         };
-        let window = plan.window.columns(reader)?;
+        let cols = SegmentColumns::of(columns, seg, reader)?;
+        let window = plan.window.columns(&cols);
         let mut req = required
             .as_ref()
             .map(|w| w.scorer(reader, 1.0))
@@ -711,6 +795,7 @@ pub(crate) struct Counted {
 /// more than `cap` matched; counts per act on the way (for the act groups).
 pub(crate) fn count(
     searcher: &Searcher,
+    columns: &[SegmentColumns],
     query: &dyn Query,
     window: Window,
     cap: usize,
@@ -719,9 +804,10 @@ pub(crate) fn count(
     let mut total = 0usize;
     let mut acts = Vec::new();
     let mut buffer = [0 as DocId; tantivy::COLLECT_BLOCK_BUFFER_LEN];
-    for reader in searcher.segment_readers() {
-        let window = window.columns(reader)?;
-        let mut act_col = reader.fast_fields().str("act_id")?.map(|c| {
+    for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+        let cols = SegmentColumns::of(columns, seg, reader)?;
+        let window = window.columns(&cols);
+        let mut act_col = cols.act.clone().map(|c| {
             let n = c.num_terms();
             (c, vec![0u32; n])
         });

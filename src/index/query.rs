@@ -148,7 +148,7 @@ pub(crate) struct Alt {
 }
 
 /// A query of the two shapes people type most, plain words and one "exact phrase", taken apart
-/// so that the top-k pass can prune (see `collect::top_k_plain`): every group must match by at
+/// so that the top-k pass can prune (see `collect::top_k`): every group must match by at
 /// least one of its alternatives; the score is the sum of the BM25 of every alternative's terms
 /// found in the document. For plain words that is exactly the score of the boolean query the
 /// builder makes; for a phrase the phrase is scored by its words.

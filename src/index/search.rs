@@ -1,7 +1,7 @@
 //! Searching an index folder: the text query intersected with the validity interval, the
 //! language and the act, with highlighted snippets.
 
-use super::collect::{self, Plan, Scored, Window};
+use super::collect::{self, Plan, Scored, SegmentColumns, Window};
 use super::query::{Analyzers, Builder, Plain};
 use super::{
     analyzer, date_to_days, days_to_date, fields_of, Fields, IndexSummary, ACTS_FILE,
@@ -286,6 +286,8 @@ pub struct IndexReaderHandle {
     reader: IndexReader,
     fields: Fields,
     analyzers: Analyzers,
+    /// Per segment of the (never reloaded) reader.
+    columns: Vec<SegmentColumns>,
 }
 
 impl std::fmt::Debug for IndexReaderHandle {
@@ -333,12 +335,20 @@ impl IndexReaderHandle {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e: tantivy::TantivyError| corrupt(e.to_string()))?;
+        let columns = reader
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(SegmentColumns::open)
+            .collect::<tantivy::Result<_>>()
+            .map_err(|e| corrupt(e.to_string()))?;
         Ok(IndexReaderHandle {
             dir: dir.to_path_buf(),
             index,
             reader,
             fields,
             analyzers,
+            columns,
         })
     }
 
@@ -552,12 +562,12 @@ impl IndexReaderHandle {
                         } else {
                             q.limit.saturating_mul(RERANK_DEPTH)
                         };
-                        let mut hits = collect::top_k(searcher, &plan, depth)?;
+                        let mut hits = collect::top_k(searcher, &self.columns, &plan, depth)?;
                         collect::rerank_near(searcher, plain, &mut hits)?;
                         hits.truncate(q.limit);
                         hits
                     }
-                    _ => collect::top_k(searcher, &plan, q.limit)?,
+                    _ => collect::top_k(searcher, &self.columns, &plan, q.limit)?,
                 }
             }
             SortBy::Date => {
@@ -572,7 +582,13 @@ impl IndexReaderHandle {
         };
         t.collect += clock.elapsed();
         let clock = std::time::Instant::now();
-        let counted = collect::count(searcher, &self.filtered(matching, q)?, window, TOTAL_CAP)?;
+        let counted = collect::count(
+            searcher,
+            &self.columns,
+            &self.filtered(matching, q)?,
+            window,
+            TOTAL_CAP,
+        )?;
         t.count += clock.elapsed();
         Ok(Found {
             addrs,
