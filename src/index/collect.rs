@@ -63,6 +63,9 @@ impl Window {
 /// One bit per document: accepted by a window.
 type Bits = std::sync::Arc<Vec<u64>>;
 
+/// A window as a key: day, whether it must have started, whether it must not have ended.
+type WindowKey = (i64, bool, bool);
+
 /// The columns a search reads per document, opened once per segment when the index is opened:
 /// opening a column decodes its header, a cost every search would pay again otherwise.
 #[derive(Clone)]
@@ -74,7 +77,7 @@ pub(crate) struct SegmentColumns {
     max_doc: DocId,
     /// The windows of today's date, worked out once a day: most searches ask for the wording
     /// in force today, and a bit is cheaper to read than two columns.
-    today: std::sync::Arc<std::sync::Mutex<Vec<((i64, bool, bool), Bits)>>>,
+    today: std::sync::Arc<std::sync::Mutex<Vec<(WindowKey, Bits)>>>,
 }
 
 impl SegmentColumns {
