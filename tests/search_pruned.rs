@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use zan::index::{build_index, load_acts, Hit, IndexReaderHandle, SearchQuery};
+use zan::index::{build_index_with, load_acts, BuildOptions, Hit, IndexReaderHandle, SearchQuery};
 
 /// Acts copied into the test corpus: both languages each, a few hundred units.
 const ACTS: [&str; 4] = ["141011", "142971", "97449", "87453"];
@@ -42,14 +42,28 @@ fn pruned_search_scores_and_ranks_as_the_exhaustive_one() {
         }
     }
     let out = zan::pipeline::run(tmp.path(), &mut |_, _, _| {}).unwrap();
-    let dir = tmp.path().join("index");
-    build_index(&dir, &out.acts, &mut |_, _| {}).unwrap();
-    let index = IndexReaderHandle::open(&dir).unwrap();
+    // One segment, as a small index is built; and the layout of a large one: the versions
+    // that ended before today in a segment of their own, which searches of today skip.
+    for split in [false, true] {
+        let dir = tmp.path().join(format!("index-{split}"));
+        let options = BuildOptions {
+            split_ended: Some(split),
+            ..Default::default()
+        };
+        build_index_with(&dir, &out.acts, options, &mut |_, _| {}).unwrap();
+        let index = IndexReaderHandle::open(&dir).unwrap();
+        let segments = index.index().searchable_segment_metas().unwrap().len();
+        assert_eq!(segments, if split { 2 } else { 1 });
+        same_as_exhaustive(&index, &dir);
+    }
+}
 
+/// Every query ranks, scores and counts as the exhaustive search does, on `index`.
+fn same_as_exhaustive(index: &IndexReaderHandle, dir: &Path) {
     // Queries from the units' own words: 1–4 words anywhere in a unit, and 2–3 adjacent
     // words as an exact phrase (deterministic, every 7th unit).
     let mut texts: Vec<Vec<String>> = Vec::new();
-    for act in load_acts(&dir).unwrap() {
+    for act in load_acts(dir).unwrap() {
         for v in &act.versions {
             let w = words(&v.text);
             if w.len() >= 6 {

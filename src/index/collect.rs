@@ -93,6 +93,16 @@ impl SegmentColumns {
         })
     }
 
+    /// Whether no document of the segment can be in `window` (the versions that ended before
+    /// the index was built have a segment of their own, which a search of today skips whole).
+    fn none_in(&self, window: Window) -> bool {
+        let after =
+            |c: &Option<Column<i64>>| c.as_ref().is_none_or(|c| c.max_value() <= window.day);
+        let before =
+            |c: &Option<Column<i64>>| c.as_ref().is_none_or(|c| c.min_value() > window.day);
+        (window.to_on && after(&self.to)) || (window.from_on && before(&self.from))
+    }
+
     /// The bits of `window` when its day is today (worked out on first use), else `None`.
     fn today(&self, window: Window) -> Option<Bits> {
         let today = super::date_to_days(chrono::Local::now().date_naive());
@@ -253,6 +263,10 @@ pub(crate) fn top_k(
         }
     };
     for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+        let cols = SegmentColumns::of(columns, seg, reader)?;
+        if cols.none_in(plan.window) {
+            continue;
+        }
         // Per segment: which terms are present differs from one segment to the next.
         let weight = match &plan.scored {
             Scored::Terms(terms) => {
@@ -273,7 +287,6 @@ pub(crate) fn top_k(
             }
             Scored::Query(q) => q.weight(scoring_on)?,
         };
-        let cols = SegmentColumns::of(columns, seg, reader)?;
         let window = plan.window.columns(&cols);
         let mut req = required
             .as_ref()
@@ -809,6 +822,10 @@ pub(crate) fn count(
     let mut buffer = [0 as DocId; tantivy::COLLECT_BLOCK_BUFFER_LEN];
     for (seg, reader) in searcher.segment_readers().iter().enumerate() {
         let cols = SegmentColumns::of(columns, seg, reader)?;
+        if cols.none_in(window) {
+            acts.push(None);
+            continue;
+        }
         let window = window.columns(&cols);
         let mut act_col = cols.act.clone().map(|c| {
             let n = c.num_terms();

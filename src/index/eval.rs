@@ -267,7 +267,10 @@ pub fn run(
         super::build_index_with(
             &base_dir,
             &acts,
-            super::BuildOptions { stemming: false },
+            super::BuildOptions {
+                stemming: false,
+                ..Default::default()
+            },
             &mut |_, _| {},
         )?;
         let stemmed_index = IndexReaderHandle::open(&stemmed_dir)?;
