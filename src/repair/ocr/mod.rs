@@ -15,6 +15,7 @@
 mod channel;
 mod dict;
 pub mod eval;
+mod fuzzy;
 mod lm;
 pub mod train;
 mod words;
@@ -838,6 +839,17 @@ fn token_readings(model: &OcrModel, token: &str) -> Vec<words::Reading> {
             }
         }
     }
+    // Badly damaged words: the corpus words the garble is closest to under the channel.
+    let (costs, when) = &*FUZZY;
+    if r.first().is_none_or(|b| b.score / n < *when) {
+        for f in model.fuzzy_readings(token, costs) {
+            match r.iter_mut().find(|x| x.text == f.text) {
+                Some(x) => x.score = x.score.max(f.score),
+                None => r.push(f),
+            }
+        }
+        r.sort_by(|a, b| b.score.total_cmp(&a.score));
+    }
     WORD_CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() > 200_000 {
@@ -847,6 +859,16 @@ fn token_readings(model: &OcrModel, token: &str) -> Vec<words::Reading> {
     });
     r
 }
+
+/// Edit costs of the fuzzy readings, and the per-character score of the best reading below
+/// which they are sought (`ZAN_OCR_FUZZY_BELOW`, a tuning hook; unset in normal use).
+static FUZZY: Lazy<(fuzzy::FuzzyCosts, f32)> = Lazy::new(|| {
+    let below = std::env::var("ZAN_OCR_FUZZY_BELOW")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-2.0);
+    (fuzzy::FuzzyCosts::from_env(), below)
+});
 
 /// Repair the OCR garble of one line with `model`; returns the line and the tokens rewritten.
 pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {

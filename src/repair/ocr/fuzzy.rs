@@ -1,0 +1,221 @@
+//! Readings of badly damaged tokens: the corpus words a garbled token is closest to under the
+//! channel, by a weighted edit distance (`үшін` from `YH`, `жұмыс` from `xyuic`).
+//!
+//! The word search (`words.rs`) lets a token have at most one dropped letter, one skipped glyph
+//! and one unseen substitution, so a word the OCR mangled in two or three places has no known
+//! reading there and the character beam spells out the damage. Here every edit is allowed, each at
+//! its channel cost (a letter dropped: its learned drop probability; a glyph string read as a
+//! letter: P(string | letter); a stray glyph or an unseen substitution: a fixed cost), and the
+//! distance is computed against every word of the clean-text lexicon at once by walking its trie
+//! with one dynamic-programming column per letter. Column scores only fall as a prefix grows, so a
+//! subtree whose column best is already below the running cut-off is never entered.
+
+use super::channel::MAX_GLYPHS;
+use super::lm::{is_letter_sym, sym, sym_char};
+use super::words::Reading;
+use super::OcrModel;
+
+/// Costs (log scale) of the edits the channel has no probability for.
+#[derive(Clone, Copy, Debug)]
+pub struct FuzzyCosts {
+    /// A garbled character that stands for nothing.
+    pub skip: f32,
+    /// A letter the OCR dropped whose drop the channel never saw.
+    pub drop: f32,
+    /// One garbled character read as a letter the channel never paired with it.
+    pub subst: f32,
+    /// Readings kept below the best one (score margin).
+    pub margin: f32,
+    /// Lowest channel score per garbled character a reading may have.
+    pub floor: f32,
+}
+
+impl Default for FuzzyCosts {
+    fn default() -> Self {
+        FuzzyCosts {
+            skip: -7.0,
+            drop: -8.0,
+            subst: -8.0,
+            margin: 8.0,
+            floor: -3.5,
+        }
+    }
+}
+
+impl FuzzyCosts {
+    /// The defaults, or `ZAN_OCR_FUZZY="skip,drop,subst,margin,floor"` (a tuning hook for
+    /// development documents; unset in normal use).
+    pub fn from_env() -> FuzzyCosts {
+        let mut c = FuzzyCosts::default();
+        if let Ok(v) = std::env::var("ZAN_OCR_FUZZY") {
+            let f: Vec<f32> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+            if f.len() == 5 {
+                c = FuzzyCosts {
+                    skip: f[0],
+                    drop: f[1],
+                    subst: f[2],
+                    margin: f[3],
+                    floor: f[4],
+                };
+            }
+        }
+        c
+    }
+}
+
+/// Characters around a word that read as themselves (quotes, brackets, sentence marks).
+fn is_lead(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '„' | '«' | '\'' | '(' | '[')
+}
+
+fn is_trail(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '“' | '”' | '„' | '»' | '\'' | ')' | ']' | '.' | ',' | ';' | ':' | '!' | '?'
+    )
+}
+
+/// Number of letter symbols (index 0 unused).
+const LETTERS: usize = 43;
+
+impl OcrModel {
+    /// Lexicon words within reach of the garbled `token` by the channel's edit costs, scored as
+    /// readings (channel + LM + word terms), best first; empty when the token is no single
+    /// damaged word (numbers, hyphenated or very long tokens).
+    pub fn fuzzy_readings(&self, token: &str, costs: &FuzzyCosts) -> Vec<Reading> {
+        let chars: Vec<char> = token.chars().collect();
+        let a = chars.iter().take_while(|&&c| is_lead(c)).count();
+        let b = chars.len()
+            - chars[a..]
+                .iter()
+                .rev()
+                .take_while(|&&c| is_trail(c))
+                .count();
+        if a >= b {
+            return Vec::new();
+        }
+        let g = &chars[a..b];
+        let m = g.len();
+        if !(2..=24).contains(&m)
+            || g.iter().any(|&c| matches!(c, '-' | '/' | '–' | '—'))
+            || g.iter().filter(|c| c.is_ascii_alphabetic()).count() < 2
+        {
+            return Vec::new();
+        }
+        let lead: String = chars[..a].iter().collect();
+        let trail: String = chars[b..].iter().collect();
+        let ch = self.weights.channel;
+        // emit[(j * MAX_GLYPHS + k) * LETTERS + s]: log P(g[j..j+k+1] | letter s), weighted.
+        let mut emit = vec![f32::NEG_INFINITY; m * MAX_GLYPHS * LETTERS];
+        let mut buf = String::new();
+        for j in 0..m {
+            buf.clear();
+            for k in 0..MAX_GLYPHS.min(m - j) {
+                buf.push(g[j + k]);
+                let base = (j * MAX_GLYPHS + k) * LETTERS;
+                if k == 0 {
+                    // A Cyrillic letter reads as itself; any glyph as any letter at a cost.
+                    let s = sym(g[j]) as usize;
+                    for e in &mut emit[base..base + LETTERS] {
+                        *e = costs.subst;
+                    }
+                    if is_letter_sym(s as u8) {
+                        emit[base + s] = -0.1;
+                    }
+                }
+                if let Some(list) = self.channel.table.get(buf.as_str()) {
+                    for cand in list {
+                        if is_letter_sym(cand.sym) {
+                            let e = &mut emit[base + cand.sym as usize];
+                            *e = e.max(ch * cand.logp);
+                        }
+                    }
+                }
+            }
+        }
+        let mut drop = [costs.drop; LETTERS];
+        for d in &self.channel.dropped {
+            if is_letter_sym(d.sym) {
+                drop[d.sym as usize] = drop[d.sym as usize].max(ch * d.logp);
+            }
+        }
+        // Columns by depth: col[d][j] = best score of the prefix's d letters against g[..j].
+        let mut cols: Vec<Vec<f32>> = vec![(0..=m).map(|j| j as f32 * costs.skip).collect()];
+        let mut word: Vec<u8> = Vec::new();
+        let mut found: Vec<(Vec<u8>, f32)> = Vec::new();
+        let floor = costs.floor * m as f32;
+        let mut cut = floor;
+        // Depth-first over the lexicon trie: (node, depth, letter) on a stack.
+        let mut stack: Vec<(u32, usize, u8)> = self
+            .lex
+            .children(0)
+            .iter()
+            .map(|&(s, n)| (n, 0usize, s))
+            .collect();
+        while let Some((node, depth, s)) = stack.pop() {
+            cols.truncate(depth + 1);
+            word.truncate(depth);
+            if !is_letter_sym(s) {
+                continue;
+            }
+            let prev = &cols[depth];
+            let si = s as usize;
+            let mut col = vec![f32::NEG_INFINITY; m + 1];
+            let mut best = f32::NEG_INFINITY;
+            for j in 0..=m {
+                let mut v = prev[j] + drop[si];
+                for k in 1..=MAX_GLYPHS.min(j) {
+                    let e = emit[((j - k) * MAX_GLYPHS + k - 1) * LETTERS + si];
+                    v = v.max(prev[j - k] + e);
+                }
+                if j > 0 {
+                    v = v.max(col[j - 1] + costs.skip);
+                }
+                col[j] = v;
+                best = best.max(v);
+            }
+            if best < cut {
+                continue;
+            }
+            word.push(s);
+            if self.lex.count(node) > 0 && col[m] >= cut {
+                found.push((word.clone(), col[m]));
+                let top = found.iter().map(|f| f.1).fold(f32::NEG_INFINITY, f32::max);
+                cut = cut.max(top - costs.margin);
+            }
+            cols.push(col);
+            for &(t, n) in self.lex.children(node) {
+                stack.push((n, depth + 1, t));
+            }
+        }
+        let mut out: Vec<Reading> = found
+            .into_iter()
+            .filter(|f| f.1 >= cut)
+            .map(|(w, score)| {
+                let text: String = w.iter().map(|&s| sym_char(s)).collect();
+                self.reading(format!("{lead}{text}{trail}"), score)
+            })
+            .collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score));
+        out.truncate(4);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Lang;
+
+    #[test]
+    fn damaged_words_read_as_corpus_words() {
+        let m = super::super::model(Lang::Kk).expect("the embedded Kazakh model");
+        let c = FuzzyCosts::default();
+        let r = m.fuzzy_readings("KbI3MeT", &c);
+        assert_eq!(r.first().map(|r| r.text.as_str()), Some("қызмет"));
+        // Quotes and commas stay around the word; numbers and hyphenated tokens are not read.
+        let r = m.fuzzy_readings("\"KbI3MeT,", &c);
+        assert_eq!(r.first().map(|r| r.text.as_str()), Some("\"қызмет,"));
+        assert!(m.fuzzy_readings("2020", &c).is_empty());
+    }
+}
