@@ -33,9 +33,11 @@ pub struct FuzzyCosts {
 impl Default for FuzzyCosts {
     fn default() -> Self {
         FuzzyCosts {
-            skip: -7.0,
-            drop: -8.0,
-            subst: -8.0,
+            // The word search's costs (`Weights::skip`, `Weights::subst`), so a word scores the
+            // same whichever search finds it; chosen on development act 105095 (kk + ru).
+            skip: -12.0,
+            drop: -12.0,
+            subst: -15.0,
             margin: 8.0,
             floor: -3.5,
         }
@@ -139,12 +141,29 @@ impl OcrModel {
                 drop[d.sym as usize] = drop[d.sym as usize].max(ch * d.logp);
             }
         }
-        // Columns by depth: col[d][j] = best score of the prefix's d letters against g[..j].
-        let mut cols: Vec<Vec<f32>> = vec![(0..=m).map(|j| j as f32 * costs.skip).collect()];
+        // rest[j]: the best any word could still score on g[j..] (each glyph string read as its
+        // likeliest letter, or skipped): a column entry plus it bounds every completion.
+        let mut rest = vec![0.0f32; m + 1];
+        for j in (0..m).rev() {
+            let mut v = rest[j + 1] + costs.skip;
+            for k in 0..MAX_GLYPHS.min(m - j) {
+                let base = (j * MAX_GLYPHS + k) * LETTERS;
+                let e = emit[base + 1..base + LETTERS]
+                    .iter()
+                    .fold(f32::NEG_INFINITY, |a, &b| a.max(b));
+                v = v.max(rest[j + k + 1] + e);
+            }
+            rest[j] = v;
+        }
+        // Columns by depth, flat: cols[d * (m + 1) + j] = best score of the prefix's d letters
+        // against g[..j].
+        let w = m + 1;
+        let mut cols: Vec<f32> = (0..=m).map(|j| j as f32 * costs.skip).collect();
         let mut word: Vec<u8> = Vec::new();
         let mut found: Vec<(Vec<u8>, f32)> = Vec::new();
         let floor = costs.floor * m as f32;
         let mut cut = floor;
+        let mut top = f32::NEG_INFINITY;
         // Depth-first over the lexicon trie: (node, depth, letter) on a stack.
         let mut stack: Vec<(u32, usize, u8)> = self
             .lex
@@ -153,37 +172,36 @@ impl OcrModel {
             .map(|&(s, n)| (n, 0usize, s))
             .collect();
         while let Some((node, depth, s)) = stack.pop() {
-            cols.truncate(depth + 1);
+            cols.truncate((depth + 1) * w);
             word.truncate(depth);
             if !is_letter_sym(s) {
                 continue;
             }
-            let prev = &cols[depth];
             let si = s as usize;
-            let mut col = vec![f32::NEG_INFINITY; m + 1];
+            let p0 = depth * w;
             let mut best = f32::NEG_INFINITY;
             for j in 0..=m {
-                let mut v = prev[j] + drop[si];
+                let mut v = cols[p0 + j] + drop[si];
                 for k in 1..=MAX_GLYPHS.min(j) {
                     let e = emit[((j - k) * MAX_GLYPHS + k - 1) * LETTERS + si];
-                    v = v.max(prev[j - k] + e);
+                    v = v.max(cols[p0 + j - k] + e);
                 }
                 if j > 0 {
-                    v = v.max(col[j - 1] + costs.skip);
+                    v = v.max(cols[p0 + w + j - 1] + costs.skip);
                 }
-                col[j] = v;
-                best = best.max(v);
+                cols.push(v);
+                best = best.max(v + rest[j]);
             }
             if best < cut {
                 continue;
             }
             word.push(s);
-            if self.lex.count(node) > 0 && col[m] >= cut {
-                found.push((word.clone(), col[m]));
-                let top = found.iter().map(|f| f.1).fold(f32::NEG_INFINITY, f32::max);
+            let last = cols[p0 + w + m];
+            if self.lex.count(node) > 0 && last >= cut {
+                found.push((word.clone(), last));
+                top = top.max(last);
                 cut = cut.max(top - costs.margin);
             }
-            cols.push(col);
             for &(t, n) in self.lex.children(node) {
                 stack.push((n, depth + 1, t));
             }
