@@ -917,6 +917,7 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
             r
         })
         .collect();
+    let (units, lattice) = join_split_tokens(model, &units, lattice);
     // Choose the readings of each run of decoded tokens together (separators do not break a run).
     let mut pick = vec![0usize; units.len()];
     let toks: Vec<usize> = (0..units.len()).filter(|&k| units[k].1).collect();
@@ -934,10 +935,11 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
             run.clear();
         }
     }
-    let prev_tok = |k: usize| units[..k].iter().rev().find(|u| u.1).map(|u| u.0);
+    let prev_tok = |k: usize| units[..k].iter().rev().find(|u| u.1).map(|u| u.0.as_str());
     let mut out = String::with_capacity(line.len() * 2);
     let mut n = 0;
-    for (k, &(tok, _)) in units.iter().enumerate() {
+    for (k, (tok, _)) in units.iter().enumerate() {
+        let tok = tok.as_str();
         match lattice[k].get(pick[k]) {
             Some(r) => {
                 let chars: Vec<char> = r.text.chars().collect();
@@ -952,6 +954,72 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
         }
     }
     (out, n)
+}
+
+/// Score bonus (log scale) of reading two space-separated garbled tokens as one word over
+/// reading them apart (`ZAN_OCR_JOIN`, a tuning hook; unset in normal use).
+static JOIN: Lazy<f32> = Lazy::new(|| {
+    std::env::var("ZAN_OCR_JOIN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+});
+
+/// Per-character score below which a token's reading counts as weak (join tried).
+static JOIN_WEAK: Lazy<f32> = Lazy::new(|| {
+    std::env::var("ZAN_OCR_JOIN_WEAK")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-2.0)
+});
+
+/// The OCR splits words at gaps in the print (`KaMKOP/IbIf bIHCbI3` = `қамқорлығынсыз`): two
+/// decoded tokens one space apart become one when their joined garble reads as a known word
+/// that scores better than the two readings apart. Units are owned from here on.
+fn join_split_tokens(
+    model: &OcrModel,
+    units: &[(&str, bool)],
+    mut lattice: Vec<Vec<words::Reading>>,
+) -> (Vec<(String, bool)>, Vec<Vec<words::Reading>>) {
+    let mut u: Vec<(String, bool)> = units.iter().map(|&(s, t)| (s.to_string(), t)).collect();
+    let mut k = 0;
+    while k + 2 < u.len() {
+        let joinable = u[k].1
+            && u[k + 2].1
+            && u[k + 1].0 == " "
+            && !lattice[k].is_empty()
+            && !lattice[k + 2].is_empty()
+            && !u[k]
+                .0
+                .ends_with([',', '.', ';', ':', '!', '?', ')', '"', '»', '”'])
+            && !u[k + 2]
+                .0
+                .starts_with(['(', '"', '«', '“', '„', '-', '–', '—']);
+        // Only where a part reads badly alone (a fragment), to keep the cost down.
+        let weak = |k: usize| {
+            let r = &lattice[k][0];
+            r.score / (u[k].0.chars().count() as f32) < *JOIN_WEAK
+                || !words::letter_words(&r.text).iter().all(|w| model.knows(w))
+        };
+        if joinable && (weak(k) || weak(k + 2)) {
+            let joined = format!("{}{}", u[k].0, u[k + 2].0);
+            let apart = lattice[k][0].score + lattice[k + 2][0].score;
+            let r = token_readings(model, &joined);
+            let better = r.first().is_some_and(|j| {
+                j.score + *JOIN > apart
+                    && words::letter_words(&j.text).iter().all(|w| model.knows(w))
+            });
+            if better {
+                u[k].0 = joined;
+                lattice[k] = r;
+                u.drain(k + 1..k + 3);
+                lattice.drain(k + 1..k + 3);
+                continue;
+            }
+        }
+        k += 1;
+    }
+    (u, lattice)
 }
 
 /// Repair one line with the embedded model of `lang`.
@@ -1015,6 +1083,16 @@ mod tests {
         // Quotes and commas around a word stay around it.
         let r = m.word_readings("\"KbI3MeT,");
         assert_eq!(r.first().map(|r| r.text.as_str()), Some("\"қызмет,"));
+    }
+
+    #[test]
+    fn split_words_are_joined() {
+        let m = model(Lang::Kk).expect("the embedded Kazakh model");
+        let (out, _) = repair_line_with(m, "MemJlekeTTiK KbI3 MeTTep KepceTy");
+        assert_eq!(out, "мемлекеттік қызметтер көрсету");
+        // Two whole words stay two words.
+        let (out, _) = repair_line_with(m, "KbI3MeT KOpCeTy");
+        assert_eq!(out.split_whitespace().count(), 2, "{out}");
     }
 
     #[test]
