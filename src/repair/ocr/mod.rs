@@ -192,6 +192,9 @@ pub struct OcrModel {
     /// OCR writes small-caps-shaped lower-case letters (в к м н т) as capitals, so a capital
     /// glyph says little by itself; the channel's cased counts say how much.
     first_up: FxHashMap<char, [f32; 2]>,
+    /// Per ASCII letter (lower case): the share of lower-case clean letters read as that glyph
+    /// that the OCR wrote as its capital (`m` or `M` for м).
+    glyph_up: FxHashMap<char, f32>,
     pub weights: Weights,
 }
 
@@ -250,6 +253,7 @@ impl OcrModel {
             trie: None,
             case_table: case_logp(&file.case_table),
             first_up: first_glyph_case(&file.channel),
+            glyph_up: glyph_upper_rate(&file.channel),
             weights: Weights::from_env(),
         }
     }
@@ -478,7 +482,7 @@ impl OcrModel {
             node = b.parent;
         }
         out.reverse();
-        let text = self.restore_case(token, &out, CASE_CTXS - 1);
+        let text = self.restore_case(token, &out, CASE_CTXS - 1, None);
         let known = text
             .split(|c: char| !is_letter_sym(sym(c)))
             .filter(|w| !w.is_empty())
@@ -492,7 +496,16 @@ impl OcrModel {
 
     /// Put the decoded lower-case letters into the likeliest case, word by word: the garbled
     /// token's case evidence times the word's own habit in the clean text.
-    fn restore_case(&self, token: &str, chars: &[char], ctx: usize) -> String {
+    ///
+    /// `line`: how the token's line writes its letters inside words (`LineCase`): a first glyph
+    /// in capitals where the same line writes that glyph small inside words is a real capital.
+    fn restore_case(
+        &self,
+        token: &str,
+        chars: &[char],
+        ctx: usize,
+        line: Option<&LineCase>,
+    ) -> String {
         let key = garble_case_key(token);
         let row = if self.case_table.len() >= CASE_KEYS * CASE_CTXS {
             ctx * CASE_KEYS + key
@@ -528,6 +541,19 @@ impl OcrModel {
                     score[0] += f * low;
                     score[1] += f * up;
                     score[2] += f * up;
+                }
+                if let (Some(g), Some(line)) = (g0.filter(|g| g.is_ascii_uppercase()), line) {
+                    let f = g.to_ascii_lowercase();
+                    if let Some(&pg) = self.glyph_up.get(&f) {
+                        let [u, l] = line.counts.get(&f).copied().unwrap_or([0, 0]);
+                        if u + l > 0 {
+                            // This line's rate of writing the glyph's lower-case letter as the
+                            // capital, against the rate over all lines.
+                            let k = 2.0;
+                            let p = (u as f32 + k * pg) / ((u + l) as f32 + k);
+                            score[0] += *LINE_CASE * (p / pg).ln();
+                        }
+                    }
                 }
             }
             first_word = false;
@@ -642,6 +668,59 @@ fn first_glyph_case(channel: &[(char, String, u32)]) -> FxHashMap<char, [f32; 2]
             let p_low = (low as f32 + base_low) / t;
             (g, [(p_up / base_up).ln(), (p_low / base_low).ln()])
         })
+        .collect()
+}
+
+/// How a line writes its letters inside words: per ASCII letter (lower case), how often the
+/// glyph appears as capital and as small letter after the first letter of a garbled token that
+/// is not all capitals. Fonts differ in which small Cyrillic letters the OCR reads as capitals
+/// (`м` as `M` in one, `m` in another); within a line the font is one.
+pub struct LineCase {
+    counts: FxHashMap<char, [u32; 2]>,
+}
+
+impl LineCase {
+    pub fn of<'a>(tokens: impl Iterator<Item = &'a str>) -> LineCase {
+        let mut counts: FxHashMap<char, [u32; 2]> = FxHashMap::default();
+        for t in tokens {
+            let letters: Vec<char> = t.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+            let up = letters.iter().filter(|c| c.is_ascii_uppercase()).count();
+            if letters.len() < 2 || up * 4 >= letters.len() * 3 {
+                continue;
+            }
+            for c in &letters[1..] {
+                counts.entry(c.to_ascii_lowercase()).or_default()
+                    [usize::from(c.is_ascii_lowercase())] += 1;
+            }
+        }
+        LineCase { counts }
+    }
+}
+
+/// Weight of the line's own case evidence (`ZAN_OCR_LINE_CASE`, a tuning hook; unset in
+/// normal use).
+static LINE_CASE: Lazy<f32> = Lazy::new(|| {
+    std::env::var("ZAN_OCR_LINE_CASE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1.0)
+});
+
+/// Per ASCII letter (lower case): the share of the lower-case clean letters it stands for that
+/// the channel saw written as the capital glyph.
+fn glyph_upper_rate(channel: &[(char, String, u32)]) -> FxHashMap<char, f32> {
+    let mut n: FxHashMap<char, [u32; 2]> = FxHashMap::default();
+    for (c, s, k) in channel {
+        let Some(g) = s.chars().next().filter(|g| g.is_ascii_alphabetic()) else {
+            continue;
+        };
+        if !c.is_alphabetic() || c.is_uppercase() {
+            continue;
+        }
+        n.entry(g.to_ascii_lowercase()).or_default()[usize::from(g.is_ascii_lowercase())] += k;
+    }
+    n.into_iter()
+        .map(|(g, [u, l])| (g, (u as f32 + 0.5) / ((u + l) as f32 + 1.0)))
         .collect()
 }
 
@@ -935,6 +1014,13 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
             run.clear();
         }
     }
+    let line_case = LineCase::of(
+        units
+            .iter()
+            .zip(&lattice)
+            .filter(|(_, l)| !l.is_empty())
+            .map(|(u, _)| u.0.as_str()),
+    );
     let prev_tok = |k: usize| units[..k].iter().rev().find(|u| u.1).map(|u| u.0.as_str());
     let mut out = String::with_capacity(line.len() * 2);
     let mut n = 0;
@@ -944,7 +1030,7 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
             Some(r) => {
                 let chars: Vec<char> = r.text.chars().collect();
                 let ctx = case_ctx(prev_tok(k), tok);
-                let text = model.restore_case(tok, &chars, ctx);
+                let text = model.restore_case(tok, &chars, ctx, Some(&line_case));
                 if text != tok {
                     n += 1;
                 }
