@@ -78,6 +78,10 @@ pub struct ModelFile {
     /// the line (row `case_ctx * CASE_KEYS + garble_case_key`; older files: `garble_case_key`).
     #[serde(default)]
     pub case_table: Vec<[u32; 3]>,
+    /// Tokens of digits only in the garble (their core, see `digit_core`): times the clean token
+    /// was a number, times it was a word.
+    #[serde(default)]
+    pub digit_tokens: Vec<(String, u32, u32)>,
     /// Clean training text, one paragraph per line.
     pub text: String,
     /// Documents the model was trained on (for the record).
@@ -195,6 +199,8 @@ pub struct OcrModel {
     /// Per ASCII letter (lower case): the share of lower-case clean letters read as that glyph
     /// that the OCR wrote as its capital (`m` or `M` for м).
     glyph_up: FxHashMap<char, f32>,
+    /// Digit-only garbled tokens that were mostly garbled words in the training pairs.
+    digit_words: rustc_hash::FxHashSet<String>,
     pub weights: Weights,
 }
 
@@ -254,6 +260,13 @@ impl OcrModel {
             case_table: case_logp(&file.case_table),
             first_up: first_glyph_case(&file.channel),
             glyph_up: glyph_upper_rate(&file.channel),
+            // Seen at least three times, a word more often than a number.
+            digit_words: file
+                .digit_tokens
+                .iter()
+                .filter(|(_, num, word)| num + word >= 3 && word > num)
+                .map(|(t, _, _)| t.clone())
+                .collect(),
             weights: Weights::from_env(),
         }
     }
@@ -884,6 +897,13 @@ pub fn line_is_garbled(line: &str) -> bool {
     lat >= 3 && lat * 10 >= (lat + cyr) * 6 && !line.split_whitespace().all(keep_as_latin)
 }
 
+/// The digits of a token that is digits only, but for brackets, quotes and sentence marks
+/// around them (`(110`, `06,`).
+pub fn digit_core(token: &str) -> Option<&str> {
+    let core = token.trim_matches(['(', ')', '"', '«', '»', '“', '”', '.', ',', ';', ':']);
+    (!core.is_empty() && core.chars().all(|c| c.is_ascii_digit())).then_some(core)
+}
+
 /// Tokens that are Latin on any line.
 fn keep_as_latin(token: &str) -> bool {
     protected(token) || roman(token) || !token.chars().any(is_latin_letter)
@@ -982,12 +1002,17 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
         .iter()
         .map(|&(tok, is_tok)| {
             let candidate = is_tok
-                && !keep_as_latin(tok)
+                && (!keep_as_latin(tok)
+                    || garbled && digit_core(tok).is_some_and(|d| model.digit_words.contains(d)))
                 && (garbled || (!tok.chars().any(is_cyr) && strong_garble(tok)));
             if !candidate {
                 return Vec::new();
             }
             let mut r = token_readings(model, tok);
+            // A digit token mostly garbled words (`06` = об): its word readings only.
+            if keep_as_latin(tok) {
+                r.retain(|x| x.text.chars().any(char::is_alphabetic));
+            }
             // On a garbled line any reading beats the Latin; elsewhere only a likely one.
             let n = tok.chars().count() as f32;
             if !garbled {
@@ -1179,6 +1204,18 @@ mod tests {
         // Two whole words stay two words.
         let (out, _) = repair_line_with(m, "KbI3MeT KOpCeTy");
         assert_eq!(out.split_whitespace().count(), 2, "{out}");
+    }
+
+    #[test]
+    fn digit_tokens_that_are_words() {
+        assert_eq!(digit_core("(110"), Some("110"));
+        assert_eq!(digit_core("06,"), Some("06"));
+        assert_eq!(digit_core("12.03.2020"), None);
+        let m = model(Lang::Ru).expect("the embedded Russian model");
+        // `06` is об on a garbled line (mostly a word in the training pairs); a year stays.
+        let (out, _) = repair_line_with(m, "O6 yTBepxkaeHHH 06 H3MeHeHHH 2020 roma");
+        assert!(out.contains(" об "), "{out}");
+        assert!(out.contains(" 2020 "), "{out}");
     }
 
     #[test]
