@@ -592,6 +592,25 @@ impl OcrModel {
         out
     }
 
+    /// Each sign of `token` read as the sign the channel always saw it stand for, where it never
+    /// stood for itself or a letter (`—` for `–`, `|` for `1`); other characters stay.
+    fn signs(&self, token: &str) -> String {
+        token
+            .chars()
+            .map(|c| {
+                let mut buf = [0u8; 4];
+                match self.channel.table.get(&*c.encode_utf8(&mut buf)) {
+                    Some(v)
+                        if !v.is_empty() && v.iter().all(|x| !x.c.is_alphabetic() && x.c != c) =>
+                    {
+                        v[0].c
+                    }
+                    _ => c,
+                }
+            })
+            .collect()
+    }
+
     /// Log score of a clean string under the language model alone (per-character average).
     pub fn lm_score(&self, s: &str) -> f32 {
         let mut ctx = BOUND as u64;
@@ -1061,6 +1080,14 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
                 }
                 out.push_str(&text);
             }
+            // Signs alone on a garbled line: the OCR's stand-ins (`—` for `–`, `|` for `1`).
+            None if garbled && units[k].1 && !tok.chars().any(char::is_alphanumeric) => {
+                let text = model.signs(tok);
+                if text != tok {
+                    n += 1;
+                }
+                out.push_str(&text);
+            }
             None => out.push_str(tok),
         }
     }
@@ -1216,6 +1243,18 @@ mod tests {
         let (out, _) = repair_line_with(m, "O6 yTBepxkaeHHH 06 H3MeHeHHH 2020 roma");
         assert!(out.contains(" об "), "{out}");
         assert!(out.contains(" 2020 "), "{out}");
+    }
+
+    #[test]
+    fn signs_alone_read_as_the_channel_saw_them() {
+        let m = model(Lang::Kk).expect("the embedded Kazakh model");
+        let (out, _) = repair_line_with(m, "KbI3MeT — KOpCeTy |)");
+        assert_eq!(out, "қызмет – көрсету 1)");
+        // Not on a clean line.
+        assert_eq!(
+            repair_line_with(m, "қызмет — көрсету").0,
+            "қызмет — көрсету"
+        );
     }
 
     #[test]
