@@ -65,7 +65,8 @@ impl FuzzyCosts {
     }
 }
 
-/// Characters around a word that read as themselves (quotes, brackets, sentence marks).
+/// Characters around a word that read as themselves (quotes, brackets, sentence marks; not `!`,
+/// which the OCR writes for the end of ы, `b!`, far more often than legal text has it).
 fn is_lead(c: char) -> bool {
     matches!(c, '"' | '“' | '”' | '„' | '«' | '\'' | '(' | '[')
 }
@@ -73,7 +74,7 @@ fn is_lead(c: char) -> bool {
 fn is_trail(c: char) -> bool {
     matches!(
         c,
-        '"' | '“' | '”' | '„' | '»' | '\'' | ')' | ']' | '.' | ',' | ';' | ':' | '!' | '?'
+        '"' | '“' | '”' | '„' | '»' | '\'' | ')' | ']' | '.' | ',' | ';' | ':'
     )
 }
 
