@@ -39,7 +39,7 @@ impl Default for FuzzyCosts {
             drop: -12.0,
             subst: -15.0,
             margin: 8.0,
-            floor: -3.5,
+            floor: -4.5,
         }
     }
 }
