@@ -98,6 +98,33 @@ impl OcrModel {
             return Vec::new();
         }
         let g = &chars[a..b];
+        let lead: String = chars[..a].iter().collect();
+        let trail: String = chars[b..].iter().collect();
+        let mut out: Vec<Reading> = Vec::new();
+        // A compound (`Tipkesin-GeKiTiyiH`): each part on its own, the best two of each combined.
+        let hyphens: Vec<usize> = (0..g.len()).filter(|&i| g[i] == '-').collect();
+        if let [h] = hyphens[..] {
+            let (x, y) = (
+                self.fuzzy_words(&g[..h], costs),
+                self.fuzzy_words(&g[h + 1..], costs),
+            );
+            for (wx, sx) in x.iter().take(2) {
+                for (wy, sy) in y.iter().take(2) {
+                    out.push(self.reading(format!("{lead}{wx}-{wy}{trail}"), sx + sy));
+                }
+            }
+        } else {
+            for (w, score) in self.fuzzy_words(g, costs) {
+                out.push(self.reading(format!("{lead}{w}{trail}"), score));
+            }
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score));
+        out.truncate(4);
+        out
+    }
+
+    /// The lexicon words within reach of the garbled word `g`, with their channel scores.
+    fn fuzzy_words(&self, g: &[char], costs: &FuzzyCosts) -> Vec<(String, f32)> {
         let m = g.len();
         if !(2..=24).contains(&m)
             || g.iter().any(|&c| matches!(c, '-' | '/' | '–' | '—'))
@@ -105,8 +132,6 @@ impl OcrModel {
         {
             return Vec::new();
         }
-        let lead: String = chars[..a].iter().collect();
-        let trail: String = chars[b..].iter().collect();
         let ch = self.weights.channel;
         // emit[(j * MAX_GLYPHS + k) * LETTERS + s]: log P(g[j..j+k+1] | letter s), weighted.
         let mut emit = vec![f32::NEG_INFINITY; m * MAX_GLYPHS * LETTERS];
@@ -207,16 +232,12 @@ impl OcrModel {
                 stack.push((n, depth + 1, t));
             }
         }
-        let mut out: Vec<Reading> = found
+        let mut out: Vec<(String, f32)> = found
             .into_iter()
             .filter(|f| f.1 >= cut)
-            .map(|(w, score)| {
-                let text: String = w.iter().map(|&s| sym_char(s)).collect();
-                self.reading(format!("{lead}{text}{trail}"), score)
-            })
+            .map(|(w, score)| (w.iter().map(|&s| sym_char(s)).collect(), score))
             .collect();
-        out.sort_by(|a, b| b.score.total_cmp(&a.score));
-        out.truncate(4);
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
         out
     }
 }
@@ -232,9 +253,12 @@ mod tests {
         let c = FuzzyCosts::default();
         let r = m.fuzzy_readings("KbI3MeT", &c);
         assert_eq!(r.first().map(|r| r.text.as_str()), Some("қызмет"));
-        // Quotes and commas stay around the word; numbers and hyphenated tokens are not read.
+        // Quotes and commas stay around the word; numbers are not read.
         let r = m.fuzzy_readings("\"KbI3MeT,", &c);
         assert_eq!(r.first().map(|r| r.text.as_str()), Some("\"қызмет,"));
         assert!(m.fuzzy_readings("2020", &c).is_empty());
+        // A compound is read part by part.
+        let r = m.fuzzy_readings("aTa-aHacbIHbIH", &c);
+        assert_eq!(r.first().map(|r| r.text.as_str()), Some("ата-анасының"));
     }
 }
