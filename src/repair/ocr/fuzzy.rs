@@ -185,6 +185,8 @@ impl OcrModel {
         // against g[..j].
         let w = m + 1;
         let mut cols: Vec<f32> = (0..=m).map(|j| j as f32 * costs.skip).collect();
+        // Live cells (first, last) of each column.
+        let mut span: Vec<(usize, usize)> = vec![(0, m)];
         let mut word: Vec<u8> = Vec::new();
         let mut found: Vec<(Vec<u8>, f32)> = Vec::new();
         let floor = costs.floor * m as f32;
@@ -205,8 +207,13 @@ impl OcrModel {
             }
             let si = s as usize;
             let p0 = depth * w;
+            let (lo_p, hi_p) = span[depth];
+            // Cells that cannot reach the cut are -inf: a column's live cells form a narrow band
+            // (its parent's, shifted by at most MAX_GLYPHS, plus a dying chain of skips).
             let mut best = f32::NEG_INFINITY;
-            for j in 0..=m {
+            let (mut lo, mut hi) = (usize::MAX, 0);
+            cols.resize(p0 + w + lo_p, f32::NEG_INFINITY);
+            for j in lo_p..=m {
                 let mut v = cols[p0 + j] + drop[si];
                 for k in 1..=MAX_GLYPHS.min(j) {
                     let e = emit[((j - k) * MAX_GLYPHS + k - 1) * LETTERS + si];
@@ -215,9 +222,21 @@ impl OcrModel {
                 if j > 0 {
                     v = v.max(cols[p0 + w + j - 1] + costs.skip);
                 }
+                if v + rest[j] < cut {
+                    v = f32::NEG_INFINITY;
+                } else {
+                    lo = lo.min(j);
+                    hi = j;
+                }
                 cols.push(v);
                 best = best.max(v + rest[j]);
+                if v == f32::NEG_INFINITY && j > hi_p + MAX_GLYPHS {
+                    break;
+                }
             }
+            cols.resize(p0 + 2 * w, f32::NEG_INFINITY);
+            span.truncate(depth + 1);
+            span.push((lo.min(m), hi));
             if best < cut {
                 continue;
             }
