@@ -43,7 +43,7 @@ pub fn join_spaced_letters(line: &str, lang: Lang) -> (String, usize) {
             }
             let run = &parts[i..j];
             if is_spaced_word(run, lang) {
-                out.push(run.concat());
+                out.push(split_known(&run.concat(), lang));
                 joined += 1;
             } else {
                 out.extend(run.iter().map(|s| s.to_string()));
@@ -80,6 +80,60 @@ pub fn join_spaced_letters(line: &str, lang: Lang) -> (String, usize) {
     (format!("{lead}{body}"), joined)
 }
 
+/// A joined run that is no known word but splits into known words is those words: where the
+/// double space between spaced-out words was lost (`т е х н и ч е с к о г о и` is
+/// `технического и`). Fewest parts win, then the split whose parts are most unequal (one long
+/// word and a short one, not two halves). Unknown joins stay whole (names, rare words).
+fn split_known(word: &str, lang: Lang) -> String {
+    let Some(model) = crate::repair::ocr::model(lang) else {
+        return word.to_string();
+    };
+    let core = word.trim_end_matches(|c: char| !c.is_alphabetic());
+    let tail = &word[core.len()..];
+    let chars: Vec<char> = core.chars().collect();
+    let n = chars.len();
+    if n < 3 || model.knows(core) {
+        return word.to_string();
+    }
+    let known = |a: usize, b: usize| model.knows(&chars[a..b].iter().collect::<String>());
+    // best[i]: (parts, -Σ len², previous cut) of the best split of chars[..i] into known words.
+    let mut best: Vec<Option<(usize, i64, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0, 0));
+    for i in 1..=n {
+        for j in 0..i {
+            let Some((parts, sq, _)) = best[j] else {
+                continue;
+            };
+            if parts >= 3 || !known(j, i) {
+                continue;
+            }
+            let len = (i - j) as i64;
+            let cand = (parts + 1, sq - len * len, j);
+            if best[i].is_none_or(|b| (cand.0, cand.1) < (b.0, b.1)) {
+                best[i] = Some(cand);
+            }
+        }
+    }
+    let Some((parts, _, _)) = best[n] else {
+        return word.to_string();
+    };
+    if parts < 2 {
+        return word.to_string();
+    }
+    let mut cuts = vec![n];
+    let mut i = n;
+    while i > 0 {
+        i = best[i].map_or(0, |b| b.2);
+        cuts.push(i);
+    }
+    cuts.reverse();
+    let words: Vec<String> = cuts
+        .windows(2)
+        .map(|w| chars[w[0]..w[1]].iter().collect())
+        .collect();
+    format!("{}{tail}", words.join(" "))
+}
+
 fn is_spaced_word(run: &[&str], lang: Lang) -> bool {
     match run.len() {
         0..=2 => false,
@@ -114,6 +168,19 @@ mod tests {
             ("      ПРИКАЗЫВАЮ:".to_string(), 1)
         );
         assert_eq!(join_spaced_letters("б е с", Lang::Ru).0, "бес");
+    }
+
+    #[test]
+    fn lost_word_gap_is_found_by_the_lexicon() {
+        // The double space before `и` was lost: the join is no word, its split is two.
+        assert_eq!(
+            join_spaced_letters("т е х н и ч е с к о г о и", Lang::Ru).0,
+            "технического и"
+        );
+        assert_eq!(
+            join_spaced_letters("П Р И К А З Ы В А Ю:", Lang::Ru).0,
+            "ПРИКАЗЫВАЮ:"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@
 mod channel;
 mod dict;
 pub mod eval;
+mod fuzzy;
 mod lm;
 pub mod train;
 mod words;
@@ -77,6 +78,10 @@ pub struct ModelFile {
     /// the line (row `case_ctx * CASE_KEYS + garble_case_key`; older files: `garble_case_key`).
     #[serde(default)]
     pub case_table: Vec<[u32; 3]>,
+    /// Tokens of digits only in the garble (their core, see `digit_core`): times the clean token
+    /// was a number, times it was a word.
+    #[serde(default)]
+    pub digit_tokens: Vec<(String, u32, u32)>,
     /// Clean training text, one paragraph per line.
     pub text: String,
     /// Documents the model was trained on (for the record).
@@ -191,6 +196,11 @@ pub struct OcrModel {
     /// OCR writes small-caps-shaped lower-case letters (в к м н т) as capitals, so a capital
     /// glyph says little by itself; the channel's cased counts say how much.
     first_up: FxHashMap<char, [f32; 2]>,
+    /// Per ASCII letter (lower case): the share of lower-case clean letters read as that glyph
+    /// that the OCR wrote as its capital (`m` or `M` for м).
+    glyph_up: FxHashMap<char, f32>,
+    /// Digit-only garbled tokens that were mostly garbled words in the training pairs.
+    digit_words: rustc_hash::FxHashSet<String>,
     pub weights: Weights,
 }
 
@@ -251,6 +261,14 @@ impl OcrModel {
             trie: None,
             case_table: case_logp(&file.case_table),
             first_up: first_glyph_case(&file.channel),
+            glyph_up: glyph_upper_rate(&file.channel),
+            // Seen at least three times, a word more often than a number.
+            digit_words: file
+                .digit_tokens
+                .iter()
+                .filter(|(_, num, word)| num + word >= 3 && word > num)
+                .map(|(t, _, _)| t.clone())
+                .collect(),
             weights: Weights::from_env(),
         }
     }
@@ -506,7 +524,7 @@ impl OcrModel {
             node = b.parent;
         }
         out.reverse();
-        let text = self.restore_case(token, &out, CASE_CTXS - 1);
+        let text = self.restore_case(token, &out, CASE_CTXS - 1, None);
         let known = text
             .split(|c: char| !is_letter_sym(sym(c)))
             .filter(|w| !w.is_empty())
@@ -520,7 +538,16 @@ impl OcrModel {
 
     /// Put the decoded lower-case letters into the likeliest case, word by word: the garbled
     /// token's case evidence times the word's own habit in the clean text.
-    fn restore_case(&self, token: &str, chars: &[char], ctx: usize) -> String {
+    ///
+    /// `line`: how the token's line writes its letters inside words (`LineCase`): a first glyph
+    /// in capitals where the same line writes that glyph small inside words is a real capital.
+    fn restore_case(
+        &self,
+        token: &str,
+        chars: &[char],
+        ctx: usize,
+        line: Option<&LineCase>,
+    ) -> String {
         let key = garble_case_key(token);
         let row = if self.case_table.len() >= CASE_KEYS * CASE_CTXS {
             ctx * CASE_KEYS + key
@@ -557,6 +584,19 @@ impl OcrModel {
                     score[1] += f * up;
                     score[2] += f * up;
                 }
+                if let (Some(g), Some(line)) = (g0.filter(|g| g.is_ascii_uppercase()), line) {
+                    let f = g.to_ascii_lowercase();
+                    if let Some(&pg) = self.glyph_up.get(&f) {
+                        let [u, l] = line.counts.get(&f).copied().unwrap_or([0, 0]);
+                        if u + l > 0 {
+                            // This line's rate of writing the glyph's lower-case letter as the
+                            // capital, against the rate over all lines.
+                            let k = 2.0;
+                            let p = (u as f32 + k * pg) / ((u + l) as f32 + k);
+                            score[0] += *LINE_CASE * (p / pg).ln();
+                        }
+                    }
+                }
             }
             first_word = false;
             // A one-letter word's case is the OCR's (its lexicon habit says little).
@@ -579,6 +619,25 @@ impl OcrModel {
             i = j;
         }
         out
+    }
+
+    /// Each sign of `token` read as the sign the channel always saw it stand for, where it never
+    /// stood for itself or a letter (`—` for `–`, `|` for `1`); other characters stay.
+    fn signs(&self, token: &str) -> String {
+        token
+            .chars()
+            .map(|c| {
+                let mut buf = [0u8; 4];
+                match self.channel.table.get(&*c.encode_utf8(&mut buf)) {
+                    Some(v)
+                        if !v.is_empty() && v.iter().all(|x| !x.c.is_alphabetic() && x.c != c) =>
+                    {
+                        v[0].c
+                    }
+                    _ => c,
+                }
+            })
+            .collect()
     }
 
     /// Log score of a clean string under the language model alone (per-character average).
@@ -683,6 +742,59 @@ fn first_glyph_case(channel: &[(char, String, u32)]) -> FxHashMap<char, [f32; 2]
             let p_low = (low as f32 + base_low) / t;
             (g, [(p_up / base_up).ln(), (p_low / base_low).ln()])
         })
+        .collect()
+}
+
+/// How a line writes its letters inside words: per ASCII letter (lower case), how often the
+/// glyph appears as capital and as small letter after the first letter of a garbled token that
+/// is not all capitals. Fonts differ in which small Cyrillic letters the OCR reads as capitals
+/// (`м` as `M` in one, `m` in another); within a line the font is one.
+pub struct LineCase {
+    counts: FxHashMap<char, [u32; 2]>,
+}
+
+impl LineCase {
+    pub fn of<'a>(tokens: impl Iterator<Item = &'a str>) -> LineCase {
+        let mut counts: FxHashMap<char, [u32; 2]> = FxHashMap::default();
+        for t in tokens {
+            let letters: Vec<char> = t.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+            let up = letters.iter().filter(|c| c.is_ascii_uppercase()).count();
+            if letters.len() < 2 || up * 4 >= letters.len() * 3 {
+                continue;
+            }
+            for c in &letters[1..] {
+                counts.entry(c.to_ascii_lowercase()).or_default()
+                    [usize::from(c.is_ascii_lowercase())] += 1;
+            }
+        }
+        LineCase { counts }
+    }
+}
+
+/// Weight of the line's own case evidence (`ZAN_OCR_LINE_CASE`, a tuning hook; unset in
+/// normal use).
+static LINE_CASE: Lazy<f32> = Lazy::new(|| {
+    std::env::var("ZAN_OCR_LINE_CASE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1.0)
+});
+
+/// Per ASCII letter (lower case): the share of the lower-case clean letters it stands for that
+/// the channel saw written as the capital glyph.
+fn glyph_upper_rate(channel: &[(char, String, u32)]) -> FxHashMap<char, f32> {
+    let mut n: FxHashMap<char, [u32; 2]> = FxHashMap::default();
+    for (c, s, k) in channel {
+        let Some(g) = s.chars().next().filter(|g| g.is_ascii_alphabetic()) else {
+            continue;
+        };
+        if !c.is_alphabetic() || c.is_uppercase() {
+            continue;
+        }
+        n.entry(g.to_ascii_lowercase()).or_default()[usize::from(g.is_ascii_lowercase())] += k;
+    }
+    n.into_iter()
+        .map(|(g, [u, l])| (g, (u as f32 + 0.5) / ((u + l) as f32 + 1.0)))
         .collect()
 }
 
@@ -859,6 +971,13 @@ pub fn line_is_garbled(line: &str) -> bool {
     lat >= 3 && lat * 10 >= (lat + cyr) * 6 && !line.split_whitespace().all(keep_as_latin)
 }
 
+/// The digits of a token that is digits only, but for brackets, quotes and sentence marks
+/// around them (`(110`, `06,`).
+pub fn digit_core(token: &str) -> Option<&str> {
+    let core = token.trim_matches(['(', ')', '"', '«', '»', '“', '”', '.', ',', ';', ':']);
+    (!core.is_empty() && core.chars().all(|c| c.is_ascii_digit())).then_some(core)
+}
+
 /// Tokens that are Latin on any line.
 fn keep_as_latin(token: &str) -> bool {
     protected(token) || roman(token) || !token.chars().any(is_latin_letter)
@@ -893,6 +1012,17 @@ fn token_readings(model: &OcrModel, token: &str) -> Vec<words::Reading> {
             }
         }
     }
+    // Badly damaged words: the corpus words the garble is closest to under the channel.
+    let (costs, when) = &*FUZZY;
+    if r.first().is_none_or(|b| b.score / n < *when) {
+        for f in model.fuzzy_readings(token, costs) {
+            match r.iter_mut().find(|x| x.text == f.text) {
+                Some(x) => x.score = x.score.max(f.score),
+                None => r.push(f),
+            }
+        }
+        r.sort_by(|a, b| b.score.total_cmp(&a.score));
+    }
     WORD_CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() > 200_000 {
@@ -902,6 +1032,16 @@ fn token_readings(model: &OcrModel, token: &str) -> Vec<words::Reading> {
     });
     r
 }
+
+/// Edit costs of the fuzzy readings, and the per-character score of the best reading below
+/// which they are sought (`ZAN_OCR_FUZZY_BELOW`, a tuning hook; unset in normal use).
+static FUZZY: Lazy<(fuzzy::FuzzyCosts, f32)> = Lazy::new(|| {
+    let below = std::env::var("ZAN_OCR_FUZZY_BELOW")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-2.0);
+    (fuzzy::FuzzyCosts::from_env(), below)
+});
 
 /// Repair the OCR garble of one line with `model`; returns the line and the tokens rewritten.
 pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
@@ -936,12 +1076,17 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
         .iter()
         .map(|&(tok, is_tok)| {
             let candidate = is_tok
-                && !keep_as_latin(tok)
+                && (!keep_as_latin(tok)
+                    || garbled && digit_core(tok).is_some_and(|d| model.digit_words.contains(d)))
                 && (garbled || (!tok.chars().any(is_cyr) && strong_garble(tok)));
             if !candidate {
                 return Vec::new();
             }
             let mut r = token_readings(model, tok);
+            // A digit token mostly garbled words (`06` = об): its word readings only.
+            if keep_as_latin(tok) {
+                r.retain(|x| x.text.chars().any(char::is_alphabetic));
+            }
             // On a garbled line any reading beats the Latin; elsewhere only a likely one.
             let n = tok.chars().count() as f32;
             if !garbled {
@@ -950,6 +1095,7 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
             r
         })
         .collect();
+    let (units, lattice) = join_split_tokens(model, &units, lattice);
     // Choose the readings of each run of decoded tokens together (separators do not break a run).
     let mut pick = vec![0usize; units.len()];
     let toks: Vec<usize> = (0..units.len()).filter(|&k| units[k].1).collect();
@@ -967,15 +1113,31 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
             run.clear();
         }
     }
-    let prev_tok = |k: usize| units[..k].iter().rev().find(|u| u.1).map(|u| u.0);
+    let line_case = LineCase::of(
+        units
+            .iter()
+            .zip(&lattice)
+            .filter(|(_, l)| !l.is_empty())
+            .map(|(u, _)| u.0.as_str()),
+    );
+    let prev_tok = |k: usize| units[..k].iter().rev().find(|u| u.1).map(|u| u.0.as_str());
     let mut out = String::with_capacity(line.len() * 2);
     let mut n = 0;
-    for (k, &(tok, _)) in units.iter().enumerate() {
+    for (k, (tok, _)) in units.iter().enumerate() {
+        let tok = tok.as_str();
         match lattice[k].get(pick[k]) {
             Some(r) => {
                 let chars: Vec<char> = r.text.chars().collect();
                 let ctx = case_ctx(prev_tok(k), tok);
-                let text = model.restore_case(tok, &chars, ctx);
+                let text = model.restore_case(tok, &chars, ctx, Some(&line_case));
+                if text != tok {
+                    n += 1;
+                }
+                out.push_str(&text);
+            }
+            // Signs alone on a garbled line: the OCR's stand-ins (`—` for `–`, `|` for `1`).
+            None if garbled && units[k].1 && !tok.chars().any(char::is_alphanumeric) => {
+                let text = model.signs(tok);
                 if text != tok {
                     n += 1;
                 }
@@ -985,6 +1147,72 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
         }
     }
     (out, n)
+}
+
+/// Score bonus (log scale) of reading two space-separated garbled tokens as one word over
+/// reading them apart (`ZAN_OCR_JOIN`, a tuning hook; unset in normal use).
+static JOIN: Lazy<f32> = Lazy::new(|| {
+    std::env::var("ZAN_OCR_JOIN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+});
+
+/// Per-character score below which a token's reading counts as weak (join tried).
+static JOIN_WEAK: Lazy<f32> = Lazy::new(|| {
+    std::env::var("ZAN_OCR_JOIN_WEAK")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-2.0)
+});
+
+/// The OCR splits words at gaps in the print (`KaMKOP/IbIf bIHCbI3` = `қамқорлығынсыз`): two
+/// decoded tokens one space apart become one when their joined garble reads as a known word
+/// that scores better than the two readings apart. Units are owned from here on.
+fn join_split_tokens(
+    model: &OcrModel,
+    units: &[(&str, bool)],
+    mut lattice: Vec<Vec<words::Reading>>,
+) -> (Vec<(String, bool)>, Vec<Vec<words::Reading>>) {
+    let mut u: Vec<(String, bool)> = units.iter().map(|&(s, t)| (s.to_string(), t)).collect();
+    let mut k = 0;
+    while k + 2 < u.len() {
+        let joinable = u[k].1
+            && u[k + 2].1
+            && u[k + 1].0 == " "
+            && !lattice[k].is_empty()
+            && !lattice[k + 2].is_empty()
+            && !u[k]
+                .0
+                .ends_with([',', '.', ';', ':', '!', '?', ')', '"', '»', '”'])
+            && !u[k + 2]
+                .0
+                .starts_with(['(', '"', '«', '“', '„', '-', '–', '—']);
+        // Only where a part reads badly alone (a fragment), to keep the cost down.
+        let weak = |k: usize| {
+            let r = &lattice[k][0];
+            r.score / (u[k].0.chars().count() as f32) < *JOIN_WEAK
+                || !words::letter_words(&r.text).iter().all(|w| model.knows(w))
+        };
+        if joinable && (weak(k) || weak(k + 2)) {
+            let joined = format!("{}{}", u[k].0, u[k + 2].0);
+            let apart = lattice[k][0].score + lattice[k + 2][0].score;
+            let r = token_readings(model, &joined);
+            let better = r.first().is_some_and(|j| {
+                j.score + *JOIN > apart
+                    && words::letter_words(&j.text).iter().all(|w| model.knows(w))
+            });
+            if better {
+                u[k].0 = joined;
+                lattice[k] = r;
+                u.drain(k + 1..k + 3);
+                lattice.drain(k + 1..k + 3);
+                continue;
+            }
+        }
+        k += 1;
+    }
+    (u, lattice)
 }
 
 /// Repair one line with the embedded model of `lang`.
@@ -1048,6 +1276,40 @@ mod tests {
         // Quotes and commas around a word stay around it.
         let r = m.word_readings("\"KbI3MeT,");
         assert_eq!(r.first().map(|r| r.text.as_str()), Some("\"қызмет,"));
+    }
+
+    #[test]
+    fn split_words_are_joined() {
+        let m = model(Lang::Kk).expect("the embedded Kazakh model");
+        let (out, _) = repair_line_with(m, "MemJlekeTTiK KbI3 MeTTep KepceTy");
+        assert_eq!(out, "мемлекеттік қызметтер көрсету");
+        // Two whole words stay two words.
+        let (out, _) = repair_line_with(m, "KbI3MeT KOpCeTy");
+        assert_eq!(out.split_whitespace().count(), 2, "{out}");
+    }
+
+    #[test]
+    fn digit_tokens_that_are_words() {
+        assert_eq!(digit_core("(110"), Some("110"));
+        assert_eq!(digit_core("06,"), Some("06"));
+        assert_eq!(digit_core("12.03.2020"), None);
+        let m = model(Lang::Ru).expect("the embedded Russian model");
+        // `06` is об on a garbled line (mostly a word in the training pairs); a year stays.
+        let (out, _) = repair_line_with(m, "O6 yTBepxkaeHHH 06 H3MeHeHHH 2020 roma");
+        assert!(out.contains(" об "), "{out}");
+        assert!(out.contains(" 2020 "), "{out}");
+    }
+
+    #[test]
+    fn signs_alone_read_as_the_channel_saw_them() {
+        let m = model(Lang::Kk).expect("the embedded Kazakh model");
+        let (out, _) = repair_line_with(m, "KbI3MeT — KOpCeTy |)");
+        assert_eq!(out, "қызмет – көрсету 1)");
+        // Not on a clean line.
+        assert_eq!(
+            repair_line_with(m, "қызмет — көрсету").0,
+            "қызмет — көрсету"
+        );
     }
 
     #[test]

@@ -161,6 +161,25 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
             case_table[row][super::lm::case_pattern(&letters)] += 1;
         }
     }
+    // Tokens of digits only, by language: how often each was a number and how often a garbled
+    // word (`06` = об, `110` = по in Russian).
+    let mut digit_tokens: std::collections::BTreeMap<(String, String), [u32; 2]> =
+        Default::default();
+    for p in &train_pairs {
+        let g: Vec<&str> = p.garbled.split_whitespace().collect();
+        let c: Vec<&str> = p.clean.split_whitespace().collect();
+        if g.len() != c.len() {
+            continue;
+        }
+        for (gw, cw) in g.iter().zip(&c) {
+            if let Some(core) = super::digit_core(gw) {
+                let word = !cw.chars().any(|c| c.is_ascii_digit());
+                digit_tokens
+                    .entry((p.lang.clone(), core.to_string()))
+                    .or_default()[usize::from(word)] += 1;
+            }
+        }
+    }
     std::fs::create_dir_all(&cfg.out).with_context(|| format!("{}", cfg.out.display()))?;
     for lang in ["kk", "ru"] {
         let files: Vec<&Path> = cfg
@@ -206,6 +225,11 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
             lang: lang.to_string(),
             channel: channel_rows.clone(),
             case_table: case_table.to_vec(),
+            digit_tokens: digit_tokens
+                .iter()
+                .filter(|((l, _), _)| l == lang)
+                .map(|((_, t), n)| (t.clone(), n[0], n[1]))
+                .collect(),
             text,
             sources,
         };

@@ -1,0 +1,283 @@
+//! Readings of badly damaged tokens: the corpus words a garbled token is closest to under the
+//! channel, by a weighted edit distance (`үшін` from `YH`, `жұмыс` from `xyuic`).
+//!
+//! The word search (`words.rs`) lets a token have at most one dropped letter, one skipped glyph
+//! and one unseen substitution, so a word the OCR mangled in two or three places has no known
+//! reading there and the character beam spells out the damage. Here every edit is allowed, each at
+//! its channel cost (a letter dropped: its learned drop probability; a glyph string read as a
+//! letter: P(string | letter); a stray glyph or an unseen substitution: a fixed cost), and the
+//! distance is computed against every word of the clean-text lexicon at once by walking its trie
+//! with one dynamic-programming column per letter. Column scores only fall as a prefix grows, so a
+//! subtree whose column best is already below the running cut-off is never entered.
+
+use super::channel::MAX_GLYPHS;
+use super::lm::{is_letter_sym, sym, sym_char};
+use super::words::Reading;
+use super::OcrModel;
+
+/// Costs (log scale) of the edits the channel has no probability for.
+#[derive(Clone, Copy, Debug)]
+pub struct FuzzyCosts {
+    /// A garbled character that stands for nothing.
+    pub skip: f32,
+    /// A letter the OCR dropped whose drop the channel never saw.
+    pub drop: f32,
+    /// One garbled character read as a letter the channel never paired with it.
+    pub subst: f32,
+    /// Readings kept below the best one (score margin).
+    pub margin: f32,
+    /// Lowest channel score per garbled character a reading may have.
+    pub floor: f32,
+}
+
+impl Default for FuzzyCosts {
+    fn default() -> Self {
+        FuzzyCosts {
+            // The word search's costs (`Weights::skip`, `Weights::subst`), so a word scores the
+            // same whichever search finds it; chosen on development act 105095 (kk + ru).
+            skip: -12.0,
+            drop: -12.0,
+            subst: -15.0,
+            margin: 8.0,
+            floor: -4.5,
+        }
+    }
+}
+
+impl FuzzyCosts {
+    /// The defaults, or `ZAN_OCR_FUZZY="skip,drop,subst,margin,floor"` (a tuning hook for
+    /// development documents; unset in normal use).
+    pub fn from_env() -> FuzzyCosts {
+        let mut c = FuzzyCosts::default();
+        if let Ok(v) = std::env::var("ZAN_OCR_FUZZY") {
+            let f: Vec<f32> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+            if f.len() == 5 {
+                c = FuzzyCosts {
+                    skip: f[0],
+                    drop: f[1],
+                    subst: f[2],
+                    margin: f[3],
+                    floor: f[4],
+                };
+            }
+        }
+        c
+    }
+}
+
+/// Characters around a word that read as themselves (quotes, brackets, sentence marks; not `!`,
+/// which the OCR writes for the end of ы, `b!`, far more often than legal text has it).
+fn is_lead(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '„' | '«' | '\'' | '(' | '[')
+}
+
+fn is_trail(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '“' | '”' | '„' | '»' | '\'' | ')' | ']' | '.' | ',' | ';' | ':'
+    )
+}
+
+/// Number of letter symbols (index 0 unused).
+const LETTERS: usize = 43;
+
+impl OcrModel {
+    /// Lexicon words within reach of the garbled `token` by the channel's edit costs, scored as
+    /// readings (channel + LM + word terms), best first; empty when the token is no single
+    /// damaged word (numbers, hyphenated or very long tokens).
+    pub fn fuzzy_readings(&self, token: &str, costs: &FuzzyCosts) -> Vec<Reading> {
+        let chars: Vec<char> = token.chars().collect();
+        let a = chars.iter().take_while(|&&c| is_lead(c)).count();
+        let b = chars.len()
+            - chars[a..]
+                .iter()
+                .rev()
+                .take_while(|&&c| is_trail(c))
+                .count();
+        if a >= b {
+            return Vec::new();
+        }
+        let g = &chars[a..b];
+        let lead: String = chars[..a].iter().collect();
+        let trail: String = chars[b..].iter().collect();
+        let mut out: Vec<Reading> = Vec::new();
+        // A compound (`Tipkesin-GeKiTiyiH`): each part on its own, the best two of each combined.
+        let hyphens: Vec<usize> = (0..g.len()).filter(|&i| g[i] == '-').collect();
+        if let [h] = hyphens[..] {
+            let (x, y) = (
+                self.fuzzy_words(&g[..h], costs),
+                self.fuzzy_words(&g[h + 1..], costs),
+            );
+            for (wx, sx) in x.iter().take(2) {
+                for (wy, sy) in y.iter().take(2) {
+                    out.push(self.reading(format!("{lead}{wx}-{wy}{trail}"), sx + sy));
+                }
+            }
+        } else {
+            for (w, score) in self.fuzzy_words(g, costs) {
+                out.push(self.reading(format!("{lead}{w}{trail}"), score));
+            }
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score));
+        out.truncate(4);
+        out
+    }
+
+    /// The lexicon words within reach of the garbled word `g`, with their channel scores.
+    fn fuzzy_words(&self, g: &[char], costs: &FuzzyCosts) -> Vec<(String, f32)> {
+        let m = g.len();
+        if !(2..=24).contains(&m)
+            || g.iter().any(|&c| matches!(c, '-' | '/' | '–' | '—'))
+            || g.iter().filter(|c| c.is_ascii_alphabetic()).count() < 2
+        {
+            return Vec::new();
+        }
+        let ch = self.weights.channel;
+        // emit[(j * MAX_GLYPHS + k) * LETTERS + s]: log P(g[j..j+k+1] | letter s), weighted.
+        let mut emit = vec![f32::NEG_INFINITY; m * MAX_GLYPHS * LETTERS];
+        let mut buf = String::new();
+        for j in 0..m {
+            buf.clear();
+            for k in 0..MAX_GLYPHS.min(m - j) {
+                buf.push(g[j + k]);
+                let base = (j * MAX_GLYPHS + k) * LETTERS;
+                if k == 0 {
+                    // A Cyrillic letter reads as itself; any glyph as any letter at a cost.
+                    let s = sym(g[j]) as usize;
+                    for e in &mut emit[base..base + LETTERS] {
+                        *e = costs.subst;
+                    }
+                    if is_letter_sym(s as u8) {
+                        emit[base + s] = -0.1;
+                    }
+                }
+                if let Some(list) = self.channel.table.get(buf.as_str()) {
+                    for cand in list {
+                        if is_letter_sym(cand.sym) {
+                            let e = &mut emit[base + cand.sym as usize];
+                            *e = e.max(ch * cand.logp);
+                        }
+                    }
+                }
+            }
+        }
+        let mut drop = [costs.drop; LETTERS];
+        for d in &self.channel.dropped {
+            if is_letter_sym(d.sym) {
+                drop[d.sym as usize] = drop[d.sym as usize].max(ch * d.logp);
+            }
+        }
+        // rest[j]: the best any word could still score on g[j..] (each glyph string read as its
+        // likeliest letter, or skipped): a column entry plus it bounds every completion.
+        let mut rest = vec![0.0f32; m + 1];
+        for j in (0..m).rev() {
+            let mut v = rest[j + 1] + costs.skip;
+            for k in 0..MAX_GLYPHS.min(m - j) {
+                let base = (j * MAX_GLYPHS + k) * LETTERS;
+                let e = emit[base + 1..base + LETTERS]
+                    .iter()
+                    .fold(f32::NEG_INFINITY, |a, &b| a.max(b));
+                v = v.max(rest[j + k + 1] + e);
+            }
+            rest[j] = v;
+        }
+        // Columns by depth, flat: cols[d * (m + 1) + j] = best score of the prefix's d letters
+        // against g[..j].
+        let w = m + 1;
+        let mut cols: Vec<f32> = (0..=m).map(|j| j as f32 * costs.skip).collect();
+        // Live cells (first, last) of each column.
+        let mut span: Vec<(usize, usize)> = vec![(0, m)];
+        let mut word: Vec<u8> = Vec::new();
+        let mut found: Vec<(Vec<u8>, f32)> = Vec::new();
+        let floor = costs.floor * m as f32;
+        let mut cut = floor;
+        let mut top = f32::NEG_INFINITY;
+        // Depth-first over the lexicon trie: (node, depth, letter) on a stack.
+        let mut stack: Vec<(u32, usize, u8)> = self
+            .lex
+            .children(0)
+            .iter()
+            .map(|&(s, n)| (n, 0usize, s))
+            .collect();
+        while let Some((node, depth, s)) = stack.pop() {
+            cols.truncate((depth + 1) * w);
+            word.truncate(depth);
+            if !is_letter_sym(s) {
+                continue;
+            }
+            let si = s as usize;
+            let p0 = depth * w;
+            let (lo_p, hi_p) = span[depth];
+            // Cells that cannot reach the cut are -inf: a column's live cells form a narrow band
+            // (its parent's, shifted by at most MAX_GLYPHS, plus a dying chain of skips).
+            let mut best = f32::NEG_INFINITY;
+            let (mut lo, mut hi) = (usize::MAX, 0);
+            cols.resize(p0 + w + lo_p, f32::NEG_INFINITY);
+            for j in lo_p..=m {
+                let mut v = cols[p0 + j] + drop[si];
+                for k in 1..=MAX_GLYPHS.min(j) {
+                    let e = emit[((j - k) * MAX_GLYPHS + k - 1) * LETTERS + si];
+                    v = v.max(cols[p0 + j - k] + e);
+                }
+                if j > 0 {
+                    v = v.max(cols[p0 + w + j - 1] + costs.skip);
+                }
+                if v + rest[j] < cut {
+                    v = f32::NEG_INFINITY;
+                } else {
+                    lo = lo.min(j);
+                    hi = j;
+                }
+                cols.push(v);
+                best = best.max(v + rest[j]);
+                if v == f32::NEG_INFINITY && j > hi_p + MAX_GLYPHS {
+                    break;
+                }
+            }
+            cols.resize(p0 + 2 * w, f32::NEG_INFINITY);
+            span.truncate(depth + 1);
+            span.push((lo.min(m), hi));
+            if best < cut {
+                continue;
+            }
+            word.push(s);
+            let last = cols[p0 + w + m];
+            if self.lex.count(node) > 0 && last >= cut {
+                found.push((word.clone(), last));
+                top = top.max(last);
+                cut = cut.max(top - costs.margin);
+            }
+            for &(t, n) in self.lex.children(node) {
+                stack.push((n, depth + 1, t));
+            }
+        }
+        let mut out: Vec<(String, f32)> = found
+            .into_iter()
+            .filter(|f| f.1 >= cut)
+            .map(|(w, score)| (w.iter().map(|&s| sym_char(s)).collect(), score))
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Lang;
+
+    #[test]
+    fn damaged_words_read_as_corpus_words() {
+        let m = super::super::model(Lang::Kk).expect("the embedded Kazakh model");
+        let c = FuzzyCosts::default();
+        let r = m.fuzzy_readings("KbI3MeT", &c);
+        assert_eq!(r.first().map(|r| r.text.as_str()), Some("қызмет"));
+        // Quotes and commas stay around the word; numbers are not read.
+        let r = m.fuzzy_readings("\"KbI3MeT,", &c);
+        assert_eq!(r.first().map(|r| r.text.as_str()), Some("\"қызмет,"));
+        assert!(m.fuzzy_readings("2020", &c).is_empty());
+        // A compound is read part by part.
+        let r = m.fuzzy_readings("aTa-aHacbIHbIH", &c);
+        assert_eq!(r.first().map(|r| r.text.as_str()), Some("ата-анасының"));
+    }
+}
