@@ -491,9 +491,11 @@ pub fn run(o: &LoadOptions) -> Result<()> {
     let verdict = |ok: bool| if ok { "PASS" } else { "FAIL" };
     if let Some(h) = hm {
         let qps = h.qps.unwrap_or(0.0);
+        // The latency criterion is read without queueing (the lines below): with every client
+        // always waiting, latency is clients / throughput whatever a query costs.
         line(&mut s, format!(
-            "acceptance (HTTP, mix, {} clients): p99 {:.2} ms ≤ 20 ms {}; {qps:.0} q/s ≥ 1000 {}; errors {} = 0 {}",
-            o.clients, h.p99_ms, verdict(h.p99_ms <= 20.0), verdict(qps >= 1000.0), h.errors, verdict(h.errors == 0)
+            "acceptance (HTTP, mix, {} clients): {qps:.0} q/s ≥ 1000 {}; errors {} = 0 {} (p99 {:.2} ms here includes queueing)",
+            o.clients, verdict(qps >= 1000.0), h.errors, verdict(h.errors == 0), h.p99_ms
         ));
         if let Some(pc) = pg.as_ref().ok().and_then(|p| p.concurrent.get(None)) {
             let pq = pc.qps.unwrap_or(f64::NAN);
