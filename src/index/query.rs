@@ -408,12 +408,10 @@ impl Builder<'_> {
 
     /// [`Self::plain_words`] of an already parsed query.
     fn plain_words_of(ast: &UserInputAst) -> Option<Vec<String>> {
-        let items = match ast {
-            UserInputAst::Clause(items) => items.iter().collect::<Vec<_>>(),
+        let items: Vec<(Option<Occur>, &UserInputAst)> = match ast {
+            UserInputAst::Clause(items) => items.iter().map(|(o, sub)| (*o, sub)).collect(),
             // One word parses to a bare leaf, not a clause of one.
-            UserInputAst::Leaf(_) => {
-                return Self::plain_words_of(&UserInputAst::Clause(vec![(None, ast.clone())]))
-            }
+            UserInputAst::Leaf(_) => vec![(None, ast)],
             _ => return None,
         };
         items

@@ -48,20 +48,16 @@ impl FuzzyCosts {
     /// The defaults, or `ZAN_OCR_FUZZY="skip,drop,subst,margin,floor"` (a tuning hook for
     /// development documents; unset in normal use).
     pub fn from_env() -> FuzzyCosts {
-        let mut c = FuzzyCosts::default();
-        if let Ok(v) = std::env::var("ZAN_OCR_FUZZY") {
-            let f: Vec<f32> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
-            if f.len() == 5 {
-                c = FuzzyCosts {
-                    skip: f[0],
-                    drop: f[1],
-                    subst: f[2],
-                    margin: f[3],
-                    floor: f[4],
-                };
-            }
+        match super::tuning_hook("ZAN_OCR_FUZZY", 5) {
+            Some(f) => FuzzyCosts {
+                skip: f[0],
+                drop: f[1],
+                subst: f[2],
+                margin: f[3],
+                floor: f[4],
+            },
+            None => FuzzyCosts::default(),
         }
-        c
     }
 }
 

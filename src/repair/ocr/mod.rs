@@ -123,38 +123,29 @@ impl Weights {
     /// (a hook for tuning on development documents; unset in normal use).
     pub fn from_env() -> Weights {
         let mut w = Weights::default();
-        if let Ok(v) = std::env::var("ZAN_OCR_WEIGHTS") {
-            let f: Vec<f32> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
-            if f.len() == 9 {
-                w = Weights {
-                    lm: f[0],
-                    channel: f[1],
-                    lex_bonus: f[2],
-                    dict_bonus: f[3],
-                    oov: f[4],
-                    skip: f[5],
-                    beam: f[6] as usize,
-                    case_habit: f[7],
-                    fall_off: f[8],
-                    ..w
-                };
-            }
+        if let Some(f) = tuning_hook("ZAN_OCR_WEIGHTS", 9) {
+            w = Weights {
+                lm: f[0],
+                channel: f[1],
+                lex_bonus: f[2],
+                dict_bonus: f[3],
+                oov: f[4],
+                skip: f[5],
+                beam: f[6] as usize,
+                case_habit: f[7],
+                fall_off: f[8],
+                ..w
+            };
         }
-        if let Some(f) = std::env::var("ZAN_OCR_FIRST_GLYPH")
-            .ok()
-            .and_then(|v| v.parse().ok())
-        {
-            w.first_glyph = f;
+        if let Some(f) = tuning_hook("ZAN_OCR_FIRST_GLYPH", 1) {
+            w.first_glyph = f[0];
         }
         // `ZAN_OCR_WORD_WEIGHTS="freq,bigram,beam_below,subst"`, the word-level weights (same purpose).
-        if let Ok(v) = std::env::var("ZAN_OCR_WORD_WEIGHTS") {
-            let f: Vec<f32> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
-            if f.len() == 4 {
-                w.freq = f[0];
-                w.bigram = f[1];
-                w.beam_below = f[2];
-                w.subst = f[3];
-            }
+        if let Some(f) = tuning_hook("ZAN_OCR_WORD_WEIGHTS", 4) {
+            w.freq = f[0];
+            w.bigram = f[1];
+            w.beam_below = f[2];
+            w.subst = f[3];
         }
         w
     }
@@ -657,23 +648,32 @@ impl OcrModel {
     }
 }
 
-/// Keep the `beam` best states within the margin of the best, one per LM context and automata
-/// state (the first `beam` distinct ones: a scan of those kept beats hashing every state).
-fn prune(v: &mut Vec<St>, beam: usize, char_margin: f32) {
-    v.sort_by(|a, b| b.score.total_cmp(&a.score));
-    let key = |s: &St| (s.ctx, s.case, s.trie, s.dict);
+/// Keeps the first `beam` entries of `v` (sorted best first) with distinct keys, in order.
+/// A scan of those kept beats hashing every entry: `beam` is small.
+pub(crate) fn keep_distinct<T: Copy, K: PartialEq>(
+    v: &mut Vec<T>,
+    beam: usize,
+    key: impl Fn(&T) -> K,
+) {
     let mut kept = 0;
     for r in 0..v.len() {
         if kept == beam {
             break;
         }
-        let s = v[r];
-        if !v[..kept].iter().any(|k| key(k) == key(&s)) {
-            v[kept] = s;
+        let e = v[r];
+        if !v[..kept].iter().any(|k| key(k) == key(&e)) {
+            v[kept] = e;
             kept += 1;
         }
     }
     v.truncate(kept);
+}
+
+/// Keep the `beam` best states within the margin of the best, one per LM context and automata
+/// state (the first `beam` distinct ones: a scan of those kept beats hashing every state).
+fn prune(v: &mut Vec<St>, beam: usize, char_margin: f32) {
+    v.sort_by(|a, b| b.score.total_cmp(&a.score));
+    keep_distinct(v, beam, |s: &St| (s.ctx, s.case, s.trie, s.dict));
     if let Some(best) = v.first().map(|s| s.score) {
         v.retain(|s| s.score > best - char_margin);
     }
@@ -773,12 +773,8 @@ impl LineCase {
 
 /// Weight of the line's own case evidence (`ZAN_OCR_LINE_CASE`, a tuning hook; unset in
 /// normal use).
-static LINE_CASE: Lazy<f32> = Lazy::new(|| {
-    std::env::var("ZAN_OCR_LINE_CASE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1.0)
-});
+static LINE_CASE: Lazy<f32> =
+    Lazy::new(|| tuning_hook("ZAN_OCR_LINE_CASE", 1).map_or(1.0, |v| v[0]));
 
 /// Per ASCII letter (lower case): the share of the lower-case clean letters it stands for that
 /// the channel saw written as the capital glyph.
@@ -870,21 +866,25 @@ fn strong_garble(token: &str) -> bool {
     digraph || inner_digit
 }
 
+/// The numbers of the tuning hook `name` (`"a,b,c"`), when it is set to exactly `n` of them.
+/// The hooks serve tuning on development documents and are unset in normal use.
+pub(crate) fn tuning_hook(name: &str, n: usize) -> Option<Vec<f32>> {
+    let v: Vec<f32> = std::env::var(name)
+        .ok()?
+        .split(',')
+        .filter_map(|x| x.trim().parse().ok())
+        .collect();
+    (v.len() == n).then_some(v)
+}
+
 /// Character beam limits: margin below the best state, readings per glyph string, their
 /// lowest log P, states that try a dropped letter, dropped letters tried
 /// (`ZAN_OCR_CHAR_LIMITS`, a tuning hook; unset in normal use).
-pub(crate) static CHAR_LIMITS: Lazy<(f32, usize, f32, usize, usize)> = Lazy::new(|| {
-    let v: Vec<f32> = std::env::var("ZAN_OCR_CHAR_LIMITS")
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    if v.len() == 5 {
-        (v[0], v[1] as usize, v[2], v[3] as usize, v[4] as usize)
-    } else {
-        (15.0, 6, -7.0, 8, 4)
-    }
-});
+pub(crate) static CHAR_LIMITS: Lazy<(f32, usize, f32, usize, usize)> =
+    Lazy::new(|| match tuning_hook("ZAN_OCR_CHAR_LIMITS", 5) {
+        Some(v) => (v[0], v[1] as usize, v[2], v[3] as usize, v[4] as usize),
+        None => (15.0, 6, -7.0, 8, 4),
+    });
 
 /// Per-garbled-character score above which a reading is accepted.
 const ACCEPT: f32 = -4.0;
@@ -1036,10 +1036,7 @@ fn token_readings(model: &OcrModel, token: &str) -> Vec<words::Reading> {
 /// Edit costs of the fuzzy readings, and the per-character score of the best reading below
 /// which they are sought (`ZAN_OCR_FUZZY_BELOW`, a tuning hook; unset in normal use).
 static FUZZY: Lazy<(fuzzy::FuzzyCosts, f32)> = Lazy::new(|| {
-    let below = std::env::var("ZAN_OCR_FUZZY_BELOW")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(-2.0);
+    let below = tuning_hook("ZAN_OCR_FUZZY_BELOW", 1).map_or(-2.0, |v| v[0]);
     (fuzzy::FuzzyCosts::from_env(), below)
 });
 
@@ -1151,20 +1148,11 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
 
 /// Score bonus (log scale) of reading two space-separated garbled tokens as one word over
 /// reading them apart (`ZAN_OCR_JOIN`, a tuning hook; unset in normal use).
-static JOIN: Lazy<f32> = Lazy::new(|| {
-    std::env::var("ZAN_OCR_JOIN")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0)
-});
+static JOIN: Lazy<f32> = Lazy::new(|| tuning_hook("ZAN_OCR_JOIN", 1).map_or(0.0, |v| v[0]));
 
 /// Per-character score below which a token's reading counts as weak (join tried).
-static JOIN_WEAK: Lazy<f32> = Lazy::new(|| {
-    std::env::var("ZAN_OCR_JOIN_WEAK")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(-2.0)
-});
+static JOIN_WEAK: Lazy<f32> =
+    Lazy::new(|| tuning_hook("ZAN_OCR_JOIN_WEAK", 1).map_or(-2.0, |v| v[0]));
 
 /// The OCR splits words at gaps in the print (`KaMKOP/IbIf bIHCbI3` = `қамқорлығынсыз`): two
 /// decoded tokens one space apart become one when their joined garble reads as a known word

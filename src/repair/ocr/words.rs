@@ -77,32 +77,18 @@ pub fn letter_words(s: &str) -> Vec<String> {
 
 /// Search limits: beam width per garbled position and the score margin below the position's
 /// best hypothesis (`ZAN_OCR_LIMITS="beam,margin"`, a tuning hook; unset in normal use).
-static LIMITS: once_cell::sync::Lazy<(usize, f32)> = once_cell::sync::Lazy::new(|| {
-    let v: Vec<f32> = std::env::var("ZAN_OCR_LIMITS")
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    if v.len() == 2 {
-        (v[0] as usize, v[1])
-    } else {
-        (16, 9.0)
-    }
-});
+static LIMITS: once_cell::sync::Lazy<(usize, f32)> =
+    once_cell::sync::Lazy::new(|| match super::tuning_hook("ZAN_OCR_LIMITS", 2) {
+        Some(v) => (v[0] as usize, v[1]),
+        None => (16, 9.0),
+    });
 
 /// Readings per glyph string tried and their lowest log P (`ZAN_OCR_WORD_CANDS`, a tuning hook).
-static WORD_CANDS: once_cell::sync::Lazy<(usize, f32)> = once_cell::sync::Lazy::new(|| {
-    let v: Vec<f32> = std::env::var("ZAN_OCR_WORD_CANDS")
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    if v.len() == 2 {
-        (v[0] as usize, v[1])
-    } else {
-        (6, -7.0)
-    }
-});
+static WORD_CANDS: once_cell::sync::Lazy<(usize, f32)> =
+    once_cell::sync::Lazy::new(|| match super::tuning_hook("ZAN_OCR_WORD_CANDS", 2) {
+        Some(v) => (v[0] as usize, v[1]),
+        None => (6, -7.0),
+    });
 
 /// Complete readings rescored with the language model and word frequencies.
 const RESCORE: usize = 10;
@@ -385,19 +371,9 @@ fn prune(v: &mut Vec<Hyp>, beam: usize, margin: f32) {
     v.sort_by(|a, b| (b.score + b.prior).total_cmp(&(a.score + a.prior)));
     let class =
         |c: char| u8::from(c.is_ascii_digit()) | u8::from(matches!(c, '-' | '.' | '/')) << 1;
-    let key = |h: &Hyp| (h.dict, h.lex, h.phase | h.flags << 2, class(h.last));
-    let mut kept = 0;
-    for r in 0..v.len() {
-        if kept == beam {
-            break;
-        }
-        let h = v[r];
-        if !v[..kept].iter().any(|k| key(k) == key(&h)) {
-            v[kept] = h;
-            kept += 1;
-        }
-    }
-    v.truncate(kept);
+    super::keep_distinct(v, beam, |h: &Hyp| {
+        (h.dict, h.lex, h.phase | h.flags << 2, class(h.last))
+    });
     if let Some(best) = v.first().map(|h| h.score + h.prior) {
         v.retain(|h| h.score + h.prior >= best - margin);
     }

@@ -1,4 +1,5 @@
-import json,re,random,sys
+import json,sys
+from prep_common import paragraphs, sample
 # Development pairs (run from the repository root): paragraphs of one act (105095), for tuning weights
 # against a model that leaves the act out of the LM, lexicon and channel (see README).
 # `prep-dev.py --filter PAIRS.jsonl ACT FILE.md`: the pairs whose clean line is not from the act (the
@@ -10,18 +11,5 @@ if sys.argv[1]=='--filter':
         if json.loads(line)['clean'] not in t: sys.stdout.write(line)
     sys.exit(0)
 act,fname,n,seed=sys.argv[1],sys.argv[2],int(sys.argv[3]),int(sys.argv[4])
-paras=[]
 md=open('corpus/acts/%s/%s'%(act,fname)).read()
-for line in md.splitlines():
-    l=line.strip()
-    if l.startswith('|-') or l.startswith('|:') or l.startswith('| -'): continue
-    for cell in l.split('|'):
-        t=re.sub(r'<[^>]+>',' ',cell).lstrip('#> ').replace('*','').replace('_','')
-        t=' '.join(t.split())
-        if len(t)>=8 and re.search('[а-яА-ЯәғқңөұүһіӘҒҚҢӨҰҮҺІ]',t) and not re.search('[A-Za-z]',t): paras.append(t[:400])
-random.seed(seed); random.shuffle(paras)
-out=[];tot=0
-for p in paras:
-    out.append(p); tot+=len(p)
-    if tot>n: break
-print('\n'.join(out))
+print(sample(paragraphs(md), n, seed))
