@@ -192,6 +192,8 @@ pub struct OcrModel {
     glyph_up: FxHashMap<char, f32>,
     /// Digit-only garbled tokens that were mostly garbled words in the training pairs.
     digit_words: rustc_hash::FxHashSet<String>,
+    /// The clean text's case habits by place and by the word before.
+    case_habits: CaseHabits,
     pub weights: Weights,
 }
 
@@ -253,6 +255,7 @@ impl OcrModel {
             case_table: case_logp(&file.case_table),
             first_up: first_glyph_case(&file.channel),
             glyph_up: glyph_upper_rate(&file.channel),
+            case_habits: CaseHabits::train(&file.text),
             // Seen at least three times, a word more often than a number.
             digit_words: file
                 .digit_tokens
@@ -515,7 +518,7 @@ impl OcrModel {
             node = b.parent;
         }
         out.reverse();
-        let text = self.restore_case(token, &out, CASE_CTXS - 1, None);
+        let text = self.restore_case(token, &out, CASE_CTXS - 1, None, None);
         let known = text
             .split(|c: char| !is_letter_sym(sym(c)))
             .filter(|w| !w.is_empty())
@@ -528,16 +531,20 @@ impl OcrModel {
     }
 
     /// Put the decoded lower-case letters into the likeliest case, word by word: the garbled
-    /// token's case evidence times the word's own habit in the clean text.
+    /// token's case evidence (by its place in the line) times the word's habit in the clean
+    /// text at such a place and after such a word, relative to that place's base rate (the
+    /// case table holds the base rate already).
     ///
     /// `line`: how the token's line writes its letters inside words (`LineCase`): a first glyph
     /// in capitals where the same line writes that glyph small inside words is a real capital.
+    /// `prev`: the text of the token before (already repaired), for the word-pair habit.
     fn restore_case(
         &self,
         token: &str,
         chars: &[char],
         ctx: usize,
         line: Option<&LineCase>,
+        prev: Option<&str>,
     ) -> String {
         let key = garble_case_key(token);
         let row = if self.case_table.len() >= CASE_KEYS * CASE_CTXS {
@@ -553,6 +560,7 @@ impl OcrModel {
             key
         };
         let inner = self.case_table.get(inner).copied().unwrap_or([0.0; 3]);
+        let mut prev_word = prev.and_then(CaseHabits::last_word);
         let mut first_word = true;
         let mut out = String::with_capacity(chars.len() * 2);
         let mut i = 0;
@@ -589,12 +597,13 @@ impl OcrModel {
                     }
                 }
             }
+            let place = if first_word { ctx } else { CASE_CTXS - 1 };
             first_word = false;
-            // A one-letter word's case is the OCR's (its lexicon habit says little).
-            if let Some(c) = self.lex.cases(&word).filter(|_| j - i > 1) {
-                let n = (c[0] + c[1] + c[2]) as f32;
+            // A one-letter word's case is the OCR's (its habit says little).
+            if j - i > 1 || CASE_HOOK.3 > 0.0 {
+                let h = self.case_habits.logodds(place, prev_word.as_deref(), &word);
                 for p in 0..3 {
-                    score[p] += self.weights.case_habit * ((c[p] as f32 + 0.3) / (n + 0.9)).ln();
+                    score[p] += self.weights.case_habit * h[p];
                 }
             }
             let best = (0..3)
@@ -607,6 +616,7 @@ impl OcrModel {
                     out.push(c);
                 }
             }
+            prev_word = Some(word);
             i = j;
         }
         out
@@ -768,6 +778,121 @@ impl LineCase {
             }
         }
         LineCase { counts }
+    }
+}
+
+/// Smoothing of the case habits (`ZAN_OCR_CASE="word,pair,place_backoff,one_letter"`, a tuning
+/// hook; unset in normal use): pseudo-counts of the back-off estimate at the word and the
+/// word-pair level and of the word's habit at any place when the place has few counts.
+static CASE_HOOK: Lazy<(f32, f32, f32, f32)> =
+    Lazy::new(|| match tuning_hook("ZAN_OCR_CASE", 4) {
+        Some(v) => (v[0], v[1], v[2], v[3]),
+        None => (2.0, 2.0, 1.0, 0.0),
+    });
+
+/// How the clean text writes its words (lower, Title, UPPER) by place in the line (`case_ctx`),
+/// per word and per word after a given word (`ҚР Оқу-ағарту`, `статьи 5 Кодекса`). A word's
+/// habit is read against its place: at a sentence start every word is Title, so there only
+/// UPPER or a lower case after an abbreviation (`г.`, `ж.`) says something of the word.
+pub struct CaseHabits {
+    place: [[u32; 3]; CASE_CTXS],
+    /// Keyed by `habit_key(place, prev, word)` (prev "" for the word alone).
+    counts: FxHashMap<u64, [u32; 3]>,
+}
+
+fn habit_key(place: usize, prev: &str, word: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    place.hash(&mut h);
+    prev.hash(&mut h);
+    word.hash(&mut h);
+    h.finish()
+}
+
+impl CaseHabits {
+    pub fn train(text: &str) -> CaseHabits {
+        let mut c = CaseHabits {
+            place: [[0; 3]; CASE_CTXS],
+            counts: FxHashMap::default(),
+        };
+        for line in text.lines() {
+            let mut prev_tok: Option<&str> = None;
+            for tok in line.split_whitespace() {
+                let mut prev = prev_tok.and_then(CaseHabits::last_word);
+                let words = tok
+                    .split(|ch: char| !is_letter_sym(sym(ch)))
+                    .filter(|w| !w.is_empty());
+                for (k, w) in words.enumerate() {
+                    let place = if k == 0 {
+                        case_ctx(prev_tok, tok)
+                    } else {
+                        CASE_CTXS - 1
+                    };
+                    let p = lm::case_pattern(w);
+                    let lw = w.to_lowercase();
+                    c.place[place][p] += 1;
+                    c.counts.entry(habit_key(place, "", &lw)).or_default()[p] += 1;
+                    if let Some(pw) = &prev {
+                        c.counts.entry(habit_key(place, pw, &lw)).or_default()[p] += 1;
+                    }
+                    prev = Some(lw);
+                }
+                prev_tok = Some(tok);
+            }
+        }
+        c
+    }
+
+    /// The last letter word of a token, lower case; `#` for a number.
+    fn last_word(tok: &str) -> Option<String> {
+        match tok
+            .split(|ch: char| !is_letter_sym(sym(ch)))
+            .rfind(|w| !w.is_empty())
+        {
+            Some(w) => Some(w.to_lowercase()),
+            None if tok.chars().any(|ch| ch.is_ascii_digit()) => Some("#".to_string()),
+            None => None,
+        }
+    }
+
+    fn get(&self, place: usize, prev: &str, word: &str) -> [u32; 3] {
+        self.counts
+            .get(&habit_key(place, prev, word))
+            .copied()
+            .unwrap_or([0; 3])
+    }
+
+    /// log P(case | place, prev, word) - log P(case | place), backed off from the word pair to
+    /// the word at the place to the word at any place (its lower case read as Title at a
+    /// sentence start) to the place's base rate. A garbled line's start (place 2) is mostly
+    /// inside a sentence wrapped there: read as the middle of a line.
+    fn logodds(&self, place: usize, prev: Option<&str>, word: &str) -> [f32; 3] {
+        let (a_word, a_pair, a_any, _) = *CASE_HOOK;
+        let place = if place == 2 { CASE_CTXS - 1 } else { place };
+        let pc = self.place[place];
+        let n = (pc[0] + pc[1] + pc[2]) as f32 + 3.0;
+        let base = pc.map(|x| (x as f32 + 1.0) / n);
+        let mut any = [0u32; 3];
+        for q in 0..CASE_CTXS {
+            let c = self.get(q, "", word);
+            for p in 0..3 {
+                any[p] += c[p];
+            }
+        }
+        if place == 0 {
+            any = [0, any[0] + any[1], any[2]];
+        }
+        let smooth = |c: [u32; 3], a: f32, below: [f32; 3]| {
+            let n = (c[0] + c[1] + c[2]) as f32 + a;
+            [0, 1, 2].map(|p| (c[p] as f32 + a * below[p]) / n)
+        };
+        let p_any = smooth(any, a_word, base);
+        let p_word = smooth(self.get(place, "", word), a_any, p_any);
+        let p = match prev {
+            Some(pw) => smooth(self.get(place, pw, word), a_pair, p_word),
+            None => p_word,
+        };
+        [0, 1, 2].map(|k| (p[k] / base[k]).ln())
     }
 }
 
@@ -1120,13 +1245,17 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
     let prev_tok = |k: usize| units[..k].iter().rev().find(|u| u.1).map(|u| u.0.as_str());
     let mut out = String::with_capacity(line.len() * 2);
     let mut n = 0;
+    // Where the last token's text starts in `out` (its last word is the next token's case context).
+    let mut last_tok = None;
     for (k, (tok, _)) in units.iter().enumerate() {
         let tok = tok.as_str();
+        let start = out.len();
         match lattice[k].get(pick[k]) {
             Some(r) => {
                 let chars: Vec<char> = r.text.chars().collect();
                 let ctx = case_ctx(prev_tok(k), tok);
-                let text = model.restore_case(tok, &chars, ctx, Some(&line_case));
+                let prev = last_tok.map(|s: usize| &out[s..]);
+                let text = model.restore_case(tok, &chars, ctx, Some(&line_case), prev);
                 if text != tok {
                     n += 1;
                 }
@@ -1141,6 +1270,9 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
                 out.push_str(&text);
             }
             None => out.push_str(tok),
+        }
+        if units[k].1 {
+            last_tok = Some(start);
         }
     }
     (out, n)
