@@ -518,7 +518,7 @@ impl OcrModel {
             node = b.parent;
         }
         out.reverse();
-        let text = self.restore_case(token, &out, CASE_CTXS - 1, None, None);
+        let text = self.restore_case(token, &out, CTX_MID, None, None);
         let known = text
             .split(|c: char| !is_letter_sym(sym(c)))
             .filter(|w| !w.is_empty())
@@ -555,7 +555,7 @@ impl OcrModel {
         let prior = self.case_table.get(row).copied().unwrap_or([0.0; 3]);
         // Later words of a token (`н.к.`, `оқу-ағарту`) are not behind the line's context.
         let inner = if row >= CASE_KEYS {
-            (CASE_CTXS - 1) * CASE_KEYS + key
+            CTX_MID * CASE_KEYS + key
         } else {
             key
         };
@@ -597,11 +597,13 @@ impl OcrModel {
                     }
                 }
             }
-            let place = if first_word { ctx } else { CASE_CTXS - 1 };
+            let place = if first_word { ctx } else { CTX_MID };
             first_word = false;
-            // A one-letter word's case is the OCR's (its habit says little).
-            if j - i > 1 || CASE_HOOK.3 > 0.0 {
-                let h = self.case_habits.logodds(place, prev_word.as_deref(), &word);
+            {
+                let any = self.lex.cases(&word).unwrap_or([0; 3]);
+                let h = self
+                    .case_habits
+                    .logodds(place, prev_word.as_deref(), &word, any);
                 for p in 0..3 {
                     score[p] += self.weights.case_habit * h[p];
                 }
@@ -713,16 +715,26 @@ pub fn garble_case_key(token: &str) -> usize {
 }
 
 /// Places of a word in its line that bear on its case: after a sentence end, behind an opening
-/// quote or bracket, first on the line, elsewhere.
-pub const CASE_CTXS: usize = 4;
+/// quote (names of laws and bodies: Title), first on the line, elsewhere, behind an opening
+/// bracket (mostly lower case), after a number with a dot (`5.`, `3.1.`: a clause starts).
+pub const CASE_CTXS: usize = 6;
+
+/// The place "elsewhere in the line" (see `case_ctx`).
+pub const CTX_MID: usize = 3;
 
 /// The place of `token` (after `prev`, the token before it on the line) for the case model.
 pub fn case_ctx(prev: Option<&str>, token: &str) -> usize {
+    let numbering = |p: &str| {
+        let core = p.trim_end_matches(['.', '\\']);
+        p.ends_with('.') && !core.is_empty() && core.chars().all(|c| c.is_ascii_digit() || c == '.')
+    };
     match prev {
+        Some(p) if numbering(p) => 5,
         Some(p) if p.ends_with(['.', '!', '?']) => 0,
-        _ if token.starts_with(['«', '"', '“', '„', '(', '\'']) => 1,
+        _ if token.starts_with(['«', '"', '“', '„', '\'']) => 1,
+        _ if token.starts_with('(') => 4,
         None => 2,
-        _ => 3,
+        _ => CTX_MID,
     }
 }
 
@@ -781,14 +793,13 @@ impl LineCase {
     }
 }
 
-/// Smoothing of the case habits (`ZAN_OCR_CASE="word,pair,place_backoff,one_letter"`, a tuning
-/// hook; unset in normal use): pseudo-counts of the back-off estimate at the word and the
-/// word-pair level and of the word's habit at any place when the place has few counts.
-static CASE_HOOK: Lazy<(f32, f32, f32, f32)> =
-    Lazy::new(|| match tuning_hook("ZAN_OCR_CASE", 4) {
-        Some(v) => (v[0], v[1], v[2], v[3]),
-        None => (2.0, 2.0, 1.0, 0.0),
-    });
+/// Smoothing of the case habits (`ZAN_OCR_CASE="word,pair,place_backoff"`, a tuning hook;
+/// unset in normal use): pseudo-counts of the back-off estimate at the word and the word-pair
+/// level and of the word's habit at any place when the place has few counts.
+static CASE_HOOK: Lazy<(f32, f32, f32)> = Lazy::new(|| match tuning_hook("ZAN_OCR_CASE", 3) {
+    Some(v) => (v[0], v[1], v[2]),
+    None => (2.0, 2.0, 1.0),
+});
 
 /// How the clean text writes its words (lower, Title, UPPER) by place in the line (`case_ctx`),
 /// per word and per word after a given word (`ҚР Оқу-ағарту`, `статьи 5 Кодекса`). A word's
@@ -826,7 +837,7 @@ impl CaseHabits {
                     let place = if k == 0 {
                         case_ctx(prev_tok, tok)
                     } else {
-                        CASE_CTXS - 1
+                        CTX_MID
                     };
                     let p = lm::case_pattern(w);
                     let lw = w.to_lowercase();
@@ -866,20 +877,15 @@ impl CaseHabits {
     /// the word at the place to the word at any place (its lower case read as Title at a
     /// sentence start) to the place's base rate. A garbled line's start (place 2) is mostly
     /// inside a sentence wrapped there: read as the middle of a line.
-    fn logodds(&self, place: usize, prev: Option<&str>, word: &str) -> [f32; 3] {
-        let (a_word, a_pair, a_any, _) = *CASE_HOOK;
-        let place = if place == 2 { CASE_CTXS - 1 } else { place };
+    /// `any`: the word's case counts at any place (the lexicon's).
+    fn logodds(&self, place: usize, prev: Option<&str>, word: &str, any: [u32; 3]) -> [f32; 3] {
+        let (a_word, a_pair, a_any) = *CASE_HOOK;
+        let place = if place == 2 { CTX_MID } else { place };
         let pc = self.place[place];
         let n = (pc[0] + pc[1] + pc[2]) as f32 + 3.0;
         let base = pc.map(|x| (x as f32 + 1.0) / n);
-        let mut any = [0u32; 3];
-        for q in 0..CASE_CTXS {
-            let c = self.get(q, "", word);
-            for p in 0..3 {
-                any[p] += c[p];
-            }
-        }
-        if place == 0 {
+        let mut any = any;
+        if place == 0 || place == 5 {
             any = [0, any[0] + any[1], any[2]];
         }
         let smooth = |c: [u32; 3], a: f32, below: [f32; 3]| {
@@ -1434,8 +1440,11 @@ mod tests {
 
     #[test]
     fn line_context_sets_case() {
-        assert_eq!(case_ctx(Some("1."), "Ocsl"), 0);
+        assert_eq!(case_ctx(Some("1."), "Ocsl"), 5);
+        assert_eq!(case_ctx(Some("3.1\\."), "Ocsl"), 5);
+        assert_eq!(case_ctx(Some("6a3a."), "Ocsl"), 0);
         assert_eq!(case_ctx(Some("a"), "\"Mem"), 1);
+        assert_eq!(case_ctx(Some("a"), "(Mem"), 4);
         assert_eq!(case_ctx(None, "Mem"), 2);
         assert_eq!(case_ctx(Some("a"), "Mem"), 3);
     }
