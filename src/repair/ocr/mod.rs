@@ -78,6 +78,10 @@ pub struct ModelFile {
     /// the line (row `case_ctx * CASE_KEYS + garble_case_key`; older files: `garble_case_key`).
     #[serde(default)]
     pub case_table: Vec<[u32; 3]>,
+    /// Case of the clean word (lower, Title, UPPER) by the garbled word's first glyph
+    /// (`first_glyph`), counted at word starts of the training pairs.
+    #[serde(default)]
+    pub first_glyphs: Vec<(char, [u32; 3])>,
     /// Tokens of digits only in the garble (their core, see `digit_core`): times the clean token
     /// was a number, times it was a word.
     #[serde(default)]
@@ -187,6 +191,9 @@ pub struct OcrModel {
     /// OCR writes small-caps-shaped lower-case letters (в к м н т) as capitals, so a capital
     /// glyph says little by itself; the channel's cased counts say how much.
     first_up: FxHashMap<char, [f32; 2]>,
+    /// Per first glyph of a garbled word: log P(case | glyph) / P(case | glyph's own case), from
+    /// word starts of the training pairs (`first_glyphs`; empty in older files: `first_up`).
+    first_glyph_lr: FxHashMap<char, [f32; 3]>,
     /// Per ASCII letter (lower case): the share of lower-case clean letters read as that glyph
     /// that the OCR wrote as its capital (`m` or `M` for м).
     glyph_up: FxHashMap<char, f32>,
@@ -254,6 +261,7 @@ impl OcrModel {
             trie: None,
             case_table: case_logp(&file.case_table),
             first_up: first_glyph_case(&file.channel),
+            first_glyph_lr: first_glyph_lr(&file.first_glyphs),
             glyph_up: glyph_upper_rate(&file.channel),
             case_habits: CaseHabits::train(&file.text),
             // Seen at least three times, a word more often than a number.
@@ -577,8 +585,15 @@ impl OcrModel {
             let mut score = if first_word { prior } else { inner };
             if first_word && self.weights.first_glyph > 0.0 {
                 let g0 = token.chars().find(|c| c.is_alphanumeric());
+                let lr = first_glyph(token).and_then(|g| self.first_glyph_lr.get(&g));
+                let lr = lr.filter(|_| FIRST_GLYPH.0 > 0.0 && j - i > 1);
+                if let Some(lr) = lr {
+                    for p in 0..3 {
+                        score[p] += FIRST_GLYPH.0 * lr[p];
+                    }
+                }
                 if let Some([up, low]) = g0.and_then(|g| self.first_up.get(&g)) {
-                    let f = self.weights.first_glyph;
+                    let f = self.weights.first_glyph * if lr.is_some() { FIRST_GLYPH.1 } else { 1.0 };
                     score[0] += f * low;
                     score[1] += f * up;
                     score[2] += f * up;
@@ -611,6 +626,9 @@ impl OcrModel {
             let best = (0..3)
                 .max_by(|&a, &b| score[a].total_cmp(&score[b]))
                 .unwrap_or(0);
+            if std::env::var_os("ZAN_CASE_DEBUG").is_some() {
+                eprintln!("CASE {token} {word} ctx={ctx} key={key} prev={prev_word:?} final={score:?}");
+            }
             for (k, c) in word.chars().enumerate() {
                 if best == 2 || (best == 1 && k == 0) {
                     out.extend(c.to_uppercase());
@@ -800,6 +818,49 @@ static CASE_HOOK: Lazy<(f32, f32, f32)> = Lazy::new(|| match tuning_hook("ZAN_OC
     Some(v) => (v[0], v[1], v[2]),
     None => (2.0, 2.0, 1.0),
 });
+
+/// The first glyph of a garbled word, behind opening quotes and brackets.
+pub fn first_glyph(token: &str) -> Option<char> {
+    token
+        .trim_start_matches(['«', '"', '“', '„', '\'', '('])
+        .chars()
+        .next()
+}
+
+/// Weight of the first glyph's case evidence (`ZAN_OCR_FIRST_GLYPH_LR`, a tuning hook; unset
+/// in normal use).
+static FIRST_GLYPH: Lazy<(f32, f32)> =
+    Lazy::new(|| tuning_hook("ZAN_OCR_FIRST_GLYPH_LR", 2).map_or((0.7, 0.0), |v| (v[0], v[1])));
+
+/// log P(case | first glyph) - log P(case | the glyph is a capital or not): what the glyph says
+/// beyond its own case, which the case table's key holds (`B` is mostly Б, `b` of small ы is
+/// still Б at a word start). Glyphs seen fewer than five times say nothing.
+fn first_glyph_lr(table: &[(char, [u32; 3])]) -> FxHashMap<char, [f32; 3]> {
+    let mut by_case = [[0u32; 3]; 2];
+    for (g, c) in table {
+        let up = usize::from(g.is_uppercase());
+        for p in 0..3 {
+            by_case[up][p] += c[p];
+        }
+    }
+    let smooth = |c: [u32; 3], a: f32, below: [f32; 3]| {
+        let n = (c[0] + c[1] + c[2]) as f32 + a;
+        [0, 1, 2].map(|p| (c[p] as f32 + a * below[p]) / n)
+    };
+    let base = by_case.map(|c| smooth(c, 3.0, [1.0 / 3.0; 3]));
+    table
+        .iter()
+        .filter(|(_, c)| c[0] + c[1] + c[2] >= 5)
+        .map(|(g, c)| {
+            let b = base[usize::from(g.is_uppercase())];
+            let p = smooth(*c, 2.0, b);
+            // A capital first letter, Title or UPPER alike (UPPER is rare: its share is noise).
+            let low = (p[0] / b[0]).ln();
+            let cap = ((p[1] + p[2]) / (b[1] + b[2])).ln();
+            (*g, [low, cap, cap])
+        })
+        .collect()
+}
 
 /// How the clean text writes its words (lower, Title, UPPER) by place in the line (`case_ctx`),
 /// per word and per word after a given word (`ҚР Оқу-ағарту`, `статьи 5 Кодекса`). A word's

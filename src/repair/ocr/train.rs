@@ -145,6 +145,7 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
         channel_rows.len()
     );
     let mut case_table = [[0u32; 3]; super::CASE_KEYS * super::CASE_CTXS];
+    let mut first_glyphs: std::collections::BTreeMap<char, [u32; 3]> = Default::default();
     for p in &train_pairs {
         let g: Vec<&str> = p.garbled.split_whitespace().collect();
         let c: Vec<&str> = p.clean.split_whitespace().collect();
@@ -159,6 +160,10 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
             let ctx = super::case_ctx(k.checked_sub(1).map(|j| g[j]), gw);
             let row = ctx * super::CASE_KEYS + super::garble_case_key(gw);
             case_table[row][super::lm::case_pattern(&letters)] += 1;
+            // Words of two letters or more (a lone `C` is mostly the preposition с).
+            if let Some(g) = super::first_glyph(gw).filter(|_| letters.chars().count() > 1) {
+                first_glyphs.entry(g).or_default()[super::lm::case_pattern(&letters)] += 1;
+            }
         }
     }
     // Tokens of digits only, by language: how often each was a number and how often a garbled
@@ -225,6 +230,7 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
             lang: lang.to_string(),
             channel: channel_rows.clone(),
             case_table: case_table.to_vec(),
+            first_glyphs: first_glyphs.iter().map(|(g, c)| (*g, *c)).collect(),
             digit_tokens: digit_tokens
                 .iter()
                 .filter(|((l, _), _)| l == lang)
