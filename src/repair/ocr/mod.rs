@@ -593,7 +593,8 @@ impl OcrModel {
                     }
                 }
                 if let Some([up, low]) = g0.and_then(|g| self.first_up.get(&g)) {
-                    let f = self.weights.first_glyph * if lr.is_some() { FIRST_GLYPH.1 } else { 1.0 };
+                    let f =
+                        self.weights.first_glyph * if lr.is_some() { FIRST_GLYPH.1 } else { 1.0 };
                     score[0] += f * low;
                     score[1] += f * up;
                     score[2] += f * up;
@@ -627,7 +628,9 @@ impl OcrModel {
                 .max_by(|&a, &b| score[a].total_cmp(&score[b]))
                 .unwrap_or(0);
             if std::env::var_os("ZAN_CASE_DEBUG").is_some() {
-                eprintln!("CASE {token} {word} ctx={ctx} key={key} prev={prev_word:?} final={score:?}");
+                eprintln!(
+                    "CASE {token} {word} ctx={ctx} key={key} prev={prev_word:?} final={score:?}"
+                );
             }
             for (k, c) in word.chars().enumerate() {
                 if best == 2 || (best == 1 && k == 0) {
@@ -862,6 +865,10 @@ fn first_glyph_lr(table: &[(char, [u32; 3])]) -> FxHashMap<char, [f32; 3]> {
         .collect()
 }
 
+/// Weight of what the word before says of the case of any word after it (`ZAN_OCR_PREV_W`, a
+/// tuning hook; unset in normal use).
+static PREV_W: Lazy<f32> = Lazy::new(|| tuning_hook("ZAN_OCR_PREV_W", 1).map_or(1.0, |v| v[0]));
+
 /// How the clean text writes its words (lower, Title, UPPER) by place in the line (`case_ctx`),
 /// per word and per word after a given word (`ҚР Оқу-ағарту`, `статьи 5 Кодекса`). A word's
 /// habit is read against its place: at a sentence start every word is Title, so there only
@@ -871,6 +878,9 @@ pub struct CaseHabits {
     /// Keyed by `habit_key(place, prev, word)` (prev "" for the word alone).
     counts: FxHashMap<u64, [u32; 3]>,
 }
+
+/// The word of `habit_key` for any word after a given word.
+const ANY: &str = "*";
 
 fn habit_key(place: usize, prev: &str, word: &str) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -889,8 +899,10 @@ impl CaseHabits {
         };
         for line in text.lines() {
             let mut prev_tok: Option<&str> = None;
+            // The last token with a letter or digit (`далее – Положение`: a dash is no context).
+            let mut word_tok: Option<&str> = None;
             for tok in line.split_whitespace() {
-                let mut prev = prev_tok.and_then(CaseHabits::last_word);
+                let mut prev = word_tok.and_then(CaseHabits::last_word);
                 let words = tok
                     .split(|ch: char| !is_letter_sym(sym(ch)))
                     .filter(|w| !w.is_empty());
@@ -906,10 +918,14 @@ impl CaseHabits {
                     c.counts.entry(habit_key(place, "", &lw)).or_default()[p] += 1;
                     if let Some(pw) = &prev {
                         c.counts.entry(habit_key(place, pw, &lw)).or_default()[p] += 1;
+                        c.counts.entry(habit_key(place, pw, ANY)).or_default()[p] += 1;
                     }
                     prev = Some(lw);
                 }
                 prev_tok = Some(tok);
+                if tok.chars().any(char::is_alphanumeric) {
+                    word_tok = Some(tok);
+                }
             }
         }
         c
@@ -956,7 +972,14 @@ impl CaseHabits {
         let p_any = smooth(any, a_word, base);
         let p_word = smooth(self.get(place, "", word), a_any, p_any);
         let p = match prev {
-            Some(pw) => smooth(self.get(place, pw, word), a_pair, p_word),
+            Some(pw) => {
+                // Below the pair: the word's habit times what the word before says of any word.
+                let p_prev = smooth(self.get(place, pw, ANY), a_word, base);
+                let mut below = [0, 1, 2].map(|k| p_word[k] * (p_prev[k] / base[k]).powf(*PREV_W));
+                let t: f32 = below.iter().sum();
+                below.iter_mut().for_each(|x| *x /= t);
+                smooth(self.get(place, pw, word), a_pair, below)
+            }
             None => p_word,
         };
         [0, 1, 2].map(|k| (p[k] / base[k]).ln())
@@ -1338,7 +1361,7 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
             }
             None => out.push_str(tok),
         }
-        if units[k].1 {
+        if units[k].1 && tok.chars().any(char::is_alphanumeric) {
             last_tok = Some(start);
         }
     }
