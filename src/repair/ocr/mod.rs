@@ -165,7 +165,7 @@ impl Default for Weights {
             oov: -2.0,
             skip: -12.0,
             beam: 12,
-            case_habit: 0.7,
+            case_habit: 0.5,
             fall_off: -8.0,
             freq: 0.3,
             bigram: 0.5,
@@ -627,11 +627,6 @@ impl OcrModel {
             let best = (0..3)
                 .max_by(|&a, &b| score[a].total_cmp(&score[b]))
                 .unwrap_or(0);
-            if std::env::var_os("ZAN_CASE_DEBUG").is_some() {
-                eprintln!(
-                    "CASE {token} {word} ctx={ctx} key={key} prev={prev_word:?} final={score:?}"
-                );
-            }
             for (k, c) in word.chars().enumerate() {
                 if best == 2 || (best == 1 && k == 0) {
                     out.extend(c.to_uppercase());
@@ -819,7 +814,7 @@ impl LineCase {
 /// level and of the word's habit at any place when the place has few counts.
 static CASE_HOOK: Lazy<(f32, f32, f32)> = Lazy::new(|| match tuning_hook("ZAN_OCR_CASE", 3) {
     Some(v) => (v[0], v[1], v[2]),
-    None => (2.0, 2.0, 1.0),
+    None => (2.0, 2.0, 3.0),
 });
 
 /// The first glyph of a garbled word, behind opening quotes and brackets.
