@@ -126,6 +126,18 @@ pub fn detect_lang(text: &str) -> Lang {
 
 /// Repair one line (no '\n' inside); returns the new line and adds to the report's counters.
 pub fn repair_line(line: &str, lang: Lang, report: &mut RepairReport) -> String {
+    repair_line_after(line, None, lang, report)
+}
+
+/// `repair_line`, given the line before it as repaired (`None` at the start of a text): a line
+/// of OCR garble is mostly a sentence wrapped there, and the line before says how its first word
+/// is cased.
+pub fn repair_line_after(
+    line: &str,
+    before: Option<&str>,
+    lang: Lang,
+    report: &mut RepairReport,
+) -> String {
     let mut s: String = if is_nfc(line) {
         line.to_string()
     } else {
@@ -133,7 +145,7 @@ pub fn repair_line(line: &str, lang: Lang, report: &mut RepairReport) -> String 
         line.nfc().collect()
     };
     // Before the look-alike fixer: on a garbled line the decoder also takes the mixed tokens.
-    let (decoded, n) = ocr::repair_line(&s, lang);
+    let (decoded, n) = ocr::repair_line_after_lang(&s, before, lang);
     if n > 0 {
         report.ocr_tokens += n;
         s = decoded;
@@ -176,7 +188,9 @@ pub fn repair_text(text: &str, lang: Option<Lang>) -> Repaired {
             Some(l) => (l, "\r"),
             None => (raw, ""),
         };
-        fixed.push(repair_line(line, lang, &mut report));
+        let before = fixed.last().map(String::as_str);
+        let repaired = repair_line_after(line, before, lang, &mut report);
+        fixed.push(repaired);
         originals.push(line);
         crs.push(cr);
     }
@@ -202,6 +216,29 @@ pub fn repair_text(text: &str, lang: Option<Lang>) -> Repaired {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A line of OCR garble starts a sentence when the line before ends one (development pairs
+    /// of act 105095, Russian); alone, a line start reads as a wrapped sentence going on.
+    #[test]
+    fn garbled_line_start_takes_its_case_from_the_line_before() {
+        let second = "OpraH, OCylUecTBIAIOLUMHM dyHKUMM rocyAzapctTBa 10";
+        let text = format!("HepBoro O*PULNAILHOrO ONYOAHKOBaHHSA).\n{second}");
+        let r = repair_text(&text, Some(Lang::Ru));
+        let lines: Vec<&str> = r.text.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].ends_with("опубликования)."), "{}", lines[0]);
+        assert!(
+            lines[1].starts_with("Орган, осуществляющий"),
+            "{}",
+            lines[1]
+        );
+        let alone = repair_text(second, Some(Lang::Ru));
+        assert!(
+            alone.text.starts_with("орган, осуществляющий"),
+            "{}",
+            alone.text
+        );
+    }
 
     #[test]
     fn detects_languages() {

@@ -84,6 +84,16 @@ pub fn changed_tokens(original: &str, repaired: &str) -> (usize, usize) {
     (a.len(), changed)
 }
 
+/// Whether pair `b` is the line right after pair `a` in the same document (`src` = `doc:line`).
+fn follows(a: &Pair, b: &Pair) -> bool {
+    let line = |p: &Pair| {
+        p.src
+            .rsplit_once(':')
+            .and_then(|(_, n)| n.parse::<u64>().ok())
+    };
+    a.doc() == b.doc() && matches!((line(a), line(b)), (Some(x), Some(y)) if y == x + 1)
+}
+
 /// Evaluate full line repair (`repair::repair_line`) on the pairs of one language.
 pub fn eval_pairs(pairs: &[Pair], lang: Lang) -> LangReport {
     let mut r = LangReport {
@@ -98,10 +108,17 @@ pub fn eval_pairs(pairs: &[Pair], lang: Lang) -> LangReport {
     let _ = super::model(lang);
     r.load_seconds = t_load.elapsed().as_secs_f64();
     let t0 = Instant::now();
-    let mut outs = Vec::with_capacity(sel.len());
-    for p in &sel {
+    let mut outs: Vec<String> = Vec::with_capacity(sel.len());
+    for (i, p) in sel.iter().enumerate() {
         let mut rep = crate::repair::RepairReport::default();
-        outs.push(crate::repair::repair_line(&p.garbled, lang, &mut rep));
+        // The pair before is the line before when it is the next line of the same document:
+        // its repair is this line's case context, as in `zan repair` of the whole text.
+        let before = match (i.checked_sub(1).map(|j| sel[j]), i.checked_sub(1)) {
+            (Some(q), Some(j)) if follows(q, p) => Some(outs[j].as_str()),
+            _ => None,
+        };
+        let out = crate::repair::repair_line_after(&p.garbled, before, lang, &mut rep);
+        outs.push(out);
         r.bytes += p.garbled.len();
     }
     r.seconds = t0.elapsed().as_secs_f64();

@@ -1252,6 +1252,19 @@ static FUZZY: Lazy<(fuzzy::FuzzyCosts, f32)> = Lazy::new(|| {
 
 /// Repair the OCR garble of one line with `model`; returns the line and the tokens rewritten.
 pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
+    repair_line_after(model, line, None)
+}
+
+/// The last token of a line with a letter or digit in it: the case context of the next line's
+/// first word (a wrapped sentence goes on in lower case; after `.` or `5.` a capital follows).
+fn last_word_token(line: &str) -> Option<&str> {
+    line.split_whitespace()
+        .rfind(|t| t.chars().any(char::is_alphanumeric))
+}
+
+/// `repair_line_with`, where `before` is the line before it (already repaired), if any: its last
+/// word is the case context of this line's first word, as it would be were the line not wrapped.
+pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> (String, usize) {
     if !line.chars().any(is_latin_letter) {
         return (line.to_string(), 0);
     }
@@ -1327,7 +1340,19 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
             .filter(|(_, l)| !l.is_empty())
             .map(|(u, _)| u.0.as_str()),
     );
-    let prev_tok = |k: usize| units[..k].iter().rev().find(|u| u.1).map(|u| u.0.as_str());
+    // Only a sentence end or a clause number there speaks for the first word: a line that just
+    // stops may be a wrapped sentence as well as a heading or a table cell.
+    let before = before
+        .and_then(last_word_token)
+        .filter(|t| matches!(case_ctx(Some(t), ""), 0 | 5));
+    let prev_tok = |k: usize| {
+        units[..k]
+            .iter()
+            .rev()
+            .find(|u| u.1)
+            .map(|u| u.0.as_str())
+            .or(before)
+    };
     let mut out = String::with_capacity(line.len() * 2);
     let mut n = 0;
     // Where the last token's text starts in `out` (its last word is the next token's case context).
@@ -1339,7 +1364,7 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
             Some(r) => {
                 let chars: Vec<char> = r.text.chars().collect();
                 let ctx = case_ctx(prev_tok(k), tok);
-                let prev = last_tok.map(|s: usize| &out[s..]);
+                let prev = last_tok.map(|s: usize| &out[s..]).or(before);
                 let text = model.restore_case(tok, &chars, ctx, Some(&line_case), prev);
                 if text != tok {
                     n += 1;
@@ -1422,8 +1447,13 @@ fn join_split_tokens(
 
 /// Repair one line with the embedded model of `lang`.
 pub fn repair_line(line: &str, lang: Lang) -> (String, usize) {
+    repair_line_after_lang(line, None, lang)
+}
+
+/// `repair_line` with the (repaired) line before it as case context (`repair_line_after`).
+pub fn repair_line_after_lang(line: &str, before: Option<&str>, lang: Lang) -> (String, usize) {
     match model(lang) {
-        Some(m) => repair_line_with(m, line),
+        Some(m) => repair_line_after(m, line, before),
         None => (line.to_string(), 0),
     }
 }
