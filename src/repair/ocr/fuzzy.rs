@@ -82,6 +82,12 @@ impl OcrModel {
     /// readings (channel + LM + word terms), best first; empty when the token is no single
     /// damaged word (numbers, hyphenated or very long tokens).
     pub fn fuzzy_readings(&self, token: &str, costs: &FuzzyCosts) -> Vec<Reading> {
+        self.fuzzy_readings_above(token, costs, f32::NEG_INFINITY)
+    }
+
+    /// `fuzzy_readings`, less those scoring below `beat` (some may stay): a caller that only
+    /// asks whether some reading beats `beat` lets the search start from a cut that high.
+    pub fn fuzzy_readings_above(&self, token: &str, costs: &FuzzyCosts, beat: f32) -> Vec<Reading> {
         let chars: Vec<char> = token.chars().collect();
         let a = chars.iter().take_while(|&&c| is_lead(c)).count();
         let b = chars.len()
@@ -101,8 +107,8 @@ impl OcrModel {
         let hyphens: Vec<usize> = (0..g.len()).filter(|&i| g[i] == '-').collect();
         if let [h] = hyphens[..] {
             let (x, y) = (
-                self.fuzzy_words(&g[..h], costs),
-                self.fuzzy_words(&g[h + 1..], costs),
+                self.fuzzy_words(&g[..h], costs, f32::NEG_INFINITY),
+                self.fuzzy_words(&g[h + 1..], costs, f32::NEG_INFINITY),
             );
             for (wx, sx) in x.iter().take(2) {
                 for (wy, sy) in y.iter().take(2) {
@@ -110,7 +116,16 @@ impl OcrModel {
                 }
             }
         } else {
-            for (w, score) in self.fuzzy_words(g, costs) {
+            // A reading scores its channel score plus at most the word term of the likeliest
+            // lexicon word (the language model term is a log probability times a weight).
+            let w = &self.weights;
+            let min = if w.lm >= 0.0 {
+                let top_ln = self.lex.best_below_ln(0).unwrap_or(0.0);
+                beat - (w.lex_bonus + w.freq.max(0.0) * top_ln) - 1.0
+            } else {
+                f32::NEG_INFINITY
+            };
+            for (w, score) in self.fuzzy_words(g, costs, min) {
                 out.push(self.reading(format!("{lead}{w}{trail}"), score));
             }
         }
@@ -119,8 +134,9 @@ impl OcrModel {
         out
     }
 
-    /// The lexicon words within reach of the garbled word `g`, with their channel scores.
-    fn fuzzy_words(&self, g: &[char], costs: &FuzzyCosts) -> Vec<(String, f32)> {
+    /// The lexicon words within reach of the garbled word `g`, with their channel scores
+    /// (none below `min`).
+    fn fuzzy_words(&self, g: &[char], costs: &FuzzyCosts, min: f32) -> Vec<(String, f32)> {
         let m = g.len();
         if !(2..=24).contains(&m)
             || g.iter().any(|&c| matches!(c, '-' | '/' | '–' | '—'))
@@ -186,7 +202,7 @@ impl OcrModel {
         let mut word: Vec<u8> = Vec::new();
         let mut found: Vec<(Vec<u8>, f32)> = Vec::new();
         let floor = costs.floor * m as f32;
-        let mut cut = floor;
+        let mut cut = floor.max(min);
         let mut top = f32::NEG_INFINITY;
         // Depth-first over the lexicon trie: (node, depth, letter) on a stack.
         let mut stack: Vec<(u32, usize, u8)> = self
