@@ -85,8 +85,8 @@ impl OcrModel {
         self.fuzzy_readings_above(token, costs, f32::NEG_INFINITY)
     }
 
-    /// `fuzzy_readings`, less those scoring below `beat` (some may stay): a caller that only
-    /// asks whether some reading beats `beat` lets the search start from a cut that high.
+    /// The readings of `fuzzy_readings` that score `beat` or more: a caller that needs no
+    /// reading below `beat` lets the search leave out every word that could not score it.
     pub fn fuzzy_readings_above(&self, token: &str, costs: &FuzzyCosts, beat: f32) -> Vec<Reading> {
         let chars: Vec<char> = token.chars().collect();
         let a = chars.iter().take_while(|&&c| is_lead(c)).count();
@@ -107,8 +107,8 @@ impl OcrModel {
         let hyphens: Vec<usize> = (0..g.len()).filter(|&i| g[i] == '-').collect();
         if let [h] = hyphens[..] {
             let (x, y) = (
-                self.fuzzy_words(&g[..h], costs, f32::NEG_INFINITY),
-                self.fuzzy_words(&g[h + 1..], costs, f32::NEG_INFINITY),
+                self.fuzzy_words(&g[..h], costs, f32::NEG_INFINITY, None),
+                self.fuzzy_words(&g[h + 1..], costs, f32::NEG_INFINITY, None),
             );
             for (wx, sx) in x.iter().take(2) {
                 for (wy, sy) in y.iter().take(2) {
@@ -125,18 +125,27 @@ impl OcrModel {
             } else {
                 f32::NEG_INFINITY
             };
-            for (w, score) in self.fuzzy_words(g, costs, min) {
+            let gate = (beat > f32::NEG_INFINITY).then_some((beat, lead.as_str()));
+            for (w, score) in self.fuzzy_words(g, costs, min, gate) {
                 out.push(self.reading(format!("{lead}{w}{trail}"), score));
             }
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score));
         out.truncate(4);
+        out.retain(|r| r.score >= beat);
         out
     }
 
     /// The lexicon words within reach of the garbled word `g`, with their channel scores
-    /// (none below `min`).
-    fn fuzzy_words(&self, g: &[char], costs: &FuzzyCosts, min: f32) -> Vec<(String, f32)> {
+    /// (none below `min`). With `beat` (a reading score, and the characters the reading has
+    /// before the word), only the words whose reading could score `beat` are sure to be there.
+    fn fuzzy_words(
+        &self,
+        g: &[char],
+        costs: &FuzzyCosts,
+        min: f32,
+        beat: Option<(f32, &str)>,
+    ) -> Vec<(String, f32)> {
         let m = g.len();
         if !(2..=24).contains(&m)
             || g.iter().any(|&c| matches!(c, '-' | '/' | '–' | '—'))
@@ -193,6 +202,60 @@ impl OcrModel {
             }
             rest[j] = v;
         }
+        let floor = costs.floor * m as f32;
+        let start = floor.max(min);
+        // The reading's LM state and score after the characters before the word.
+        let gate = beat.filter(|_| self.weights.lm >= 0.0).map(|(beat, lead)| {
+            let (mut st, mut sc) = (self.lm.start(), 0.0);
+            for c in lead.chars() {
+                let (lp, next) = self.lm.step(st, sym(c));
+                sc += lp;
+                st = next;
+            }
+            // A little lower: the reading's score adds the same terms in another order.
+            (beat - 0.01, st, sc)
+        });
+        let (found, cut) = gate
+            .and_then(|gate| self.fuzzy_dfs(m, &emit, &drop, &rest, costs, start, Some(gate)))
+            .or_else(|| self.fuzzy_dfs(m, &emit, &drop, &rest, costs, start, None))
+            .unwrap_or_default();
+        let mut out: Vec<(String, f32)> = found
+            .into_iter()
+            .filter(|f| f.1 >= cut)
+            .map(|(w, score)| (w.iter().map(|&s| sym_char(s)).collect(), score))
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out
+    }
+
+    /// Depth-first search of the lexicon trie for the words scoring at least `max(start, best
+    /// - margin)` against the garble (emission table `emit`, drop costs `drop`, completion bounds
+    /// `rest`): those words in search order, and that cut.
+    ///
+    /// With a `gate` (reading score `beat`, and the language model's state and score after the
+    /// characters before the word), a subtree none of whose words could score `beat` as a
+    /// reading (its channel bound, its prefix's LM score, its likeliest word's frequency) is
+    /// not entered; that is exact for the words that could, unless a skipped subtree might hold
+    /// a word scoring more than `margin` above the lowest of them (then None: search ungated).
+    #[allow(clippy::too_many_arguments)]
+    fn fuzzy_dfs(
+        &self,
+        m: usize,
+        emit: &[f32],
+        drop: &[f32; LETTERS],
+        rest: &[f32],
+        costs: &FuzzyCosts,
+        start: f32,
+        gate: Option<(f32, u32, f32)>,
+    ) -> Option<(Vec<(Vec<u8>, f32)>, f32)> {
+        let wt = &self.weights;
+        let (beat, lm0, lmsc0) = gate.unwrap_or((f32::NEG_INFINITY, 0, 0.0));
+        // The LM state and score after each prefix (index: depth).
+        let mut lms: Vec<(u32, f32)> = vec![(lm0, lmsc0)];
+        // The best channel bound of a skipped subtree; per word found, whether it could beat
+        // `beat`.
+        let mut skipped = f32::NEG_INFINITY;
+        let mut relevant: Vec<bool> = Vec::new();
         // Columns by depth, flat: cols[d * (m + 1) + j] = best score of the prefix's d letters
         // against g[..j].
         let w = m + 1;
@@ -201,8 +264,7 @@ impl OcrModel {
         let mut span: Vec<(usize, usize)> = vec![(0, m)];
         let mut word: Vec<u8> = Vec::new();
         let mut found: Vec<(Vec<u8>, f32)> = Vec::new();
-        let floor = costs.floor * m as f32;
-        let mut cut = floor.max(min);
+        let mut cut = start;
         let mut top = f32::NEG_INFINITY;
         // Depth-first over the lexicon trie: (node, depth, letter) on a stack.
         let mut stack: Vec<(u32, usize, u8)> = self
@@ -252,8 +314,26 @@ impl OcrModel {
             if best < cut {
                 continue;
             }
-            word.push(s);
             let last = cols[p0 + w + m];
+            if gate.is_some() {
+                let (lp, next) = self.lm.step(lms[depth].0, s);
+                let lm = lms[depth].1 + lp;
+                let ln = self.lex.best_below_ln(node).unwrap_or(0.0);
+                let bound = best + wt.lm * lm + wt.lex_bonus + wt.freq.max(0.0) * ln;
+                if bound < beat {
+                    skipped = skipped.max(best);
+                    continue;
+                }
+                lms.truncate(depth + 1);
+                lms.push((next, lm));
+                let n = self.lex.count(node);
+                if n > 0 && last >= cut {
+                    let own = (n as f32).ln();
+                    let bound = last + wt.lm * lm + wt.lex_bonus + wt.freq.max(0.0) * own;
+                    relevant.push(bound >= beat);
+                }
+            }
+            word.push(s);
             if self.lex.count(node) > 0 && last >= cut {
                 found.push((word.clone(), last));
                 top = top.max(last);
@@ -263,13 +343,15 @@ impl OcrModel {
                 stack.push((n, depth + 1, t));
             }
         }
-        let mut out: Vec<(String, f32)> = found
-            .into_iter()
-            .filter(|f| f.1 >= cut)
-            .map(|(w, score)| (w.iter().map(|&s| sym_char(s)).collect(), score))
-            .collect();
-        out.sort_by(|a, b| b.1.total_cmp(&a.1));
-        out
+        // A skipped word may be the best by the channel and raise the cut above a word kept.
+        let lowest = (0..relevant.len())
+            .filter(|&i| relevant[i] && found[i].1 >= cut)
+            .fold(f32::INFINITY, |a, i| a.min(found[i].1));
+        if skipped > top && skipped - costs.margin > lowest {
+            return None;
+        }
+        found.retain(|f| f.1 >= cut);
+        Some((found, cut))
     }
 }
 

@@ -1025,16 +1025,16 @@ fn token_readings_to_beat(model: &OcrModel, token: &str, beat: f32) -> Vec<words
     // A little lower: the caller's own test adds its terms in another order.
     let beat = beat - 0.01;
     if r.first().is_none_or(|b| b.score / n < *when) {
-        let gate = if r.first().is_some_and(|b| b.score > beat) {
-            f32::NEG_INFINITY
-        } else {
-            beat
-        };
-        let mut fz = model.fuzzy_readings_above(token, costs, gate);
-        // Each reading the gate left out scores below `beat`, and so does the best one found.
-        partial = gate > f32::NEG_INFINITY && fz.first().is_none_or(|f| f.score <= beat);
-        if gate > f32::NEG_INFINITY && !partial {
-            fz = model.fuzzy_readings(token, costs);
+        // Readings the line Viterbi could never pick are not sought.
+        let useful = r.first().map_or(f32::NEG_INFINITY, |b| {
+            b.score - model.bigrams.max_gain(model.weights.bigram) - 0.01
+        });
+        let gated = beat > f32::NEG_INFINITY && r.first().is_none_or(|b| b.score <= beat);
+        let mut fz = model.fuzzy_readings_above(token, costs, if gated { beat } else { useful });
+        // Each reading left out scores below `beat`, and so does the best one found.
+        partial = gated && fz.first().is_none_or(|f| f.score <= beat);
+        if gated && !partial {
+            fz = model.fuzzy_readings_above(token, costs, useful);
         }
         for f in fz {
             match r.iter_mut().find(|x| x.text == f.text) {
