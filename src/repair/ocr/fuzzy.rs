@@ -11,7 +11,7 @@
 //! subtree whose column best is already below the running cut-off is never entered.
 
 use super::channel::MAX_GLYPHS;
-use super::lm::{is_letter_sym, sym, sym_char};
+use super::lm::{is_letter_sym, sym, sym_char, BOUND};
 use super::words::Reading;
 use super::OcrModel;
 
@@ -74,6 +74,20 @@ fn is_trail(c: char) -> bool {
     )
 }
 
+/// Words found by the fuzzy search (letter symbols) with their channel scores.
+type Found = Vec<(Vec<u8>, f32)>;
+
+/// What the fuzzy search may leave out: words whose reading (channel + LM + word terms) scores
+/// below `beat`, or more than `gain` below the best reading found.
+struct Gate<'a> {
+    beat: f32,
+    gain: f32,
+    /// The LM state and score after the characters before the word, and the characters after.
+    lm: u32,
+    lm_score: f32,
+    trail: &'a str,
+}
+
 /// Number of letter symbols (index 0 unused).
 const LETTERS: usize = 43;
 
@@ -125,7 +139,7 @@ impl OcrModel {
             } else {
                 f32::NEG_INFINITY
             };
-            let gate = (beat > f32::NEG_INFINITY).then_some((beat, lead.as_str()));
+            let gate = (beat > f32::NEG_INFINITY).then_some((beat, lead.as_str(), trail.as_str()));
             for (w, score) in self.fuzzy_words(g, costs, min, gate) {
                 out.push(self.reading(format!("{lead}{w}{trail}"), score));
             }
@@ -144,7 +158,7 @@ impl OcrModel {
         g: &[char],
         costs: &FuzzyCosts,
         min: f32,
-        beat: Option<(f32, &str)>,
+        beat: Option<(f32, &str, &str)>,
     ) -> Vec<(String, f32)> {
         let m = g.len();
         if !(2..=24).contains(&m)
@@ -205,19 +219,31 @@ impl OcrModel {
         let floor = costs.floor * m as f32;
         let start = floor.max(min);
         // The reading's LM state and score after the characters before the word.
-        let gate = beat.filter(|_| self.weights.lm >= 0.0).map(|(beat, lead)| {
-            let (mut st, mut sc) = (self.lm.start(), 0.0);
-            for c in lead.chars() {
-                let (lp, next) = self.lm.step(st, sym(c));
-                sc += lp;
-                st = next;
-            }
-            // A little lower: the reading's score adds the same terms in another order.
-            (beat - 0.01, st, sc)
-        });
+        let gate = beat
+            .filter(|_| self.weights.lm >= 0.0)
+            .map(|(beat, lead, trail)| {
+                let (mut lm, mut lm_score) = (self.lm.start(), 0.0);
+                for c in lead.chars() {
+                    let (lp, next) = self.lm.step(lm, sym(c));
+                    lm_score += lp;
+                    lm = next;
+                }
+                Gate {
+                    // A little lower: the reading's score adds the same terms in another order.
+                    beat: beat - 0.01,
+                    gain: self.bigrams.max_gain(self.weights.bigram),
+                    lm,
+                    lm_score,
+                    trail,
+                }
+            });
+        let dfs = |gate: Option<&Gate>, rise: bool| {
+            self.fuzzy_dfs(m, &emit, &drop, &rest, costs, start, gate, rise)
+        };
         let (found, cut) = gate
-            .and_then(|gate| self.fuzzy_dfs(m, &emit, &drop, &rest, costs, start, Some(gate)))
-            .or_else(|| self.fuzzy_dfs(m, &emit, &drop, &rest, costs, start, None))
+            .as_ref()
+            .and_then(|gate| dfs(Some(gate), true).or_else(|| dfs(Some(gate), false)))
+            .or_else(|| dfs(None, false))
             .unwrap_or_default();
         let mut out: Vec<(String, f32)> = found
             .into_iter()
@@ -232,11 +258,12 @@ impl OcrModel {
     /// - margin)` against the garble (emission table `emit`, drop costs `drop`, completion bounds
     /// `rest`): those words in search order, and that cut.
     ///
-    /// With a `gate` (reading score `beat`, and the language model's state and score after the
-    /// characters before the word), a subtree none of whose words could score `beat` as a
-    /// reading (its channel bound, its prefix's LM score, its likeliest word's frequency) is
-    /// not entered; that is exact for the words that could, unless a skipped subtree might hold
-    /// a word scoring more than `margin` above the lowest of them (then None: search ungated).
+    /// With a `gate`, a subtree none of whose words could score `gate.beat` as a reading (its
+    /// channel bound, its prefix's LM score, its likeliest word's frequency) is not entered; with
+    /// `rise`, the bar rises to the best reading found less `gate.gain`. That is exact for the
+    /// words that could clear the bar, unless a skipped subtree might hold a word scoring more
+    /// than `margin` above the lowest of them by the channel, or the best reading found falls
+    /// below the cut (then None: search again, without `rise`, then ungated).
     #[allow(clippy::too_many_arguments)]
     fn fuzzy_dfs(
         &self,
@@ -246,16 +273,19 @@ impl OcrModel {
         rest: &[f32],
         costs: &FuzzyCosts,
         start: f32,
-        gate: Option<(f32, u32, f32)>,
-    ) -> Option<(Vec<(Vec<u8>, f32)>, f32)> {
+        gate: Option<&Gate>,
+        rise: bool,
+    ) -> Option<(Found, f32)> {
         let wt = &self.weights;
-        let (beat, lm0, lmsc0) = gate.unwrap_or((f32::NEG_INFINITY, 0, 0.0));
+        let (mut bar, lm0, lmsc0) =
+            gate.map_or((f32::NEG_INFINITY, 0, 0.0), |g| (g.beat, g.lm, g.lm_score));
         // The LM state and score after each prefix (index: depth).
         let mut lms: Vec<(u32, f32)> = vec![(lm0, lmsc0)];
-        // The best channel bound of a skipped subtree; per word found, whether it could beat
-        // `beat`.
+        // The best channel bound of a skipped subtree; per word found, the bound of its reading
+        // score and that score; the word that raised the bar.
         let mut skipped = f32::NEG_INFINITY;
-        let mut relevant: Vec<bool> = Vec::new();
+        let mut scores: Vec<(f32, f32)> = Vec::new();
+        let mut raised: Option<usize> = None;
         // Columns by depth, flat: cols[d * (m + 1) + j] = best score of the prefix's d letters
         // against g[..j].
         let w = m + 1;
@@ -315,12 +345,12 @@ impl OcrModel {
                 continue;
             }
             let last = cols[p0 + w + m];
-            if gate.is_some() {
+            if let Some(gate) = gate {
                 let (lp, next) = self.lm.step(lms[depth].0, s);
                 let lm = lms[depth].1 + lp;
                 let ln = self.lex.best_below_ln(node).unwrap_or(0.0);
                 let bound = best + wt.lm * lm + wt.lex_bonus + wt.freq.max(0.0) * ln;
-                if bound < beat {
+                if bound < bar {
                     skipped = skipped.max(best);
                     continue;
                 }
@@ -330,7 +360,20 @@ impl OcrModel {
                 if n > 0 && last >= cut {
                     let own = (n as f32).ln();
                     let bound = last + wt.lm * lm + wt.lex_bonus + wt.freq.max(0.0) * own;
-                    relevant.push(bound >= beat);
+                    // The reading's score, its terms added as `reading` adds them.
+                    let (mut st, mut full) = (next, lm);
+                    for c in gate.trail.chars() {
+                        let (lp, next) = self.lm.step(st, sym(c));
+                        full += lp;
+                        st = next;
+                    }
+                    full += self.lm.logp(st, BOUND);
+                    let score = last + wt.lm * full + (wt.lex_bonus + wt.freq * own);
+                    scores.push((bound, score));
+                    if rise && score - gate.gain - 0.01 > bar {
+                        bar = score - gate.gain - 0.01;
+                        raised = Some(found.len());
+                    }
                 }
             }
             word.push(s);
@@ -344,10 +387,14 @@ impl OcrModel {
             }
         }
         // A skipped word may be the best by the channel and raise the cut above a word kept.
-        let lowest = (0..relevant.len())
-            .filter(|&i| relevant[i] && found[i].1 >= cut)
+        let lowest = (0..scores.len())
+            .filter(|&i| scores[i].0 >= bar && found[i].1 >= cut)
             .fold(f32::INFINITY, |a, i| a.min(found[i].1));
         if skipped > top && skipped - costs.margin > lowest {
+            return None;
+        }
+        // The bar holds only if the reading that raised it is kept.
+        if raised.is_some_and(|i| found[i].1 < cut) {
             return None;
         }
         found.retain(|f| f.1 >= cut);
