@@ -237,8 +237,21 @@ impl OcrModel {
                     trail,
                 }
             });
+        // The same emissions by letter and by the glyph they end at, with the letter's drop
+        // first: et[s * (m + 1) + j] = [drop, g[j-1..j], g[j-2..j], g[j-3..j] read as s], so a
+        // column's cell reads one entry.
+        let mut et = vec![[f32::NEG_INFINITY; MAX_GLYPHS + 1]; LETTERS * (m + 1)];
+        for si in 1..LETTERS {
+            for j in 0..=m {
+                let e = &mut et[si * (m + 1) + j];
+                e[0] = drop[si];
+                for k in 1..=MAX_GLYPHS.min(j) {
+                    e[k] = emit[((j - k) * MAX_GLYPHS + k - 1) * LETTERS + si];
+                }
+            }
+        }
         let dfs = |gate: Option<&Gate>, rise: bool| {
-            self.fuzzy_dfs(m, &emit, &drop, &rest, costs, start, gate, rise)
+            self.fuzzy_dfs(m, &et, &rest, costs, start, gate, rise)
         };
         let (found, cut) = gate
             .as_ref()
@@ -255,8 +268,8 @@ impl OcrModel {
     }
 
     /// Depth-first search of the lexicon trie for the words scoring at least `max(start, best
-    /// - margin)` against the garble (emission table `emit`, drop costs `drop`, completion bounds
-    /// `rest`): those words in search order, and that cut.
+    /// - margin)` against the garble (emissions and drops `et`, completion bounds `rest`): those
+    /// words in search order, and that cut.
     ///
     /// With a `gate`, a subtree none of whose words could score `gate.beat` as a reading (its
     /// channel bound, its prefix's LM score, its likeliest word's frequency) is not entered; with
@@ -268,8 +281,7 @@ impl OcrModel {
     fn fuzzy_dfs(
         &self,
         m: usize,
-        emit: &[f32],
-        drop: &[f32; LETTERS],
+        et: &[[f32; MAX_GLYPHS + 1]],
         rest: &[f32],
         costs: &FuzzyCosts,
         start: f32,
@@ -286,10 +298,16 @@ impl OcrModel {
         let mut skipped = f32::NEG_INFINITY;
         let mut scores: Vec<(f32, f32)> = Vec::new();
         let mut raised: Option<usize> = None;
-        // Columns by depth, flat: cols[d * (m + 1) + j] = best score of the prefix's d letters
-        // against g[..j].
+        // Columns by depth, flat, each behind MAX_GLYPHS cells of -inf (so a cell reads its
+        // parent's cells j - k without a test): cols[d * wd + P + j] = best score of the
+        // prefix's d letters against g[..j].
+        const P: usize = MAX_GLYPHS;
         let w = m + 1;
-        let mut cols: Vec<f32> = (0..=m).map(|j| j as f32 * costs.skip).collect();
+        let wd = w + P;
+        let mut cols: Vec<f32> = vec![f32::NEG_INFINITY; wd * 8];
+        for j in 0..=m {
+            cols[P + j] = j as f32 * costs.skip;
+        }
         // Live cells (first, last) of each column.
         let mut span: Vec<(usize, usize)> = vec![(0, m)];
         let mut word: Vec<u8> = Vec::new();
@@ -304,47 +322,55 @@ impl OcrModel {
             .map(|&(s, n)| (n, 0usize, s))
             .collect();
         while let Some((node, depth, s)) = stack.pop() {
-            cols.truncate((depth + 1) * w);
             word.truncate(depth);
             if !is_letter_sym(s) {
                 continue;
             }
             let si = s as usize;
-            let p0 = depth * w;
+            if cols.len() < (depth + 2) * wd {
+                cols.resize((depth + 2) * wd, f32::NEG_INFINITY);
+            }
+            let (par, child) = cols.split_at_mut((depth + 1) * wd);
+            let par = &par[depth * wd..];
+            let child = &mut child[P..wd];
+            let ev = &et[si * w..(si + 1) * w];
             let (lo_p, hi_p) = span[depth];
             // Cells that cannot reach the cut are -inf: a column's live cells form a narrow band
             // (its parent's, shifted by at most MAX_GLYPHS, plus a dying chain of skips).
             let mut best = f32::NEG_INFINITY;
             let (mut lo, mut hi) = (usize::MAX, 0);
-            cols.resize(p0 + w + lo_p, f32::NEG_INFINITY);
-            for j in lo_p..=m {
-                let mut v = cols[p0 + j] + drop[si];
-                for k in 1..=MAX_GLYPHS.min(j) {
-                    let e = emit[((j - k) * MAX_GLYPHS + k - 1) * LETTERS + si];
-                    v = v.max(cols[p0 + j - k] + e);
+            child[..lo_p].fill(f32::NEG_INFINITY);
+            let mut left = f32::NEG_INFINITY;
+            let mut j = lo_p;
+            while j <= m {
+                let e = &ev[j];
+                let p = &par[j..j + P + 1];
+                let mut v = p[P] + e[0];
+                for k in 1..=P {
+                    v = v.max(p[P - k] + e[k]);
                 }
-                if j > 0 {
-                    v = v.max(cols[p0 + w + j - 1] + costs.skip);
-                }
+                v = v.max(left + costs.skip);
                 if v + rest[j] < cut {
                     v = f32::NEG_INFINITY;
                 } else {
                     lo = lo.min(j);
                     hi = j;
                 }
-                cols.push(v);
+                child[j] = v;
+                left = v;
                 best = best.max(v + rest[j]);
-                if v == f32::NEG_INFINITY && j > hi_p + MAX_GLYPHS {
+                j += 1;
+                if v == f32::NEG_INFINITY && j > hi_p + MAX_GLYPHS + 1 {
                     break;
                 }
             }
-            cols.resize(p0 + 2 * w, f32::NEG_INFINITY);
+            child[j..].fill(f32::NEG_INFINITY);
             span.truncate(depth + 1);
             span.push((lo.min(m), hi));
             if best < cut {
                 continue;
             }
-            let last = cols[p0 + w + m];
+            let last = cols[(depth + 1) * wd + P + m];
             if let Some(gate) = gate {
                 let (lp, next) = self.lm.step(lms[depth].0, s);
                 let lm = lms[depth].1 + lp;
