@@ -267,9 +267,10 @@ impl OcrModel {
         out
     }
 
-    /// Depth-first search of the lexicon trie for the words scoring at least `max(start, best
-    /// - margin)` against the garble (emissions and drops `et`, completion bounds `rest`): those
-    /// words in search order, and that cut.
+    /// Depth-first search of the lexicon trie for the words scoring at least the cut, `start` or
+    /// the best word's score less the margin, whichever is higher, against the garble
+    /// (emissions and drops `et`, completion bounds `rest`): those words in search order, and
+    /// that cut.
     ///
     /// With a `gate`, a subtree none of whose words could score `gate.beat` as a reading (its
     /// channel bound, its prefix's LM score, its likeliest word's frequency) is not entered; with
