@@ -202,19 +202,31 @@ impl OcrModel {
                 drop[d.sym as usize] = drop[d.sym as usize].max(ch * d.logp);
             }
         }
-        // rest[j]: the best any word could still score on g[j..] (each glyph string read as its
-        // likeliest letter, or skipped): a column entry plus it bounds every completion.
-        let mut rest = vec![0.0f32; m + 1];
-        for j in (0..m).rev() {
-            let mut v = rest[j + 1] + costs.skip;
-            for k in 0..MAX_GLYPHS.min(m - j) {
-                let base = (j * MAX_GLYPHS + k) * LETTERS;
-                let e = emit[base + 1..base + LETTERS]
+        // rest_h[h * (m + 1) + j]: the best any word with at most h letters left could still
+        // score on g[j..] (each glyph string read as its likeliest letter, or skipped): a column
+        // entry plus it bounds every completion in a subtree of that height.
+        let w = m + 1;
+        // The likeliest letter's emission of each glyph string.
+        let ebest: Vec<f32> = (0..m * MAX_GLYPHS)
+            .map(|i| {
+                emit[i * LETTERS + 1..(i + 1) * LETTERS]
                     .iter()
-                    .fold(f32::NEG_INFINITY, |a, &b| a.max(b));
-                v = v.max(rest[j + k + 1] + e);
+                    .fold(f32::NEG_INFINITY, |a, &b| a.max(b))
+            })
+            .collect();
+        let mut rest_h = vec![0.0f32; w * w];
+        for j in 0..m {
+            rest_h[j] = (m - j) as f32 * costs.skip;
+        }
+        for h in 1..=m {
+            for j in (0..m).rev() {
+                let mut v = rest_h[h * w + j + 1] + costs.skip;
+                v = v.max(rest_h[(h - 1) * w + j]);
+                for k in 0..MAX_GLYPHS.min(m - j) {
+                    v = v.max(rest_h[(h - 1) * w + j + k + 1] + ebest[j * MAX_GLYPHS + k]);
+                }
+                rest_h[h * w + j] = v;
             }
-            rest[j] = v;
         }
         let floor = costs.floor * m as f32;
         let start = floor.max(min);
@@ -251,7 +263,7 @@ impl OcrModel {
             }
         }
         let dfs = |gate: Option<&Gate>, rise: bool| {
-            self.fuzzy_dfs(m, &et, &rest, costs, start, gate, rise)
+            self.fuzzy_dfs(m, &et, &rest_h, costs, start, gate, rise)
         };
         let (found, cut) = gate
             .as_ref()
@@ -269,8 +281,8 @@ impl OcrModel {
 
     /// Depth-first search of the lexicon trie for the words scoring at least the cut, `start` or
     /// the best word's score less the margin, whichever is higher, against the garble
-    /// (emissions and drops `et`, completion bounds `rest`): those words in search order, and
-    /// that cut.
+    /// (emissions and drops `et`, completion bounds `rest_h` by letters left): those words in
+    /// search order, and that cut.
     ///
     /// With a `gate`, a subtree none of whose words could score `gate.beat` as a reading (its
     /// channel bound, its prefix's LM score, its likeliest word's frequency) is not entered; with
@@ -283,7 +295,7 @@ impl OcrModel {
         &self,
         m: usize,
         et: &[[f32; MAX_GLYPHS + 1]],
-        rest: &[f32],
+        rest_h: &[f32],
         costs: &FuzzyCosts,
         start: f32,
         gate: Option<&Gate>,
@@ -335,6 +347,8 @@ impl OcrModel {
             let par = &par[depth * wd..];
             let child = &mut child[P..wd];
             let ev = &et[si * w..(si + 1) * w];
+            let h = self.lex.height(node).min(m);
+            let rest = &rest_h[h * w..(h + 1) * w];
             let (lo_p, hi_p) = span[depth];
             // Cells that cannot reach the cut are -inf: a column's live cells form a narrow band
             // (its parent's, shifted by at most MAX_GLYPHS, plus a dying chain of skips).
