@@ -215,8 +215,8 @@ impl OcrModel {
             })
             .collect();
         let mut rest_h = vec![0.0f32; w * w];
-        for j in 0..m {
-            rest_h[j] = (m - j) as f32 * costs.skip;
+        for (j, r) in rest_h[..m].iter_mut().enumerate() {
+            *r = (m - j) as f32 * costs.skip;
         }
         for h in 1..=m {
             for j in (0..m).rev() {
