@@ -99,8 +99,9 @@ impl OcrModel {
         self.fuzzy_readings_above(token, costs, f32::NEG_INFINITY)
     }
 
-    /// The readings of `fuzzy_readings` that score `beat` or more: a caller that needs no
-    /// reading below `beat` lets the search leave out every word that could not score it.
+    /// The readings of `fuzzy_readings` that score `beat` or more and no more than the line
+    /// Viterbi's pair gain (`Bigrams::max_gain`) below the best: a caller that needs no other
+    /// reading lets the search leave out every word that could not score that.
     pub fn fuzzy_readings_above(&self, token: &str, costs: &FuzzyCosts, beat: f32) -> Vec<Reading> {
         let chars: Vec<char> = token.chars().collect();
         let a = chars.iter().take_while(|&&c| is_lead(c)).count();
@@ -461,5 +462,38 @@ mod tests {
         // A compound is read part by part.
         let r = m.fuzzy_readings("aTa-aHacbIHbIH", &c);
         assert_eq!(r.first().map(|r| r.text.as_str()), Some("ата-анасының"));
+    }
+
+    #[test]
+    fn a_bar_leaves_out_only_readings_below_it() {
+        let m = super::super::model(Lang::Kk).expect("the embedded Kazakh model");
+        let c = FuzzyCosts::default();
+        let gain = m.bigrams.max_gain(m.weights.bigram);
+        let mut checked = 0;
+        for tok in [
+            "KbI3MeT",
+            "\"TexXHUKAJBIK",
+            "KeliHT]",
+            "OijliMHeH",
+            "KICINTIK,",
+            "aK",
+        ] {
+            let all = m.fuzzy_readings(tok, &c);
+            let best = all.first().map_or(f32::NEG_INFINITY, |r| r.score);
+            for beat in all.iter().map(|r| r.score - 0.5).chain([best + 1.0]) {
+                let some = m.fuzzy_readings_above(tok, &c, beat);
+                // Every reading kept is one of all, with the same score ...
+                for r in &some {
+                    assert!(all.iter().any(|a| a.text == r.text && a.score == r.score));
+                }
+                // ... and none of all the caller needs is missing.
+                let bar = beat.max(best - gain) + 0.02;
+                for a in all.iter().filter(|a| a.score >= bar) {
+                    assert!(some.iter().any(|r| r.text == a.text), "{tok}: {}", a.text);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 6, "{checked}");
     }
 }

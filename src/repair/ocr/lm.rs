@@ -612,5 +612,9 @@ mod tests {
         assert_eq!(lex.best_below(node("қыз")), 2);
         assert_eq!(lex.best_below(node("кө")), 1);
         assert_eq!(lex.total, 3);
+        // Letters left after a prefix in its longest word.
+        assert_eq!(lex.height(0), 7);
+        assert_eq!(lex.height(node("қыз")), 3);
+        assert_eq!(lex.height(node("қызмет")), 0);
     }
 }
