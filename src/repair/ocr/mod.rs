@@ -984,7 +984,9 @@ fn keep_as_latin(token: &str) -> bool {
 }
 
 /// Readings of a garbled token, best first: the known words it can be, else the character
-/// beam's reading (memoised per thread: garble repeats a lot).
+/// beam's reading (memoised per thread: garble repeats a lot). Fuzzy readings the line Viterbi
+/// could never pick (`Bigrams::max_gain` below the best) are left out: callers other than the
+/// Viterbi use the best reading only.
 fn token_readings(model: &OcrModel, token: &str) -> Vec<words::Reading> {
     token_readings_to_beat(model, token, f32::NEG_INFINITY)
 }
