@@ -11,7 +11,7 @@
 //! subtree whose column best is already below the running cut-off is never entered.
 
 use super::channel::MAX_GLYPHS;
-use super::lm::{is_letter_sym, sym, sym_char};
+use super::lm::{is_letter_sym, sym, sym_char, BOUND};
 use super::words::Reading;
 use super::OcrModel;
 
@@ -74,6 +74,20 @@ fn is_trail(c: char) -> bool {
     )
 }
 
+/// Words found by the fuzzy search (letter symbols) with their channel scores.
+type Found = Vec<(Vec<u8>, f32)>;
+
+/// What the fuzzy search may leave out: words whose reading (channel + LM + word terms) scores
+/// below `beat`, or more than `gain` below the best reading found.
+struct Gate<'a> {
+    beat: f32,
+    gain: f32,
+    /// The LM state and score after the characters before the word, and the characters after.
+    lm: u32,
+    lm_score: f32,
+    trail: &'a str,
+}
+
 /// Number of letter symbols (index 0 unused).
 const LETTERS: usize = 43;
 
@@ -82,6 +96,13 @@ impl OcrModel {
     /// readings (channel + LM + word terms), best first; empty when the token is no single
     /// damaged word (numbers, hyphenated or very long tokens).
     pub fn fuzzy_readings(&self, token: &str, costs: &FuzzyCosts) -> Vec<Reading> {
+        self.fuzzy_readings_above(token, costs, f32::NEG_INFINITY)
+    }
+
+    /// The readings of `fuzzy_readings` that score `beat` or more and no more than the line
+    /// Viterbi's pair gain (`Bigrams::max_gain`) below the best: a caller that needs no other
+    /// reading lets the search leave out every word that could not score that.
+    pub fn fuzzy_readings_above(&self, token: &str, costs: &FuzzyCosts, beat: f32) -> Vec<Reading> {
         let chars: Vec<char> = token.chars().collect();
         let a = chars.iter().take_while(|&&c| is_lead(c)).count();
         let b = chars.len()
@@ -101,8 +122,8 @@ impl OcrModel {
         let hyphens: Vec<usize> = (0..g.len()).filter(|&i| g[i] == '-').collect();
         if let [h] = hyphens[..] {
             let (x, y) = (
-                self.fuzzy_words(&g[..h], costs),
-                self.fuzzy_words(&g[h + 1..], costs),
+                self.fuzzy_words(&g[..h], costs, f32::NEG_INFINITY, None),
+                self.fuzzy_words(&g[h + 1..], costs, f32::NEG_INFINITY, None),
             );
             for (wx, sx) in x.iter().take(2) {
                 for (wy, sy) in y.iter().take(2) {
@@ -110,17 +131,36 @@ impl OcrModel {
                 }
             }
         } else {
-            for (w, score) in self.fuzzy_words(g, costs) {
+            // A reading scores its channel score plus at most the word term of the likeliest
+            // lexicon word (the language model term is a log probability times a weight).
+            let w = &self.weights;
+            let min = if w.lm >= 0.0 {
+                let top_ln = self.lex.best_below_ln(0).unwrap_or(0.0);
+                beat - (w.lex_bonus + w.freq.max(0.0) * top_ln) - 1.0
+            } else {
+                f32::NEG_INFINITY
+            };
+            let gate = (beat > f32::NEG_INFINITY).then_some((beat, lead.as_str(), trail.as_str()));
+            for (w, score) in self.fuzzy_words(g, costs, min, gate) {
                 out.push(self.reading(format!("{lead}{w}{trail}"), score));
             }
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score));
         out.truncate(4);
+        out.retain(|r| r.score >= beat);
         out
     }
 
-    /// The lexicon words within reach of the garbled word `g`, with their channel scores.
-    fn fuzzy_words(&self, g: &[char], costs: &FuzzyCosts) -> Vec<(String, f32)> {
+    /// The lexicon words within reach of the garbled word `g`, with their channel scores
+    /// (none below `min`). With `beat` (a reading score, and the characters the reading has
+    /// before the word), only the words whose reading could score `beat` are sure to be there.
+    fn fuzzy_words(
+        &self,
+        g: &[char],
+        costs: &FuzzyCosts,
+        min: f32,
+        beat: Option<(f32, &str, &str)>,
+    ) -> Vec<(String, f32)> {
         let m = g.len();
         if !(2..=24).contains(&m)
             || g.iter().any(|&c| matches!(c, '-' | '/' | '–' | '—'))
@@ -163,30 +203,130 @@ impl OcrModel {
                 drop[d.sym as usize] = drop[d.sym as usize].max(ch * d.logp);
             }
         }
-        // rest[j]: the best any word could still score on g[j..] (each glyph string read as its
-        // likeliest letter, or skipped): a column entry plus it bounds every completion.
-        let mut rest = vec![0.0f32; m + 1];
-        for j in (0..m).rev() {
-            let mut v = rest[j + 1] + costs.skip;
-            for k in 0..MAX_GLYPHS.min(m - j) {
-                let base = (j * MAX_GLYPHS + k) * LETTERS;
-                let e = emit[base + 1..base + LETTERS]
-                    .iter()
-                    .fold(f32::NEG_INFINITY, |a, &b| a.max(b));
-                v = v.max(rest[j + k + 1] + e);
-            }
-            rest[j] = v;
-        }
-        // Columns by depth, flat: cols[d * (m + 1) + j] = best score of the prefix's d letters
-        // against g[..j].
+        // rest_h[h * (m + 1) + j]: the best any word with at most h letters left could still
+        // score on g[j..] (each glyph string read as its likeliest letter, or skipped): a column
+        // entry plus it bounds every completion in a subtree of that height.
         let w = m + 1;
-        let mut cols: Vec<f32> = (0..=m).map(|j| j as f32 * costs.skip).collect();
+        // The likeliest letter's emission of each glyph string.
+        let ebest: Vec<f32> = (0..m * MAX_GLYPHS)
+            .map(|i| {
+                emit[i * LETTERS + 1..(i + 1) * LETTERS]
+                    .iter()
+                    .fold(f32::NEG_INFINITY, |a, &b| a.max(b))
+            })
+            .collect();
+        let mut rest_h = vec![0.0f32; w * w];
+        for (j, r) in rest_h[..m].iter_mut().enumerate() {
+            *r = (m - j) as f32 * costs.skip;
+        }
+        for h in 1..=m {
+            for j in (0..m).rev() {
+                let mut v = rest_h[h * w + j + 1] + costs.skip;
+                v = v.max(rest_h[(h - 1) * w + j]);
+                for k in 0..MAX_GLYPHS.min(m - j) {
+                    v = v.max(rest_h[(h - 1) * w + j + k + 1] + ebest[j * MAX_GLYPHS + k]);
+                }
+                rest_h[h * w + j] = v;
+            }
+        }
+        let floor = costs.floor * m as f32;
+        let start = floor.max(min);
+        // The reading's LM state and score after the characters before the word.
+        let gate = beat
+            .filter(|_| self.weights.lm >= 0.0)
+            .map(|(beat, lead, trail)| {
+                let (mut lm, mut lm_score) = (self.lm.start(), 0.0);
+                for c in lead.chars() {
+                    let (lp, next) = self.lm.step(lm, sym(c));
+                    lm_score += lp;
+                    lm = next;
+                }
+                Gate {
+                    // A little lower: the reading's score adds the same terms in another order.
+                    beat: beat - 0.01,
+                    gain: self.bigrams.max_gain(self.weights.bigram),
+                    lm,
+                    lm_score,
+                    trail,
+                }
+            });
+        // The same emissions by letter and by the glyph they end at, with the letter's drop
+        // first: et[s * (m + 1) + j] = [drop, g[j-1..j], g[j-2..j], g[j-3..j] read as s], so a
+        // column's cell reads one entry.
+        let mut et = vec![[f32::NEG_INFINITY; MAX_GLYPHS + 1]; LETTERS * (m + 1)];
+        for si in 1..LETTERS {
+            for j in 0..=m {
+                let e = &mut et[si * (m + 1) + j];
+                e[0] = drop[si];
+                for k in 1..=MAX_GLYPHS.min(j) {
+                    e[k] = emit[((j - k) * MAX_GLYPHS + k - 1) * LETTERS + si];
+                }
+            }
+        }
+        let dfs = |gate: Option<&Gate>, rise: bool| {
+            self.fuzzy_dfs(m, &et, &rest_h, costs, start, gate, rise)
+        };
+        let (found, cut) = gate
+            .as_ref()
+            .and_then(|gate| dfs(Some(gate), true).or_else(|| dfs(Some(gate), false)))
+            .or_else(|| dfs(None, false))
+            .unwrap_or_default();
+        let mut out: Vec<(String, f32)> = found
+            .into_iter()
+            .filter(|f| f.1 >= cut)
+            .map(|(w, score)| (w.iter().map(|&s| sym_char(s)).collect(), score))
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out
+    }
+
+    /// Depth-first search of the lexicon trie for the words scoring at least the cut, `start` or
+    /// the best word's score less the margin, whichever is higher, against the garble
+    /// (emissions and drops `et`, completion bounds `rest_h` by letters left): those words in
+    /// search order, and that cut.
+    ///
+    /// With a `gate`, a subtree none of whose words could score `gate.beat` as a reading (its
+    /// channel bound, its prefix's LM score, its likeliest word's frequency) is not entered; with
+    /// `rise`, the bar rises to the best reading found less `gate.gain`. That is exact for the
+    /// words that could clear the bar, unless a skipped subtree might hold a word scoring more
+    /// than `margin` above the lowest of them by the channel, or the best reading found falls
+    /// below the cut (then None: search again, without `rise`, then ungated).
+    #[allow(clippy::too_many_arguments)]
+    fn fuzzy_dfs(
+        &self,
+        m: usize,
+        et: &[[f32; MAX_GLYPHS + 1]],
+        rest_h: &[f32],
+        costs: &FuzzyCosts,
+        start: f32,
+        gate: Option<&Gate>,
+        rise: bool,
+    ) -> Option<(Found, f32)> {
+        let wt = &self.weights;
+        let (mut bar, lm0, lmsc0) =
+            gate.map_or((f32::NEG_INFINITY, 0, 0.0), |g| (g.beat, g.lm, g.lm_score));
+        // The LM state and score after each prefix (index: depth).
+        let mut lms: Vec<(u32, f32)> = vec![(lm0, lmsc0)];
+        // The best channel bound of a skipped subtree; per word found, the bound of its reading
+        // score and that score; the word that raised the bar.
+        let mut skipped = f32::NEG_INFINITY;
+        let mut scores: Vec<(f32, f32)> = Vec::new();
+        let mut raised: Option<usize> = None;
+        // Columns by depth, flat, each behind MAX_GLYPHS cells of -inf (so a cell reads its
+        // parent's cells j - k without a test): cols[d * wd + P + j] = best score of the
+        // prefix's d letters against g[..j].
+        const P: usize = MAX_GLYPHS;
+        let w = m + 1;
+        let wd = w + P;
+        let mut cols: Vec<f32> = vec![f32::NEG_INFINITY; wd * 8];
+        for j in 0..=m {
+            cols[P + j] = j as f32 * costs.skip;
+        }
         // Live cells (first, last) of each column.
         let mut span: Vec<(usize, usize)> = vec![(0, m)];
         let mut word: Vec<u8> = Vec::new();
         let mut found: Vec<(Vec<u8>, f32)> = Vec::new();
-        let floor = costs.floor * m as f32;
-        let mut cut = floor;
+        let mut cut = start;
         let mut top = f32::NEG_INFINITY;
         // Depth-first over the lexicon trie: (node, depth, letter) on a stack.
         let mut stack: Vec<(u32, usize, u8)> = self
@@ -196,48 +336,89 @@ impl OcrModel {
             .map(|&(s, n)| (n, 0usize, s))
             .collect();
         while let Some((node, depth, s)) = stack.pop() {
-            cols.truncate((depth + 1) * w);
             word.truncate(depth);
             if !is_letter_sym(s) {
                 continue;
             }
             let si = s as usize;
-            let p0 = depth * w;
+            if cols.len() < (depth + 2) * wd {
+                cols.resize((depth + 2) * wd, f32::NEG_INFINITY);
+            }
+            let (par, child) = cols.split_at_mut((depth + 1) * wd);
+            let par = &par[depth * wd..];
+            let child = &mut child[P..wd];
+            let ev = &et[si * w..(si + 1) * w];
+            let h = self.lex.height(node).min(m);
+            let rest = &rest_h[h * w..(h + 1) * w];
             let (lo_p, hi_p) = span[depth];
             // Cells that cannot reach the cut are -inf: a column's live cells form a narrow band
             // (its parent's, shifted by at most MAX_GLYPHS, plus a dying chain of skips).
             let mut best = f32::NEG_INFINITY;
             let (mut lo, mut hi) = (usize::MAX, 0);
-            cols.resize(p0 + w + lo_p, f32::NEG_INFINITY);
-            for j in lo_p..=m {
-                let mut v = cols[p0 + j] + drop[si];
-                for k in 1..=MAX_GLYPHS.min(j) {
-                    let e = emit[((j - k) * MAX_GLYPHS + k - 1) * LETTERS + si];
-                    v = v.max(cols[p0 + j - k] + e);
+            child[..lo_p].fill(f32::NEG_INFINITY);
+            let mut left = f32::NEG_INFINITY;
+            let mut j = lo_p;
+            while j <= m {
+                let e = &ev[j];
+                let p = &par[j..j + P + 1];
+                let mut v = p[P] + e[0];
+                for k in 1..=P {
+                    v = v.max(p[P - k] + e[k]);
                 }
-                if j > 0 {
-                    v = v.max(cols[p0 + w + j - 1] + costs.skip);
-                }
+                v = v.max(left + costs.skip);
                 if v + rest[j] < cut {
                     v = f32::NEG_INFINITY;
                 } else {
                     lo = lo.min(j);
                     hi = j;
                 }
-                cols.push(v);
+                child[j] = v;
+                left = v;
                 best = best.max(v + rest[j]);
-                if v == f32::NEG_INFINITY && j > hi_p + MAX_GLYPHS {
+                j += 1;
+                if v == f32::NEG_INFINITY && j > hi_p + MAX_GLYPHS + 1 {
                     break;
                 }
             }
-            cols.resize(p0 + 2 * w, f32::NEG_INFINITY);
+            child[j..].fill(f32::NEG_INFINITY);
             span.truncate(depth + 1);
             span.push((lo.min(m), hi));
             if best < cut {
                 continue;
             }
+            let last = cols[(depth + 1) * wd + P + m];
+            if let Some(gate) = gate {
+                let (lp, next) = self.lm.step(lms[depth].0, s);
+                let lm = lms[depth].1 + lp;
+                let ln = self.lex.best_below_ln(node).unwrap_or(0.0);
+                let bound = best + wt.lm * lm + wt.lex_bonus + wt.freq.max(0.0) * ln;
+                if bound < bar {
+                    skipped = skipped.max(best);
+                    continue;
+                }
+                lms.truncate(depth + 1);
+                lms.push((next, lm));
+                let n = self.lex.count(node);
+                if n > 0 && last >= cut {
+                    let own = (n as f32).ln();
+                    let bound = last + wt.lm * lm + wt.lex_bonus + wt.freq.max(0.0) * own;
+                    // The reading's score, its terms added as `reading` adds them.
+                    let (mut st, mut full) = (next, lm);
+                    for c in gate.trail.chars() {
+                        let (lp, next) = self.lm.step(st, sym(c));
+                        full += lp;
+                        st = next;
+                    }
+                    full += self.lm.logp(st, BOUND);
+                    let score = last + wt.lm * full + (wt.lex_bonus + wt.freq * own);
+                    scores.push((bound, score));
+                    if rise && score - gate.gain - 0.01 > bar {
+                        bar = score - gate.gain - 0.01;
+                        raised = Some(found.len());
+                    }
+                }
+            }
             word.push(s);
-            let last = cols[p0 + w + m];
             if self.lex.count(node) > 0 && last >= cut {
                 found.push((word.clone(), last));
                 top = top.max(last);
@@ -247,13 +428,19 @@ impl OcrModel {
                 stack.push((n, depth + 1, t));
             }
         }
-        let mut out: Vec<(String, f32)> = found
-            .into_iter()
-            .filter(|f| f.1 >= cut)
-            .map(|(w, score)| (w.iter().map(|&s| sym_char(s)).collect(), score))
-            .collect();
-        out.sort_by(|a, b| b.1.total_cmp(&a.1));
-        out
+        // A skipped word may be the best by the channel and raise the cut above a word kept.
+        let lowest = (0..scores.len())
+            .filter(|&i| scores[i].0 >= bar && found[i].1 >= cut)
+            .fold(f32::INFINITY, |a, i| a.min(found[i].1));
+        if skipped > top && skipped - costs.margin > lowest {
+            return None;
+        }
+        // The bar holds only if the reading that raised it is kept.
+        if raised.is_some_and(|i| found[i].1 < cut) {
+            return None;
+        }
+        found.retain(|f| f.1 >= cut);
+        Some((found, cut))
     }
 }
 
@@ -275,5 +462,38 @@ mod tests {
         // A compound is read part by part.
         let r = m.fuzzy_readings("aTa-aHacbIHbIH", &c);
         assert_eq!(r.first().map(|r| r.text.as_str()), Some("ата-анасының"));
+    }
+
+    #[test]
+    fn a_bar_leaves_out_only_readings_below_it() {
+        let m = super::super::model(Lang::Kk).expect("the embedded Kazakh model");
+        let c = FuzzyCosts::default();
+        let gain = m.bigrams.max_gain(m.weights.bigram);
+        let mut checked = 0;
+        for tok in [
+            "KbI3MeT",
+            "\"TexXHUKAJBIK",
+            "KeliHT]",
+            "OijliMHeH",
+            "KICINTIK,",
+            "aK",
+        ] {
+            let all = m.fuzzy_readings(tok, &c);
+            let best = all.first().map_or(f32::NEG_INFINITY, |r| r.score);
+            for beat in all.iter().map(|r| r.score - 0.5).chain([best + 1.0]) {
+                let some = m.fuzzy_readings_above(tok, &c, beat);
+                // Every reading kept is one of all, with the same score ...
+                for r in &some {
+                    assert!(all.iter().any(|a| a.text == r.text && a.score == r.score));
+                }
+                // ... and none of all the caller needs is missing.
+                let bar = beat.max(best - gain) + 0.02;
+                for a in all.iter().filter(|a| a.score >= bar) {
+                    assert!(some.iter().any(|r| r.text == a.text), "{tok}: {}", a.text);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 6, "{checked}");
     }
 }

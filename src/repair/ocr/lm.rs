@@ -378,6 +378,9 @@ pub struct Lexicon {
     /// Per node: the highest count of a word that starts with the node's prefix, and its log.
     best: Vec<u32>,
     best_ln: Vec<f32>,
+    /// Per node: the most letters a word starting with the node's prefix has after it (at most
+    /// 255), which bounds what a search can still read from there.
+    height: Vec<u8>,
     counts: Vec<u32>,
     /// Per node: how often the word was written lower / Title / UPPER.
     cases: Vec<[u32; 3]>,
@@ -395,6 +398,7 @@ impl Lexicon {
             edges: Vec::new(),
             best: Vec::new(),
             best_ln: Vec::new(),
+            height: Vec::new(),
             counts: vec![0],
             cases: vec![[0; 3]],
             total: 0,
@@ -439,6 +443,11 @@ impl Lexicon {
             lex.best[p] = lex.best[p].max(lex.best[n]);
         }
         lex.best_ln = lex.best.iter().map(|&n| (n as f32).ln()).collect();
+        lex.height = vec![0; lex.counts.len()];
+        for n in (1..lex.counts.len()).rev() {
+            let p = parent[n] as usize;
+            lex.height[p] = lex.height[p].max(lex.height[n].saturating_add(1));
+        }
         for &(p, s, c) in &edges {
             if p == 0 {
                 lex.root[s as usize & 63] = c;
@@ -466,6 +475,12 @@ impl Lexicon {
         } else {
             Some(self.best_ln[node as usize])
         }
+    }
+
+    /// The most letters a word has after the prefix of `node` (a real node).
+    #[inline]
+    pub fn height(&self, node: u32) -> usize {
+        self.height[node as usize] as usize
     }
 
     /// The letters that continue a prefix, with their nodes.
@@ -597,5 +612,9 @@ mod tests {
         assert_eq!(lex.best_below(node("қыз")), 2);
         assert_eq!(lex.best_below(node("кө")), 1);
         assert_eq!(lex.total, 3);
+        // Letters left after a prefix in its longest word.
+        assert_eq!(lex.height(0), 7);
+        assert_eq!(lex.height(node("қыз")), 3);
+        assert_eq!(lex.height(node("қызмет")), 0);
     }
 }

@@ -1194,8 +1194,17 @@ fn keep_as_latin(token: &str) -> bool {
 }
 
 /// Readings of a garbled token, best first: the known words it can be, else the character
-/// beam's reading (memoised per thread: garble repeats a lot).
+/// beam's reading (memoised per thread: garble repeats a lot). Fuzzy readings the line Viterbi
+/// could never pick (`Bigrams::max_gain` below the best) are left out: callers other than the
+/// Viterbi use the best reading only.
 fn token_readings(model: &OcrModel, token: &str) -> Vec<words::Reading> {
+    token_readings_to_beat(model, token, f32::NEG_INFINITY)
+}
+
+/// `token_readings` for a caller that only asks whether the best reading scores above `beat`:
+/// the fuzzy search then seeks only words that could. The readings are all there when the best
+/// one does beat it (else some below `beat` may be missing, and nothing is cached).
+fn token_readings_to_beat(model: &OcrModel, token: &str, beat: f32) -> Vec<words::Reading> {
     let key = (model.lang, token.to_string());
     if let Some(hit) = WORD_CACHE.with(|c| c.borrow().get(&key).cloned()) {
         return hit;
@@ -1224,14 +1233,31 @@ fn token_readings(model: &OcrModel, token: &str) -> Vec<words::Reading> {
     }
     // Badly damaged words: the corpus words the garble is closest to under the channel.
     let (costs, when) = &*FUZZY;
+    let mut partial = false;
+    // A little lower: the caller's own test adds its terms in another order.
+    let beat = beat - 0.01;
     if r.first().is_none_or(|b| b.score / n < *when) {
-        for f in model.fuzzy_readings(token, costs) {
+        // Readings the line Viterbi could never pick are not sought.
+        let useful = r.first().map_or(f32::NEG_INFINITY, |b| {
+            b.score - model.bigrams.max_gain(model.weights.bigram) - 0.01
+        });
+        let gated = beat > f32::NEG_INFINITY && r.first().is_none_or(|b| b.score <= beat);
+        let mut fz = model.fuzzy_readings_above(token, costs, if gated { beat } else { useful });
+        // Each reading left out scores below `beat`, and so does the best one found.
+        partial = gated && fz.first().is_none_or(|f| f.score <= beat);
+        if gated && !partial {
+            fz = model.fuzzy_readings_above(token, costs, useful);
+        }
+        for f in fz {
             match r.iter_mut().find(|x| x.text == f.text) {
                 Some(x) => x.score = x.score.max(f.score),
                 None => r.push(f),
             }
         }
         r.sort_by(|a, b| b.score.total_cmp(&a.score));
+    }
+    if partial {
+        return r;
     }
     WORD_CACHE.with(|c| {
         let mut c = c.borrow_mut();
@@ -1427,7 +1453,7 @@ fn join_split_tokens(
         if joinable && (weak(k) || weak(k + 2)) {
             let joined = format!("{}{}", u[k].0, u[k + 2].0);
             let apart = lattice[k][0].score + lattice[k + 2][0].score;
-            let r = token_readings(model, &joined);
+            let r = token_readings_to_beat(model, &joined, apart - *JOIN);
             let better = r.first().is_some_and(|j| {
                 j.score + *JOIN > apart
                     && words::letter_words(&j.text).iter().all(|w| model.knows(w))

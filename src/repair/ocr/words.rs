@@ -30,6 +30,8 @@ pub struct Reading {
 #[derive(Default)]
 pub struct Bigrams {
     counts: FxHashMap<u64, u32>,
+    /// The highest count.
+    max: u32,
 }
 
 fn pair_key(a: &str, b: &str) -> u64 {
@@ -56,7 +58,18 @@ impl Bigrams {
                 prev = Some(last.clone());
             }
         }
-        Bigrams { counts }
+        let max = counts.values().copied().max().unwrap_or(0);
+        Bigrams { counts, max }
+    }
+
+    /// The most the line Viterbi (`viterbi`, bigram weight `wb`) can add to one reading of a
+    /// token over another: a pair bonus on each side. A reading scoring further below the
+    /// token's best is never picked, so the searches need not find it.
+    pub fn max_gain(&self, wb: f32) -> f32 {
+        if wb < 0.0 {
+            return f32::INFINITY;
+        }
+        2.0 * wb * (1.0 + self.max as f32).ln()
     }
 
     pub fn count(&self, a: &str, b: &str) -> u32 {
