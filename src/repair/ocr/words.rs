@@ -30,6 +30,31 @@ pub struct Reading {
 #[derive(Default)]
 pub struct Bigrams {
     counts: FxHashMap<u64, u32>,
+    /// Pairs of word endings (`ending`) of adjacent words, and each ending's count on the left
+    /// and on the right of such pairs.
+    ends: FxHashMap<u64, u32>,
+    left: FxHashMap<u64, u32>,
+    right: FxHashMap<u64, u32>,
+    pairs: u32,
+}
+
+/// The ending of a word that carries its inflection: the last `END_LEN` letters, or a short
+/// word whole (function words are their own class).
+fn ending(w: &str) -> &str {
+    let k = HL[2] as usize;
+    let n = w.chars().count();
+    if n <= k + HL[3] as usize {
+        return w;
+    }
+    let start = w.char_indices().nth(n - k).map_or(0, |(i, _)| i);
+    &w[start..]
+}
+
+fn one_key(a: &str, side: u8) -> u64 {
+    let mut h = FxHasher::default();
+    a.hash(&mut h);
+    side.hash(&mut h);
+    h.finish()
 }
 
 fn pair_key(a: &str, b: &str) -> u64 {
@@ -42,6 +67,12 @@ fn pair_key(a: &str, b: &str) -> u64 {
 impl Bigrams {
     pub fn train(text: &str) -> Bigrams {
         let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
+        let (mut ends, mut left, mut right) = (
+            FxHashMap::default(),
+            FxHashMap::default(),
+            FxHashMap::default(),
+        );
+        let mut pairs = 0u32;
         for line in text.lines() {
             let mut prev: Option<String> = None;
             for tok in line.split_whitespace() {
@@ -52,11 +83,38 @@ impl Bigrams {
                 };
                 if let Some(p) = &prev {
                     *counts.entry(pair_key(p, first)).or_insert(0) += 1;
+                    let (a, b) = (ending(p), ending(first));
+                    *ends.entry(pair_key(a, b)).or_insert(0) += 1;
+                    *left.entry(one_key(a, 0)).or_insert(0) += 1;
+                    *right.entry(one_key(b, 1)).or_insert(0) += 1;
+                    pairs += 1;
                 }
                 prev = Some(last.clone());
             }
         }
-        Bigrams { counts }
+        Bigrams {
+            counts,
+            ends,
+            left,
+            right,
+            pairs,
+        }
+    }
+
+    /// How much more (log) the ending of `b` follows the ending of `a` than it follows any word
+    /// (smoothed towards 0 where the pair's left ending is rare).
+    pub fn ending_pmi(&self, a: &str, b: &str) -> f32 {
+        if a.is_empty() || b.is_empty() || self.pairs == 0 {
+            return 0.0;
+        }
+        let (ea, eb) = (ending(a), ending(b));
+        let c12 = self.ends.get(&pair_key(ea, eb)).copied().unwrap_or(0) as f32;
+        let c1 = self.left.get(&one_key(ea, 0)).copied().unwrap_or(0) as f32;
+        let c2 = self.right.get(&one_key(eb, 1)).copied().unwrap_or(0) as f32;
+        let p2 = (c2 + 0.5) / (self.pairs as f32 + 0.5);
+        let beta = HL[4];
+        let cond = (c12 + beta * p2) / (c1 + beta);
+        (cond / p2).ln()
     }
 
     pub fn count(&self, a: &str, b: &str) -> u32 {
@@ -89,6 +147,13 @@ static WORD_CANDS: once_cell::sync::Lazy<(usize, f32)> =
         Some(v) => (v[0] as usize, v[1]),
         None => (6, -7.0),
     });
+
+static HL: once_cell::sync::Lazy<Vec<f32>> = once_cell::sync::Lazy::new(|| {
+    std::env::var("HL")
+        .ok()
+        .map(|s| s.split(',').map(|x| x.parse().unwrap()).collect())
+        .unwrap_or(vec![0.7, 0.0, 2.0, 1.0, 5.0, 0.0])
+});
 
 /// Complete readings rescored with the language model and word frequencies.
 const RESCORE: usize = 10;
@@ -454,6 +519,9 @@ impl OcrModel {
         lm += self.lm.logp(st, BOUND);
         let words = letter_words(&text);
         let mut word = 0.0;
+        let known = words.iter().all(|wd| self.lex.word_count(wd) > 0 || self.dict_contains(wd));
+        let wlm = if known { HL[0] } else { w.lm };
+        let nch = text.chars().count() as f32 + 1.0;
         for wd in &words {
             let n = self.lex.word_count(wd);
             word += if n > 0 {
@@ -464,11 +532,14 @@ impl OcrModel {
                 w.oov
             };
         }
+        if std::env::var_os("HLOAD_EXPLAIN").is_some() {
+            eprintln!("{text}: ch {channel:.2} lm {:.2} word {word:.2} = {:.2}", w.lm * lm, channel + w.lm * lm + word);
+        }
         Reading {
             first: words.first().cloned().unwrap_or_default(),
             last: words.last().cloned().unwrap_or_default(),
             text,
-            score: channel + w.lm * lm + word,
+            score: channel + wlm * lm + (w.lm - wlm) * HL[1] * nch + word,
         }
     }
 }
@@ -488,7 +559,9 @@ pub fn viterbi(model: &OcrModel, lattice: &[Vec<Reading>]) -> Vec<usize> {
             let mut arg = (f32::NEG_INFINITY, 0);
             for (j, p) in lattice[t - 1].iter().enumerate() {
                 let c = model.bigrams.count(&p.last, &r.first);
-                let v = best[t - 1][j].0 + wb * (1.0 + c as f32).ln();
+                let v = best[t - 1][j].0
+                    + wb * (1.0 + c as f32).ln()
+                    + HL[5] * model.bigrams.ending_pmi(&p.last, &r.first);
                 if v > arg.0 {
                     arg = (v, j);
                 }
