@@ -152,7 +152,7 @@ static HL: once_cell::sync::Lazy<Vec<f32>> = once_cell::sync::Lazy::new(|| {
     std::env::var("HL")
         .ok()
         .map(|s| s.split(',').map(|x| x.parse().unwrap()).collect())
-        .unwrap_or(vec![0.7, 0.0, 2.0, 1.0, 5.0, 0.0])
+        .unwrap_or(vec![0.7, 0.0, 2.0, 1.0, 5.0, 0.0, -99.0, 0.0])
 });
 
 /// Complete readings rescored with the language model and word frequencies.
@@ -510,18 +510,22 @@ impl OcrModel {
         let w = &self.weights;
         let mut st = self.lm.start();
         let mut lm = 0.0;
+        let mut lmc = 0.0;
         for c in text.chars() {
             let y = sym(c);
             let (lp, next) = self.lm.step(st, y);
             lm += lp;
+            lmc += lp.max(HL[6]);
             st = next;
         }
         lm += self.lm.logp(st, BOUND);
+        lmc += self.lm.logp(st, BOUND).max(HL[6]);
         let words = letter_words(&text);
         let mut word = 0.0;
         let known = words.iter().all(|wd| self.lex.word_count(wd) > 0 || self.dict_contains(wd));
         let wlm = if known { HL[0] } else { w.lm };
         let nch = text.chars().count() as f32 + 1.0;
+        let lm = if known { lmc } else { lm };
         for wd in &words {
             let n = self.lex.word_count(wd);
             word += if n > 0 {
@@ -544,6 +548,22 @@ impl OcrModel {
     }
 }
 
+/// Places where a reading glues letters to what clean text never glues them to: a digit, a
+/// closing quote or bracket before a letter, an opening one after it, a sign inside a word.
+fn glue(text: &str) -> usize {
+    let v: Vec<char> = text.chars().collect();
+    let letter = |c: char| is_letter_sym(sym(c));
+    let mut n = 0;
+    for i in 1..v.len() {
+        let (a, b) = (v[i - 1], v[i]);
+        let bad = (letter(a) && (b.is_ascii_digit() || matches!(b, '«' | '(' | '“' | '„')))
+            || (letter(b) && (a.is_ascii_digit() || matches!(a, '»' | ')' | '”')))
+            || (i + 1 < v.len() && letter(a) && letter(v[i + 1]) && matches!(b, '"' | '»' | '«' | '/' | '‘'));
+        n += usize::from(bad);
+    }
+    n
+}
+
 /// Choose one reading per token of a run of garbled tokens: Viterbi over the readings with a
 /// bonus for word pairs seen in the clean text. Returns the index of the chosen reading per token.
 pub fn viterbi(model: &OcrModel, lattice: &[Vec<Reading>]) -> Vec<usize> {
@@ -552,8 +572,9 @@ pub fn viterbi(model: &OcrModel, lattice: &[Vec<Reading>]) -> Vec<usize> {
     for (t, col) in lattice.iter().enumerate() {
         let mut row = Vec::with_capacity(col.len());
         for r in col {
+            let own = r.score + HL[7] * glue(&r.text) as f32;
             if t == 0 || lattice[t - 1].is_empty() {
-                row.push((r.score, 0));
+                row.push((own, 0));
                 continue;
             }
             let mut arg = (f32::NEG_INFINITY, 0);
@@ -566,7 +587,7 @@ pub fn viterbi(model: &OcrModel, lattice: &[Vec<Reading>]) -> Vec<usize> {
                     arg = (v, j);
                 }
             }
-            row.push((arg.0 + r.score, arg.1));
+            row.push((arg.0 + own, arg.1));
         }
         best.push(row);
     }
