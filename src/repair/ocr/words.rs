@@ -26,6 +26,19 @@ pub struct Reading {
     pub last: String,
 }
 
+impl Reading {
+    /// A token kept as it is, as context of its neighbours' readings.
+    pub fn fixed(tok: &str) -> Reading {
+        let words = letter_words(tok);
+        Reading {
+            first: words.first().cloned().unwrap_or_default(),
+            last: words.last().cloned().unwrap_or_default(),
+            text: tok.to_lowercase(),
+            score: 0.0,
+        }
+    }
+}
+
 /// Word bigram counts of the clean training text, keyed by a hash of the two words.
 #[derive(Default)]
 pub struct Bigrams {
@@ -76,7 +89,10 @@ impl Bigrams {
         for line in text.lines() {
             let mut prev: Option<String> = None;
             for tok in line.split_whitespace() {
-                let words: Vec<String> = letter_words(tok);
+                let mut words: Vec<String> = letter_words(tok);
+                if words.is_empty() {
+                    words.extend(sign_word(tok).map(str::to_string));
+                }
                 let (Some(first), Some(last)) = (words.first(), words.last()) else {
                     prev = None;
                     continue;
@@ -125,6 +141,28 @@ impl Bigrams {
     }
 }
 
+/// A token without letters as a word of the bigrams: `№`, or `0` for any number (`№ 374`,
+/// `18.08.2022 №`: the number sign is told from `по` by its neighbours).
+pub fn sign_word(tok: &str) -> Option<&'static str> {
+    if tok.contains('№') {
+        Some("№")
+    } else if tok.chars().any(|c| c.is_ascii_digit()) {
+        Some("0")
+    } else {
+        None
+    }
+}
+
+/// The first and last word of a reading for the bigrams.
+fn ends(r: &Reading) -> (&str, &str) {
+    if r.first.is_empty() {
+        let s = sign_word(&r.text).unwrap_or("");
+        (s, s)
+    } else {
+        (&r.first, &r.last)
+    }
+}
+
 /// The letter words of a string, lower-cased.
 pub fn letter_words(s: &str) -> Vec<String> {
     s.split(|c: char| !is_letter_sym(sym(c)))
@@ -152,7 +190,7 @@ static HL: once_cell::sync::Lazy<Vec<f32>> = once_cell::sync::Lazy::new(|| {
     std::env::var("HL")
         .ok()
         .map(|s| s.split(',').map(|x| x.parse().unwrap()).collect())
-        .unwrap_or(vec![0.7, 0.0, 2.0, 1.0, 5.0, 0.0, -99.0, 0.0])
+        .unwrap_or(vec![0.7, 0.0, 2.0, 1.0, 5.0, 0.0, -99.0, 0.0, 0.0])
 });
 
 /// Complete readings rescored with the language model and word frequencies.
@@ -579,10 +617,11 @@ pub fn viterbi(model: &OcrModel, lattice: &[Vec<Reading>]) -> Vec<usize> {
             }
             let mut arg = (f32::NEG_INFINITY, 0);
             for (j, p) in lattice[t - 1].iter().enumerate() {
-                let c = model.bigrams.count(&p.last, &r.first);
+                let (pl, rf) = (ends(p).1, ends(r).0);
+                let c = model.bigrams.count(pl, rf);
                 let v = best[t - 1][j].0
                     + wb * (1.0 + c as f32).ln()
-                    + HL[5] * model.bigrams.ending_pmi(&p.last, &r.first);
+                    + HL[5] * model.bigrams.ending_pmi(pl, rf);
                 if v > arg.0 {
                     arg = (v, j);
                 }
