@@ -1103,9 +1103,17 @@ pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
         }
         let end = n + 1 == toks.len() || lattice[toks[n + 1]].is_empty();
         if end && !run.is_empty() {
-            let cols: Vec<Vec<words::Reading>> = run.iter().map(|&k| lattice[k].clone()).collect();
-            for (&k, p) in run.iter().zip(words::viterbi(model, &cols)) {
-                pick[k] = p;
+            // The kept tokens beside the run (numbers, `№`) are context for the word pairs.
+            let first = n + 1 - run.len();
+            let before = first.checked_sub(1).map(|b| toks[b]);
+            let after = toks.get(n + 1).copied();
+            let fixed = |k: usize| vec![words::Reading::fixed(&units[k].0)];
+            let mut cols: Vec<Vec<words::Reading>> = before.map(fixed).into_iter().collect();
+            cols.extend(run.iter().map(|&k| lattice[k].clone()));
+            cols.extend(after.map(fixed));
+            let picks = words::viterbi(model, &cols);
+            for (&k, p) in run.iter().zip(&picks[usize::from(before.is_some())..]) {
+                pick[k] = *p;
             }
             run.clear();
         }

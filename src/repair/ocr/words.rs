@@ -51,15 +51,14 @@ pub struct Bigrams {
     pairs: u32,
 }
 
-/// The ending of a word that carries its inflection: the last `END_LEN` letters, or a short
-/// word whole (function words are their own class).
+/// The ending of a word: its last letter (longer endings were no better on the development
+/// pairs), or a word of up to two letters whole (`в`, `по`, `№`: their own classes).
 fn ending(w: &str) -> &str {
-    let k = HL[2] as usize;
     let n = w.chars().count();
-    if n <= k + HL[3] as usize {
+    if n <= 2 {
         return w;
     }
-    let start = w.char_indices().nth(n - k).map_or(0, |(i, _)| i);
+    let start = w.char_indices().nth(n - 1).map_or(0, |(i, _)| i);
     &w[start..]
 }
 
@@ -128,7 +127,8 @@ impl Bigrams {
         let c1 = self.left.get(&one_key(ea, 0)).copied().unwrap_or(0) as f32;
         let c2 = self.right.get(&one_key(eb, 1)).copied().unwrap_or(0) as f32;
         let p2 = (c2 + 0.5) / (self.pairs as f32 + 0.5);
-        let beta = HL[4];
+        // Pseudo-count of the prior: a left ending seen less often than this says little.
+        let beta = 20.0;
         let cond = (c12 + beta * p2) / (c1 + beta);
         (cond / p2).ln()
     }
@@ -186,12 +186,37 @@ static WORD_CANDS: once_cell::sync::Lazy<(usize, f32)> =
         None => (6, -7.0),
     });
 
-static HL: once_cell::sync::Lazy<Vec<f32>> = once_cell::sync::Lazy::new(|| {
-    std::env::var("HL")
-        .ok()
-        .map(|s| s.split(',').map(|x| x.parse().unwrap()).collect())
-        .unwrap_or(vec![0.7, 0.0, 2.0, 1.0, 5.0, 0.0, -99.0, 0.0, 0.0])
-});
+/// Weights of the reading scores and the line Viterbi beside `Weights` (`ZAN_OCR_READ_WEIGHTS=
+/// "known_lm,lm_centre,ending,glue"`, a tuning hook; unset in normal use):
+/// - `known_lm`: weight of the character LM on readings made of known words only. The LM is
+///   trained on ~100k characters, so it is sure of the endings it saw (`ұйымда` over `ұйымға` by
+///   11 nats) where the glyphs of the ending say otherwise; known words need it less.
+/// - `lm_centre`: log P per character the LM weight taken off known words is charged at instead,
+///   so known readings and the character beam's unknown ones stay on one scale.
+/// - `ending`: weight of the ending-pair association (`Bigrams::ending_pmi`) in the Viterbi.
+/// - `glue`: cost per place a reading glues letters to digits, quotes or brackets (`7жұмыс`).
+struct ReadWeights {
+    known_lm: f32,
+    lm_centre: f32,
+    ending: f32,
+    glue: f32,
+}
+
+static READ: once_cell::sync::Lazy<ReadWeights> =
+    once_cell::sync::Lazy::new(|| match super::tuning_hook("ZAN_OCR_READ_WEIGHTS", 4) {
+        Some(v) => ReadWeights {
+            known_lm: v[0],
+            lm_centre: v[1],
+            ending: v[2],
+            glue: v[3],
+        },
+        None => ReadWeights {
+            known_lm: 0.5,
+            lm_centre: -1.5,
+            ending: 0.3,
+            glue: -8.0,
+        },
+    });
 
 /// Complete readings rescored with the language model and word frequencies.
 const RESCORE: usize = 10;
@@ -548,22 +573,16 @@ impl OcrModel {
         let w = &self.weights;
         let mut st = self.lm.start();
         let mut lm = 0.0;
-        let mut lmc = 0.0;
         for c in text.chars() {
             let y = sym(c);
             let (lp, next) = self.lm.step(st, y);
             lm += lp;
-            lmc += lp.max(HL[6]);
             st = next;
         }
         lm += self.lm.logp(st, BOUND);
-        lmc += self.lm.logp(st, BOUND).max(HL[6]);
         let words = letter_words(&text);
         let mut word = 0.0;
-        let known = words.iter().all(|wd| self.lex.word_count(wd) > 0 || self.dict_contains(wd));
-        let wlm = if known { HL[0] } else { w.lm };
-        let nch = text.chars().count() as f32 + 1.0;
-        let lm = if known { lmc } else { lm };
+        let mut known = true;
         for wd in &words {
             let n = self.lex.word_count(wd);
             word += if n > 0 {
@@ -571,17 +590,22 @@ impl OcrModel {
             } else if self.dict_contains(wd) {
                 w.dict_bonus
             } else {
+                known = false;
                 w.oov
             };
         }
-        if std::env::var_os("HLOAD_EXPLAIN").is_some() {
-            eprintln!("{text}: ch {channel:.2} lm {:.2} word {word:.2} = {:.2}", w.lm * lm, channel + w.lm * lm + word);
-        }
+        // Known words lean less on the character LM (see `ReadWeights`).
+        let lm = if known {
+            let n = text.chars().count() as f32 + 1.0;
+            READ.known_lm * lm + (w.lm - READ.known_lm) * READ.lm_centre * n
+        } else {
+            w.lm * lm
+        };
         Reading {
             first: words.first().cloned().unwrap_or_default(),
             last: words.last().cloned().unwrap_or_default(),
             text,
-            score: channel + wlm * lm + (w.lm - wlm) * HL[1] * nch + word,
+            score: channel + lm + word,
         }
     }
 }
@@ -596,7 +620,10 @@ fn glue(text: &str) -> usize {
         let (a, b) = (v[i - 1], v[i]);
         let bad = (letter(a) && (b.is_ascii_digit() || matches!(b, '«' | '(' | '“' | '„')))
             || (letter(b) && (a.is_ascii_digit() || matches!(a, '»' | ')' | '”')))
-            || (i + 1 < v.len() && letter(a) && letter(v[i + 1]) && matches!(b, '"' | '»' | '«' | '/' | '‘'));
+            || (i + 1 < v.len()
+                && letter(a)
+                && letter(v[i + 1])
+                && matches!(b, '"' | '»' | '«' | '/' | '‘'));
         n += usize::from(bad);
     }
     n
@@ -610,7 +637,7 @@ pub fn viterbi(model: &OcrModel, lattice: &[Vec<Reading>]) -> Vec<usize> {
     for (t, col) in lattice.iter().enumerate() {
         let mut row = Vec::with_capacity(col.len());
         for r in col {
-            let own = r.score + HL[7] * glue(&r.text) as f32;
+            let own = r.score + READ.glue * glue(&r.text) as f32;
             if t == 0 || lattice[t - 1].is_empty() {
                 row.push((own, 0));
                 continue;
@@ -621,7 +648,7 @@ pub fn viterbi(model: &OcrModel, lattice: &[Vec<Reading>]) -> Vec<usize> {
                 let c = model.bigrams.count(pl, rf);
                 let v = best[t - 1][j].0
                     + wb * (1.0 + c as f32).ln()
-                    + HL[5] * model.bigrams.ending_pmi(pl, rf);
+                    + READ.ending * model.bigrams.ending_pmi(pl, rf);
                 if v > arg.0 {
                     arg = (v, j);
                 }
