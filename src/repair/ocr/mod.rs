@@ -164,7 +164,7 @@ impl Default for Weights {
             case_habit: 0.7,
             fall_off: -8.0,
             freq: 0.3,
-            bigram: 0.5,
+            bigram: 1.0,
             beam_below: -2.0,
             subst: -15.0,
             first_glyph: 0.5,
