@@ -686,4 +686,40 @@ mod tests {
         assert_eq!(b.count("қызмет", "көрсету"), 2);
         assert_eq!(b.count("көрсету", "қызмет"), 0);
     }
+
+    #[test]
+    fn numbers_and_number_signs_are_bigram_words() {
+        let b = Bigrams::train("приказ от 18.08.2022 № 374\nсогласно приказу № 12\n");
+        assert_eq!(b.count("0", "№"), 1);
+        assert_eq!(b.count("№", "0"), 2);
+        assert_eq!(b.count("от", "0"), 1);
+    }
+
+    #[test]
+    fn ending_pairs_that_go_together_score_above_those_that_do_not() {
+        let b = Bigrams::train("жаңа үй\nжаңа үй\nескі кітап\n");
+        assert!(b.ending_pmi("жаңа", "үй") > 0.0);
+        assert!(b.ending_pmi("жаңа", "кітап") < 0.0);
+        assert_eq!(b.ending_pmi("", "үй"), 0.0);
+    }
+
+    #[test]
+    fn glue_counts_letters_stuck_to_digits_and_quotes() {
+        assert_eq!(glue("7жұмыс"), 1);
+        assert_eq!(glue("органдары\"а"), 1);
+        assert_eq!(glue("»жаңа"), 1);
+        assert_eq!(glue("«жаңа»,"), 0);
+        assert_eq!(glue("(балаларды)"), 0);
+        assert_eq!(glue("2-бап"), 0);
+    }
+
+    #[test]
+    fn numbers_beside_a_garbled_token_tell_the_number_sign() {
+        use crate::model::Lang;
+        // `No` is `№` or `по`; the date and number around it decide.
+        let (out, _) = super::super::repair_line("Mpuka3 or 18.08.2022 No 374", Lang::Ru);
+        assert_eq!(out, "приказ от 18.08.2022 № 374");
+        let (out, _) = super::super::repair_line("CorsacHo mpuka3y No 374", Lang::Ru);
+        assert_eq!(out, "согласно приказу № 374");
+    }
 }
