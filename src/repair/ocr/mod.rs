@@ -1005,8 +1005,8 @@ fn token_readings(model: &OcrModel, token: &str) -> Vec<words::Reading> {
                 r.push(words::Reading {
                     first: words.first().cloned().unwrap_or_default(),
                     last: words.last().cloned().unwrap_or_default(),
+                    score: d.score + words::glue_cost(&text),
                     text,
-                    score: d.score,
                 });
                 r.sort_by(|a, b| b.score.total_cmp(&a.score));
             }

@@ -606,10 +606,16 @@ impl OcrModel {
         Reading {
             first: words.first().cloned().unwrap_or_default(),
             last: words.last().cloned().unwrap_or_default(),
+            score: channel + lm + word + glue_cost(&text),
             text,
-            score: channel + lm + word,
         }
     }
+}
+
+/// The cost of a reading's glue (see `glue`): part of its score, so a glued reading also counts
+/// as weak and the other searches are asked.
+pub fn glue_cost(text: &str) -> f32 {
+    READ.glue * glue(text) as f32
 }
 
 /// Places where a reading glues letters to what clean text never glues them to: a digit, a
@@ -639,7 +645,7 @@ pub fn viterbi(model: &OcrModel, lattice: &[Vec<Reading>]) -> Vec<usize> {
     for (t, col) in lattice.iter().enumerate() {
         let mut row = Vec::with_capacity(col.len());
         for r in col {
-            let own = r.score + READ.glue * glue(&r.text) as f32;
+            let own = r.score;
             if t == 0 || lattice[t - 1].is_empty() {
                 row.push((own, 0));
                 continue;
