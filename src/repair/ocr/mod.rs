@@ -168,7 +168,7 @@ impl Default for Weights {
             case_habit: 0.5,
             fall_off: -8.0,
             freq: 0.3,
-            bigram: 0.5,
+            bigram: 1.0,
             beam_below: -2.0,
             subst: -15.0,
             first_glyph: 0.5,
@@ -1224,8 +1224,8 @@ fn token_readings_to_beat(model: &OcrModel, token: &str, beat: f32) -> Vec<words
                 r.push(words::Reading {
                     first: words.first().cloned().unwrap_or_default(),
                     last: words.last().cloned().unwrap_or_default(),
+                    score: d.score + words::glue_cost(&text),
                     text,
-                    score: d.score,
                 });
                 r.sort_by(|a, b| b.score.total_cmp(&a.score));
             }
@@ -1352,9 +1352,17 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
         }
         let end = n + 1 == toks.len() || lattice[toks[n + 1]].is_empty();
         if end && !run.is_empty() {
-            let cols: Vec<Vec<words::Reading>> = run.iter().map(|&k| lattice[k].clone()).collect();
-            for (&k, p) in run.iter().zip(words::viterbi(model, &cols)) {
-                pick[k] = p;
+            // The kept tokens beside the run (numbers, `№`) are context for the word pairs.
+            let first = n + 1 - run.len();
+            let before = first.checked_sub(1).map(|b| toks[b]);
+            let after = toks.get(n + 1).copied();
+            let fixed = |k: usize| vec![words::Reading::fixed(&units[k].0)];
+            let mut cols: Vec<Vec<words::Reading>> = before.map(fixed).into_iter().collect();
+            cols.extend(run.iter().map(|&k| lattice[k].clone()));
+            cols.extend(after.map(fixed));
+            let picks = words::viterbi(model, &cols);
+            for (&k, p) in run.iter().zip(&picks[usize::from(before.is_some())..]) {
+                pick[k] = *p;
             }
             run.clear();
         }

@@ -12,7 +12,7 @@
 use super::channel::{Cand, MAX_GLYPHS};
 use super::lm::{is_letter_sym, sym, BOUND, NO_NODE};
 use super::{OcrModel, Weights, NO_DICT};
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};
 
 /// One reading of a token with its total log score (channel + LM + word terms).
@@ -26,12 +26,55 @@ pub struct Reading {
     pub last: String,
 }
 
+impl Reading {
+    /// A token kept as it is, as context of its neighbours' readings.
+    pub fn fixed(tok: &str) -> Reading {
+        let words = letter_words(tok);
+        Reading {
+            first: words.first().cloned().unwrap_or_default(),
+            last: words.last().cloned().unwrap_or_default(),
+            text: tok.to_lowercase(),
+            score: 0.0,
+        }
+    }
+}
+
 /// Word bigram counts of the clean training text, keyed by a hash of the two words.
 #[derive(Default)]
 pub struct Bigrams {
     counts: FxHashMap<u64, u32>,
     /// The highest count.
     max: u32,
+    /// The lowest and highest `ending_pmi` any two words can have (bounds for `max_gain`).
+    pmi_range: (f32, f32),
+    /// Pairs of word endings (`ending`) of adjacent words, and each ending's count on the left
+    /// and on the right of such pairs.
+    ends: FxHashMap<u64, u32>,
+    left: FxHashMap<u64, u32>,
+    right: FxHashMap<u64, u32>,
+    pairs: u32,
+}
+
+/// Pseudo-count of the prior of `ending_pmi`: a left ending seen less often than this says
+/// little.
+const PMI_PRIOR: f32 = 20.0;
+
+/// The ending of a word: its last letter (longer endings were no better on the development
+/// pairs), or a word of up to two letters whole (`в`, `по`, `№`: their own classes).
+fn ending(w: &str) -> &str {
+    let n = w.chars().count();
+    if n <= 2 {
+        return w;
+    }
+    let start = w.char_indices().nth(n - 1).map_or(0, |(i, _)| i);
+    &w[start..]
+}
+
+fn one_key(a: &str, side: u8) -> u64 {
+    let mut h = FxHasher::default();
+    a.hash(&mut h);
+    side.hash(&mut h);
+    h.finish()
 }
 
 fn pair_key(a: &str, b: &str) -> u64 {
@@ -44,32 +87,92 @@ fn pair_key(a: &str, b: &str) -> u64 {
 impl Bigrams {
     pub fn train(text: &str) -> Bigrams {
         let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
+        let (mut ends, mut left, mut right) = (
+            FxHashMap::default(),
+            FxHashMap::default(),
+            FxHashMap::default(),
+        );
+        let mut pairs = 0u32;
+        let mut end_pairs: FxHashSet<(String, String)> = FxHashSet::default();
         for line in text.lines() {
             let mut prev: Option<String> = None;
             for tok in line.split_whitespace() {
-                let words: Vec<String> = letter_words(tok);
+                let mut words: Vec<String> = letter_words(tok);
+                if words.is_empty() {
+                    words.extend(sign_word(tok).map(str::to_string));
+                }
                 let (Some(first), Some(last)) = (words.first(), words.last()) else {
                     prev = None;
                     continue;
                 };
                 if let Some(p) = &prev {
                     *counts.entry(pair_key(p, first)).or_insert(0) += 1;
+                    let (a, b) = (ending(p), ending(first));
+                    *ends.entry(pair_key(a, b)).or_insert(0) += 1;
+                    *left.entry(one_key(a, 0)).or_insert(0) += 1;
+                    *right.entry(one_key(b, 1)).or_insert(0) += 1;
+                    end_pairs.insert((a.to_string(), b.to_string()));
+                    pairs += 1;
                 }
                 prev = Some(last.clone());
             }
         }
         let max = counts.values().copied().max().unwrap_or(0);
-        Bigrams { counts, max }
+        let mut b = Bigrams {
+            counts,
+            max,
+            pmi_range: (0.0, 0.0),
+            ends,
+            left,
+            right,
+            pairs,
+        };
+        b.pmi_range = b.pmi_bounds(&end_pairs);
+        b
+    }
+
+    /// The range of `ending_pmi`: an unseen pair of endings scores below a seen one with the
+    /// same left ending, so the lowest is an unseen pair after the commonest left ending; the
+    /// highest is a seen pair's, or 0 (unseen pairs and empty words).
+    fn pmi_bounds(&self, end_pairs: &FxHashSet<(String, String)>) -> (f32, f32) {
+        if self.pairs == 0 {
+            return (0.0, 0.0);
+        }
+        let c1max = self.left.values().copied().max().unwrap_or(0) as f32;
+        let lo = (PMI_PRIOR / (c1max + PMI_PRIOR)).ln().min(0.0);
+        let hi = end_pairs
+            .iter()
+            .map(|(a, b)| self.ending_pmi(a, b))
+            .fold(0.0f32, f32::max);
+        (lo, hi)
     }
 
     /// The most the line Viterbi (`viterbi`, bigram weight `wb`) can add to one reading of a
-    /// token over another: a pair bonus on each side. A reading scoring further below the
-    /// token's best is never picked, so the searches need not find it.
+    /// token over another: on each side, a pair bonus and the widest swing of the endings'
+    /// association (plus a little for rounding). A reading scoring further below the token's
+    /// best is never picked, so the searches need not find it.
     pub fn max_gain(&self, wb: f32) -> f32 {
         if wb < 0.0 {
             return f32::INFINITY;
         }
-        2.0 * wb * (1.0 + self.max as f32).ln()
+        let ends = READ.ending.abs() * (self.pmi_range.1 - self.pmi_range.0);
+        2.0 * (wb * (1.0 + self.max as f32).ln() + ends) + 1e-3
+    }
+
+    /// How much more (log) the ending of `b` follows the ending of `a` than it follows any word
+    /// (smoothed towards 0 where the pair's left ending is rare).
+    pub fn ending_pmi(&self, a: &str, b: &str) -> f32 {
+        if a.is_empty() || b.is_empty() || self.pairs == 0 {
+            return 0.0;
+        }
+        let (ea, eb) = (ending(a), ending(b));
+        let c12 = self.ends.get(&pair_key(ea, eb)).copied().unwrap_or(0) as f32;
+        let c1 = self.left.get(&one_key(ea, 0)).copied().unwrap_or(0) as f32;
+        let c2 = self.right.get(&one_key(eb, 1)).copied().unwrap_or(0) as f32;
+        let p2 = (c2 + 0.5) / (self.pairs as f32 + 0.5);
+        let beta = PMI_PRIOR;
+        let cond = (c12 + beta * p2) / (c1 + beta);
+        (cond / p2).ln()
     }
 
     pub fn count(&self, a: &str, b: &str) -> u32 {
@@ -77,6 +180,28 @@ impl Bigrams {
             return 0;
         }
         self.counts.get(&pair_key(a, b)).copied().unwrap_or(0)
+    }
+}
+
+/// A token without letters as a word of the bigrams: `№`, or `0` for any number (`№ 374`,
+/// `18.08.2022 №`: the number sign is told from `по` by its neighbours).
+pub fn sign_word(tok: &str) -> Option<&'static str> {
+    if tok.contains('№') {
+        Some("№")
+    } else if tok.chars().any(|c| c.is_ascii_digit()) {
+        Some("0")
+    } else {
+        None
+    }
+}
+
+/// The first and last word of a reading for the bigrams.
+fn ends(r: &Reading) -> (&str, &str) {
+    if r.first.is_empty() {
+        let s = sign_word(&r.text).unwrap_or("");
+        (s, s)
+    } else {
+        (&r.first, &r.last)
     }
 }
 
@@ -101,6 +226,40 @@ static WORD_CANDS: once_cell::sync::Lazy<(usize, f32)> =
     once_cell::sync::Lazy::new(|| match super::tuning_hook("ZAN_OCR_WORD_CANDS", 2) {
         Some(v) => (v[0] as usize, v[1]),
         None => (6, -7.0),
+    });
+
+/// Weights of the reading scores and the line Viterbi beside `Weights` (`ZAN_OCR_READ_WEIGHTS=
+/// "known_lm,lm_centre,ending,glue"`, a tuning hook; unset in normal use):
+/// - `known_lm`: weight of the character LM on readings made of known words only. The LM is
+///   trained on ~100k characters, so it is sure of the endings it saw (`ұйымда` over `ұйымға` by
+///   11 nats) where the glyphs of the ending say otherwise; known words need it less.
+/// - `lm_centre`: log P per character the LM weight taken off known words is charged at instead,
+///   so known readings and the character beam's unknown ones stay on one scale (and about as
+///   many tokens as before count as weak and go to the costly fuzzy search: -1.5 was as good on
+///   the development pairs but sent more there, 15% slower).
+/// - `ending`: weight of the ending-pair association (`Bigrams::ending_pmi`) in the Viterbi.
+/// - `glue`: cost per place a reading glues letters to digits, quotes or brackets (`7жұмыс`).
+struct ReadWeights {
+    known_lm: f32,
+    lm_centre: f32,
+    ending: f32,
+    glue: f32,
+}
+
+static READ: once_cell::sync::Lazy<ReadWeights> =
+    once_cell::sync::Lazy::new(|| match super::tuning_hook("ZAN_OCR_READ_WEIGHTS", 4) {
+        Some(v) => ReadWeights {
+            known_lm: v[0],
+            lm_centre: v[1],
+            ending: v[2],
+            glue: v[3],
+        },
+        None => ReadWeights {
+            known_lm: 0.5,
+            lm_centre: -1.0,
+            ending: 0.3,
+            glue: -8.0,
+        },
     });
 
 /// Complete readings rescored with the language model and word frequencies.
@@ -467,6 +626,7 @@ impl OcrModel {
         lm += self.lm.logp(st, BOUND);
         let words = letter_words(&text);
         let mut word = 0.0;
+        let mut known = true;
         for wd in &words {
             let n = self.lex.word_count(wd);
             word += if n > 0 {
@@ -474,16 +634,49 @@ impl OcrModel {
             } else if self.dict_contains(wd) {
                 w.dict_bonus
             } else {
+                known = false;
                 w.oov
             };
         }
+        // Known words lean less on the character LM (see `ReadWeights`).
+        let lm = if known {
+            let n = text.chars().count() as f32 + 1.0;
+            READ.known_lm * lm + (w.lm - READ.known_lm) * READ.lm_centre * n
+        } else {
+            w.lm * lm
+        };
         Reading {
             first: words.first().cloned().unwrap_or_default(),
             last: words.last().cloned().unwrap_or_default(),
+            score: channel + lm + word + glue_cost(&text),
             text,
-            score: channel + w.lm * lm + word,
         }
     }
+}
+
+/// The cost of a reading's glue (see `glue`): part of its score, so a glued reading also counts
+/// as weak and the other searches are asked.
+pub fn glue_cost(text: &str) -> f32 {
+    READ.glue * glue(text) as f32
+}
+
+/// Places where a reading glues letters to what clean text never glues them to: a digit, a
+/// closing quote or bracket before a letter, an opening one after it, a sign inside a word.
+fn glue(text: &str) -> usize {
+    let v: Vec<char> = text.chars().collect();
+    let letter = |c: char| is_letter_sym(sym(c));
+    let mut n = 0;
+    for i in 1..v.len() {
+        let (a, b) = (v[i - 1], v[i]);
+        let bad = (letter(a) && (b.is_ascii_digit() || matches!(b, '«' | '(' | '“' | '„')))
+            || (letter(b) && (a.is_ascii_digit() || matches!(a, '»' | ')' | '”')))
+            || (i + 1 < v.len()
+                && letter(a)
+                && letter(v[i + 1])
+                && matches!(b, '"' | '»' | '«' | '/' | '‘'));
+        n += usize::from(bad);
+    }
+    n
 }
 
 /// Choose one reading per token of a run of garbled tokens: Viterbi over the readings with a
@@ -494,19 +687,23 @@ pub fn viterbi(model: &OcrModel, lattice: &[Vec<Reading>]) -> Vec<usize> {
     for (t, col) in lattice.iter().enumerate() {
         let mut row = Vec::with_capacity(col.len());
         for r in col {
+            let own = r.score;
             if t == 0 || lattice[t - 1].is_empty() {
-                row.push((r.score, 0));
+                row.push((own, 0));
                 continue;
             }
             let mut arg = (f32::NEG_INFINITY, 0);
             for (j, p) in lattice[t - 1].iter().enumerate() {
-                let c = model.bigrams.count(&p.last, &r.first);
-                let v = best[t - 1][j].0 + wb * (1.0 + c as f32).ln();
+                let (pl, rf) = (ends(p).1, ends(r).0);
+                let c = model.bigrams.count(pl, rf);
+                let v = best[t - 1][j].0
+                    + wb * (1.0 + c as f32).ln()
+                    + READ.ending * model.bigrams.ending_pmi(pl, rf);
                 if v > arg.0 {
                     arg = (v, j);
                 }
             }
-            row.push((arg.0 + r.score, arg.1));
+            row.push((arg.0 + own, arg.1));
         }
         best.push(row);
     }
@@ -536,5 +733,41 @@ mod tests {
         assert_eq!(b.count("мемлекеттік", "қызмет"), 1);
         assert_eq!(b.count("қызмет", "көрсету"), 2);
         assert_eq!(b.count("көрсету", "қызмет"), 0);
+    }
+
+    #[test]
+    fn numbers_and_number_signs_are_bigram_words() {
+        let b = Bigrams::train("приказ от 18.08.2022 № 374\nсогласно приказу № 12\n");
+        assert_eq!(b.count("0", "№"), 1);
+        assert_eq!(b.count("№", "0"), 2);
+        assert_eq!(b.count("от", "0"), 1);
+    }
+
+    #[test]
+    fn ending_pairs_that_go_together_score_above_those_that_do_not() {
+        let b = Bigrams::train("жаңа үй\nжаңа үй\nескі кітап\n");
+        assert!(b.ending_pmi("жаңа", "үй") > 0.0);
+        assert!(b.ending_pmi("жаңа", "кітап") < 0.0);
+        assert_eq!(b.ending_pmi("", "үй"), 0.0);
+    }
+
+    #[test]
+    fn glue_counts_letters_stuck_to_digits_and_quotes() {
+        assert_eq!(glue("7жұмыс"), 1);
+        assert_eq!(glue("органдары\"а"), 1);
+        assert_eq!(glue("»жаңа"), 1);
+        assert_eq!(glue("«жаңа»,"), 0);
+        assert_eq!(glue("(балаларды)"), 0);
+        assert_eq!(glue("2-бап"), 0);
+    }
+
+    #[test]
+    fn numbers_beside_a_garbled_token_tell_the_number_sign() {
+        use crate::model::Lang;
+        // `No` is `№` or `по`; the date and number around it decide.
+        let (out, _) = super::super::repair_line("Mpuka3 or 18.08.2022 No 374", Lang::Ru);
+        assert_eq!(out, "приказ от 18.08.2022 № 374");
+        let (out, _) = super::super::repair_line("CorsacHo mpuka3y No 374", Lang::Ru);
+        assert_eq!(out, "согласно приказу № 374");
     }
 }
