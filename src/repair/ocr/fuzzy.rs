@@ -85,6 +85,8 @@ struct Gate<'a> {
     /// The LM state and score after the characters before the word, and the characters after.
     lm: u32,
     lm_score: f32,
+    lead: &'a str,
+    lead_chars: usize,
     trail: &'a str,
 }
 
@@ -134,7 +136,7 @@ impl OcrModel {
             // A reading scores its channel score plus at most the word term of the likeliest
             // lexicon word (the language model term is a log probability times a weight).
             let w = &self.weights;
-            let min = if w.lm >= 0.0 {
+            let min = if self.reading_terms_fall() {
                 let top_ln = self.lex.best_below_ln(0).unwrap_or(0.0);
                 beat - (w.lex_bonus + w.freq.max(0.0) * top_ln) - 1.0
             } else {
@@ -233,7 +235,7 @@ impl OcrModel {
         let start = floor.max(min);
         // The reading's LM state and score after the characters before the word.
         let gate = beat
-            .filter(|_| self.weights.lm >= 0.0)
+            .filter(|_| self.reading_terms_fall())
             .map(|(beat, lead, trail)| {
                 let (mut lm, mut lm_score) = (self.lm.start(), 0.0);
                 for c in lead.chars() {
@@ -247,6 +249,8 @@ impl OcrModel {
                     gain: self.bigrams.max_gain(self.weights.bigram),
                     lm,
                     lm_score,
+                    lead,
+                    lead_chars: lead.chars().count(),
                     trail,
                 }
             });
@@ -391,7 +395,11 @@ impl OcrModel {
                 let (lp, next) = self.lm.step(lms[depth].0, s);
                 let lm = lms[depth].1 + lp;
                 let ln = self.lex.best_below_ln(node).unwrap_or(0.0);
-                let bound = best + wt.lm * lm + wt.lex_bonus + wt.freq.max(0.0) * ln;
+                // Letters of the reading so far (lead, prefix, trail): its LM term only falls
+                // with more (`reading_terms_fall`).
+                let chars = gate.lead_chars + depth + 1 + gate.trail.chars().count();
+                let bound =
+                    best + self.known_lm_term(lm, chars) + wt.lex_bonus + wt.freq.max(0.0) * ln;
                 if bound < bar {
                     skipped = skipped.max(best);
                     continue;
@@ -401,7 +409,10 @@ impl OcrModel {
                 let n = self.lex.count(node);
                 if n > 0 && last >= cut {
                     let own = (n as f32).ln();
-                    let bound = last + wt.lm * lm + wt.lex_bonus + wt.freq.max(0.0) * own;
+                    let bound = last
+                        + self.known_lm_term(lm, chars)
+                        + wt.lex_bonus
+                        + wt.freq.max(0.0) * own;
                     // The reading's score, its terms added as `reading` adds them.
                     let (mut st, mut full) = (next, lm);
                     for c in gate.trail.chars() {
@@ -410,7 +421,17 @@ impl OcrModel {
                         st = next;
                     }
                     full += self.lm.logp(st, BOUND);
-                    let score = last + wt.lm * full + (wt.lex_bonus + wt.freq * own);
+                    let text: String = gate
+                        .lead
+                        .chars()
+                        .chain(word.iter().map(|&x| sym_char(x)))
+                        .chain([sym_char(s)])
+                        .chain(gate.trail.chars())
+                        .collect();
+                    let score = last
+                        + self.known_lm_term(full, chars)
+                        + (wt.lex_bonus + wt.freq * own)
+                        + super::words::glue_cost(&text);
                     scores.push((bound, score));
                     if rise && score - gate.gain - 0.01 > bar {
                         bar = score - gate.gain - 0.01;

