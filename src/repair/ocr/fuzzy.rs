@@ -85,7 +85,13 @@ struct Gate<'a> {
     /// The LM state and score after the characters before the word, and the characters after.
     lm: u32,
     lm_score: f32,
+    lead: &'a str,
     trail: &'a str,
+    /// Characters of the reading besides the word's letters, plus one (the LM's end).
+    fixed: usize,
+    /// `reading`'s LM weight on known words and its charge per character.
+    known_lm: f32,
+    per_char: f32,
 }
 
 /// Number of letter symbols (index 0 unused).
@@ -134,7 +140,9 @@ impl OcrModel {
             // A reading scores its channel score plus at most the word term of the likeliest
             // lexicon word (the language model term is a log probability times a weight).
             let w = &self.weights;
-            let min = if w.lm >= 0.0 {
+            // (Known words: the LM weight is `known_lm`, with a per-character charge.)
+            let (klm, centre) = super::words::known_lm_weights();
+            let min = if w.lm >= 0.0 && klm >= 0.0 && (w.lm - klm) * centre <= 0.0 {
                 let top_ln = self.lex.best_below_ln(0).unwrap_or(0.0);
                 beat - (w.lex_bonus + w.freq.max(0.0) * top_ln) - 1.0
             } else {
@@ -233,8 +241,12 @@ impl OcrModel {
         let start = floor.max(min);
         // The reading's LM state and score after the characters before the word.
         let gate = beat
-            .filter(|_| self.weights.lm >= 0.0)
+            .filter(|_| {
+                let (klm, _) = super::words::known_lm_weights();
+                self.weights.lm >= 0.0 && klm >= 0.0 && super::words::glue_cost("1а") <= 0.0
+            })
             .map(|(beat, lead, trail)| {
+                let (known_lm, centre) = super::words::known_lm_weights();
                 let (mut lm, mut lm_score) = (self.lm.start(), 0.0);
                 for c in lead.chars() {
                     let (lp, next) = self.lm.step(lm, sym(c));
@@ -247,7 +259,11 @@ impl OcrModel {
                     gain: self.bigrams.max_gain(self.weights.bigram),
                     lm,
                     lm_score,
+                    lead,
                     trail,
+                    fixed: lead.chars().count() + trail.chars().count() + 1,
+                    known_lm,
+                    per_char: (self.weights.lm - known_lm) * centre,
                 }
             });
         // The same emissions by letter and by the glyph they end at, with the letter's drop
@@ -391,7 +407,12 @@ impl OcrModel {
                 let (lp, next) = self.lm.step(lms[depth].0, s);
                 let lm = lms[depth].1 + lp;
                 let ln = self.lex.best_below_ln(node).unwrap_or(0.0);
-                let bound = best + wt.lm * lm + wt.lex_bonus + wt.freq.max(0.0) * ln;
+                // The per-character charge at the fewest or the most characters below.
+                let chars = gate.fixed + depth + 1;
+                let centre = (gate.per_char * chars as f32)
+                    .max(gate.per_char * (chars + self.lex.height(node)) as f32);
+                let bound =
+                    best + gate.known_lm * lm + centre + wt.lex_bonus + wt.freq.max(0.0) * ln;
                 if bound < bar {
                     skipped = skipped.max(best);
                     continue;
@@ -401,7 +422,9 @@ impl OcrModel {
                 let n = self.lex.count(node);
                 if n > 0 && last >= cut {
                     let own = (n as f32).ln();
-                    let bound = last + wt.lm * lm + wt.lex_bonus + wt.freq.max(0.0) * own;
+                    let centre = gate.per_char * chars as f32;
+                    let bound =
+                        last + gate.known_lm * lm + centre + wt.lex_bonus + wt.freq.max(0.0) * own;
                     // The reading's score, its terms added as `reading` adds them.
                     let (mut st, mut full) = (next, lm);
                     for c in gate.trail.chars() {
@@ -410,7 +433,17 @@ impl OcrModel {
                         st = next;
                     }
                     full += self.lm.logp(st, BOUND);
-                    let score = last + wt.lm * full + (wt.lex_bonus + wt.freq * own);
+                    let text: String = gate
+                        .lead
+                        .chars()
+                        .chain(word.iter().map(|&x| sym_char(x)))
+                        .chain([sym_char(s)])
+                        .chain(gate.trail.chars())
+                        .collect();
+                    let score = last
+                        + (gate.known_lm * full + centre)
+                        + (wt.lex_bonus + wt.freq * own)
+                        + super::words::glue_cost(&text);
                     scores.push((bound, score));
                     if rise && score - gate.gain - 0.01 > bar {
                         bar = score - gate.gain - 0.01;

@@ -654,6 +654,12 @@ impl OcrModel {
     }
 }
 
+/// The weights of `reading`'s LM term on known words (LM weight, per-character charge of the
+/// weight taken off), for the bounds of the fuzzy search, whose readings are known words.
+pub(crate) fn known_lm_weights() -> (f32, f32) {
+    (READ.known_lm, READ.lm_centre)
+}
+
 /// The cost of a reading's glue (see `glue`): part of its score, so a glued reading also counts
 /// as weak and the other searches are asked.
 pub fn glue_cost(text: &str) -> f32 {
