@@ -21,11 +21,15 @@ pub fn eval_ocr(file: &Path, lang: Option<&str>, docs: &[String], clean: &[PathB
             vec![Lang::parse(s).ok_or_else(|| anyhow!("--lang: expected kk or ru, got `{s}`"))?]
         }
     };
-    println!(
-        "split (shipped models): channel from pairs rendered from training acts \
-         (src/repair/ocr/data); LM from corpus acts less 125804, 142171, 142971 (amended by seeds \
-         000, 003, 004) and 141011, 97449 (clean-text tests); seeds 000-004 are test only"
-    );
+    match std::env::var("ZAN_OCR_MODEL_DIR") {
+        // A development model says its own split (the command that trained it).
+        Ok(dir) => println!("models from {dir} (ZAN_OCR_MODEL_DIR, a development model)"),
+        Err(_) => println!(
+            "split (shipped models): channel from pairs rendered from training acts \
+             (src/repair/ocr/data); LM from corpus acts less 125804, 142171, 142971 (amended by \
+             seeds 000, 003, 004) and 141011, 97449 (clean-text tests); seeds 000-004 are test only"
+        ),
+    }
     for lang in langs {
         if zan::repair::ocr::model(lang).is_none() {
             println!("{}: no embedded model (run `zan train ocr`)", lang.code());

@@ -245,6 +245,8 @@ const ROW: usize = N_SYMS as usize + 1;
 /// (the decoder's main cost before). Written here for the same reason as `CharLm`.
 pub struct LmTable {
     rows: Vec<Entry>,
+    /// The highest log P of each symbol over all states: a bound for searches with a bar.
+    best: Vec<f32>,
     start: u32,
     entries: usize,
 }
@@ -272,6 +274,7 @@ impl LmTable {
         let n = ctxs.len().min(MAX_STATES);
         let mut t = LmTable {
             rows: vec![Entry::default(); n * ROW],
+            best: Vec::new(),
             start: id.get(&(BOUND as u64)).copied().unwrap_or(0),
             entries: lm.entries(),
         };
@@ -331,7 +334,18 @@ impl LmTable {
                 }
             }
         }
+        t.best = vec![f32::NEG_INFINITY; ROW];
+        for row in t.rows.chunks_exact(ROW) {
+            for (b, e) in t.best.iter_mut().zip(row) {
+                *b = b.max(e.logp);
+            }
+        }
         t
+    }
+
+    /// The highest log P(s | state) of any state.
+    pub fn max_logp(&self, s: u8) -> f32 {
+        self.best.get(s as usize).copied().unwrap_or(0.0)
     }
 
     /// The state at a line start (after a boundary).

@@ -370,6 +370,13 @@ impl OcrModel {
 
     /// The likeliest Cyrillic reading of one garbled token (no whitespace inside).
     pub fn decode_token(&self, token: &str) -> Option<Decoded> {
+        self.decode_token_above(token, f32::NEG_INFINITY)
+    }
+
+    /// `decode_token` for a caller that only needs the reading when its score is above `bar`:
+    /// states that cannot reach it (by `future`, a bound of what the rest can add) are dropped.
+    /// The reading is the same when it scores above `bar`; else it may be another or none.
+    fn decode_token_above(&self, token: &str, bar: f32) -> Option<Decoded> {
         let w = self.weights;
         let g: Vec<char> = token.chars().collect();
         let m = g.len();
@@ -421,9 +428,21 @@ impl OcrModel {
         });
         let mut top = vec![f32::NEG_INFINITY; m + 1];
         let (char_margin, cand_take, cand_min, drop_rank, drop_take) = *CHAR_LIMITS;
+        let future = if bar > f32::NEG_INFINITY && w.lm >= 0.0 {
+            self.future_bound(&cands, &ident, &w)
+        } else {
+            Vec::new()
+        };
         for i in 0..m {
             let mut cur = std::mem::take(&mut states[i]);
             prune(&mut cur, w.beam, char_margin);
+            // All states here share the bound, so those dropped are the tail of the sorted list
+            // (and their successors could not have reached the bar either).
+            if let Some(&f) = future.get(i) {
+                while cur.last().is_some_and(|st| st.score + f <= bar) {
+                    cur.pop();
+                }
+            }
             for (rank, st) in cur.iter().enumerate() {
                 // A state the margin would prune at its position is not even queued (`top`
                 // only rises); the last position is not pruned, so everything goes there.
@@ -512,6 +531,55 @@ impl OcrModel {
         let res = best.map(|best| self.finish(token, &best, &arena));
         CHAR_SCRATCH.with(|s| *s.borrow_mut() = (states, arena));
         res
+    }
+
+    /// For each garble position, a bound of what the decoder's steps from there to the end can
+    /// add to a state's score (every step the search may take, each with its best LM log P and
+    /// the best word-end or fall-off term; the channel costs exactly as the search takes them).
+    fn future_bound(
+        &self,
+        cands: &[[Option<&[Cand]>; channel::MAX_GLYPHS]],
+        ident: &[Option<Cand>],
+        w: &Weights,
+    ) -> Vec<f32> {
+        let (_, cand_take, cand_min, _, drop_take) = *CHAR_LIMITS;
+        let m = cands.len();
+        let end = w.lex_bonus.max(w.dict_bonus).max(w.oov).max(0.0);
+        let on = |s: u8| {
+            let term = if is_letter_sym(s) {
+                w.fall_off.max(0.0)
+            } else {
+                end
+            };
+            w.lm * self.lm.max_logp(s) + term
+        };
+        let mut h = vec![f32::NEG_INFINITY; m + 1];
+        h[m] = end + w.lm * self.lm.max_logp(BOUND);
+        for i in (0..m).rev() {
+            let mut best = w.skip + h[i + 1];
+            for (k, list) in cands[i].iter().enumerate() {
+                let Some(list) = *list else {
+                    continue;
+                };
+                for (ci, cand) in list.iter().take(cand_take).enumerate() {
+                    if cand.logp < cand_min {
+                        break;
+                    }
+                    let g = w.channel * cand.logp + on(cand.sym);
+                    best = best.max(g + h[i + k + 1]);
+                    if k == 0 && ci == 0 {
+                        for d in self.channel.dropped.iter().take(drop_take) {
+                            best = best.max(g + w.channel * d.logp + on(d.sym) + h[i + 1]);
+                        }
+                    }
+                }
+            }
+            if let Some(c) = ident[i] {
+                best = best.max(c.logp + on(c.sym) + h[i + 1]);
+            }
+            h[i] = best;
+        }
+        h
     }
 
     /// The decoded reading ending in `best`.
@@ -1126,6 +1194,24 @@ fn decode_cached(model: &OcrModel, token: &str) -> Option<Decoded> {
     d
 }
 
+/// `decode_cached` for a caller that needs the reading only when it scores above `bar`:
+/// `Some(reading)` is what `decode_token` gives (then cached), `None` says it scores at most
+/// `bar` (not cached: the search was cut there).
+fn decode_above(model: &OcrModel, token: &str, bar: f32) -> Option<Option<Decoded>> {
+    let key = (model.lang, token.to_string());
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return Some(hit);
+    }
+    let d = model.decode_token_above(token, bar);
+    if d.as_ref().is_none_or(|d| d.score <= bar) {
+        return None;
+    }
+    // A reading above the bar: read the token in full after all, since the cut beam, with the
+    // states it dropped out of the way, may have kept one the full beam prunes (rare: the joins
+    // that succeed), and the answer must be the full beam's.
+    Some(decode_cached(model, token))
+}
+
 /// Length in bytes of an HTML tag at the start of `s` (`<td>`, `</p>`, `<br/>`), else 0.
 fn html_tag_len(s: &str) -> usize {
     let b = s.as_bytes();
@@ -1210,6 +1296,8 @@ fn token_readings_to_beat(model: &OcrModel, token: &str, beat: f32) -> Vec<words
         return hit;
     }
     let mut r = model.word_readings(token);
+    // The character beam was cut at `beat` and read nothing above it.
+    let mut cut = false;
     // The character beam reads words no lexicon knows; asked only when no known word reads the
     // garble well (per garbled character).
     let n = token.chars().count() as f32;
@@ -1217,7 +1305,16 @@ fn token_readings_to_beat(model: &OcrModel, token: &str, beat: f32) -> Vec<words
         .first()
         .is_none_or(|b| b.score / n < model.weights.beam_below);
     if weak {
-        if let Some(d) = decode_cached(model, token) {
+        // A joined garble's reading matters only above `beat` (see `cut` below); the glue
+        // cost only lowers a reading's score.
+        let gated = beat > f32::NEG_INFINITY && words::glue_only_lowers();
+        let d = if gated {
+            decode_above(model, token, beat - 0.01)
+        } else {
+            Some(decode_cached(model, token))
+        };
+        cut = d.is_none();
+        if let Some(d) = d.flatten() {
             let text = d.text.to_lowercase();
             if !r.iter().any(|x| x.text == text) {
                 let words = words::letter_words(&text);
@@ -1257,6 +1354,14 @@ fn token_readings_to_beat(model: &OcrModel, token: &str, beat: f32) -> Vec<words
         r.sort_by(|a, b| b.score.total_cmp(&a.score));
     }
     if partial {
+        return r;
+    }
+    if cut {
+        // Every reading the cut left out scores below `beat`; if the best still does not beat
+        // it, the answer to the caller is the same. Else read the token in full.
+        if r.first().is_some_and(|b| b.score > beat) {
+            return token_readings(model, token);
+        }
         return r;
     }
     WORD_CACHE.with(|c| {

@@ -626,7 +626,7 @@ impl OcrModel {
     pub fn reading_terms_fall(&self) -> bool {
         READ.known_lm >= 0.0
             && (self.weights.lm - READ.known_lm) * READ.lm_centre <= 0.0
-            && READ.glue <= 0.0
+            && glue_only_lowers()
     }
 
     pub fn reading(&self, text: String, channel: f32) -> Reading {
@@ -667,6 +667,12 @@ impl OcrModel {
             text,
         }
     }
+}
+
+/// Whether the glue cost can only lower a reading's score (the cut character beam's bound
+/// leaves it out).
+pub(crate) fn glue_only_lowers() -> bool {
+    READ.glue <= 0.0
 }
 
 /// The cost of a reading's glue (see `glue`): part of its score, so a glued reading also counts
