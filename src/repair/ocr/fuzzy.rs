@@ -237,12 +237,7 @@ impl OcrModel {
         let gate = beat
             .filter(|_| self.reading_terms_fall())
             .map(|(beat, lead, trail)| {
-                let (mut lm, mut lm_score) = (self.lm.start(), 0.0);
-                for c in lead.chars() {
-                    let (lp, next) = self.lm.step(lm, sym(c));
-                    lm_score += lp;
-                    lm = next;
-                }
+                let (lm_score, lm) = self.lm.walk(self.lm.start(), 0.0, lead);
                 Gate {
                     // A little lower: the reading's score adds the same terms in another order.
                     beat: beat - 0.01,
@@ -414,13 +409,8 @@ impl OcrModel {
                         + wt.lex_bonus
                         + wt.freq.max(0.0) * own;
                     // The reading's score, its terms added as `reading` adds them.
-                    let (mut st, mut full) = (next, lm);
-                    for c in gate.trail.chars() {
-                        let (lp, next) = self.lm.step(st, sym(c));
-                        full += lp;
-                        st = next;
-                    }
-                    full += self.lm.logp(st, BOUND);
+                    let (full, st) = self.lm.walk(next, lm, gate.trail);
+                    let full = full + self.lm.logp(st, BOUND);
                     let text: String = gate
                         .lead
                         .chars()

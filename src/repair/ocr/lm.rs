@@ -366,6 +366,15 @@ impl LmTable {
         (e.logp, u32::from(e.next))
     }
 
+    /// The state after the characters of `text` from `state`, and `score` plus their log P,
+    /// added one by one (the readings' LM term; one walk for every caller, so all add alike).
+    pub fn walk(&self, state: u32, score: f32, text: &str) -> (f32, u32) {
+        text.chars().fold((score, state), |(score, st), c| {
+            let (lp, next) = self.step(st, sym(c));
+            (score + lp, next)
+        })
+    }
+
     /// Entries of the model it was compiled from.
     pub fn entries(&self) -> usize {
         self.entries

@@ -466,14 +466,8 @@ impl OcrModel {
                     ns.node = arena.len() as u32 - 1;
                     states[to].push(ns);
                 };
-                for (k, list) in cands[i].iter().enumerate() {
-                    let Some(list) = *list else {
-                        continue;
-                    };
-                    for (ci, cand) in list.iter().take(cand_take).enumerate() {
-                        if cand.logp < cand_min {
-                            break;
-                        }
+                for (k, list) in usable(&cands[i], cand_take, cand_min) {
+                    for (ci, cand) in list.iter().enumerate() {
                         // An upper bound of the step's score (the LM only lowers it, a word
                         // end adds at most the lexicon bonus) out of the margin at its
                         // position: this and the rest of the sorted list would be pruned there.
@@ -557,14 +551,8 @@ impl OcrModel {
         h[m] = end + w.lm * self.lm.max_logp(BOUND);
         for i in (0..m).rev() {
             let mut best = w.skip + h[i + 1];
-            for (k, list) in cands[i].iter().enumerate() {
-                let Some(list) = *list else {
-                    continue;
-                };
-                for (ci, cand) in list.iter().take(cand_take).enumerate() {
-                    if cand.logp < cand_min {
-                        break;
-                    }
+            for (k, list) in usable(&cands[i], cand_take, cand_min) {
+                for (ci, cand) in list.iter().enumerate() {
                     let g = w.channel * cand.logp + on(cand.sym);
                     best = best.max(g + h[i + k + 1]);
                     if k == 0 && ci == 0 {
@@ -729,19 +717,26 @@ impl OcrModel {
 
     /// Log score of a clean string under the language model alone (per-character average).
     pub fn lm_score(&self, s: &str) -> f32 {
-        let mut st = self.lm.start();
-        let mut t = 0.0;
-        let mut n = 0;
-        for c in s.chars() {
-            let y = sym(c);
-            let (lp, next) = self.lm.step(st, y);
-            t += lp;
-            st = next;
-            n += 1;
-        }
-        t += self.lm.logp(st, BOUND);
-        t / (n + 1) as f32
+        let (t, st) = self.lm.walk(self.lm.start(), 0.0, s);
+        let t = t + self.lm.logp(st, BOUND);
+        t / (s.chars().count() + 1) as f32
     }
+}
+
+/// The channel readings the character beam may take from one garble position: per glyph-string
+/// length `k + 1`, the first `take` readings of the list (best first) down to the first below
+/// `min`. One definition for the beam and for its bound (`future_bound`).
+fn usable<'a>(
+    row: &'a [Option<&'a [Cand]>; channel::MAX_GLYPHS],
+    take: usize,
+    min: f32,
+) -> impl Iterator<Item = (usize, &'a [Cand])> {
+    row.iter().enumerate().filter_map(move |(k, list)| {
+        let list = (*list)?;
+        let list = &list[..take.min(list.len())];
+        let n = list.iter().position(|c| c.logp < min).unwrap_or(list.len());
+        Some((k, &list[..n]))
+    })
 }
 
 /// Keeps the first `beam` entries of `v` (sorted best first) with distinct keys, in order.
@@ -898,6 +893,13 @@ pub fn first_glyph(token: &str) -> Option<char> {
 static FIRST_GLYPH: Lazy<(f32, f32)> =
     Lazy::new(|| tuning_hook("ZAN_OCR_FIRST_GLYPH_LR", 2).map_or((0.7, 0.0), |v| (v[0], v[1])));
 
+/// Case shares (lower, Title, UPPER) of the counts `c`, smoothed towards `below` with `a`
+/// pseudo-counts (the case model's back-off step).
+fn smooth(c: [u32; 3], a: f32, below: [f32; 3]) -> [f32; 3] {
+    let n = (c[0] + c[1] + c[2]) as f32 + a;
+    [0, 1, 2].map(|p| (c[p] as f32 + a * below[p]) / n)
+}
+
 /// log P(case | first glyph) - log P(case | the glyph is a capital or not): what the glyph says
 /// beyond its own case, which the case table's key holds (`B` is mostly Б, `b` of small ы is
 /// still Б at a word start). Glyphs seen fewer than five times say nothing.
@@ -909,10 +911,6 @@ fn first_glyph_lr(table: &[(char, [u32; 3])]) -> FxHashMap<char, [f32; 3]> {
             by_case[up][p] += c[p];
         }
     }
-    let smooth = |c: [u32; 3], a: f32, below: [f32; 3]| {
-        let n = (c[0] + c[1] + c[2]) as f32 + a;
-        [0, 1, 2].map(|p| (c[p] as f32 + a * below[p]) / n)
-    };
     let base = by_case.map(|c| smooth(c, 3.0, [1.0 / 3.0; 3]));
     table
         .iter()
@@ -1028,10 +1026,6 @@ impl CaseHabits {
         if place == 0 || place == 5 {
             any = [0, any[0] + any[1], any[2]];
         }
-        let smooth = |c: [u32; 3], a: f32, below: [f32; 3]| {
-            let n = (c[0] + c[1] + c[2]) as f32 + a;
-            [0, 1, 2].map(|p| (c[p] as f32 + a * below[p]) / n)
-        };
         let p_any = smooth(any, a_word, base);
         let p_word = smooth(self.get(place, "", word), a_any, p_any);
         let p = match prev {

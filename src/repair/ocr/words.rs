@@ -631,15 +631,8 @@ impl OcrModel {
 
     pub fn reading(&self, text: String, channel: f32) -> Reading {
         let w = &self.weights;
-        let mut st = self.lm.start();
-        let mut lm = 0.0;
-        for c in text.chars() {
-            let y = sym(c);
-            let (lp, next) = self.lm.step(st, y);
-            lm += lp;
-            st = next;
-        }
-        lm += self.lm.logp(st, BOUND);
+        let (lm, st) = self.lm.walk(self.lm.start(), 0.0, &text);
+        let lm = lm + self.lm.logp(st, BOUND);
         let words = letter_words(&text);
         let mut word = 0.0;
         let mut known = true;
