@@ -90,6 +90,17 @@ struct Gate<'a> {
     trail: &'a str,
 }
 
+/// The larger of two scores, for the DP's inner loop: one `maxss`, where `f32::max` also
+/// handles NaN (scores are finite or -inf, never NaN), a quarter of the search's time.
+#[inline(always)]
+fn fmax(a: f32, b: f32) -> f32 {
+    if b > a {
+        b
+    } else {
+        a
+    }
+}
+
 /// Number of letter symbols (index 0 unused).
 const LETTERS: usize = 43;
 
@@ -362,9 +373,9 @@ impl OcrModel {
                 let p = &par[j..j + P + 1];
                 let mut v = p[P] + e[0];
                 for k in 1..=P {
-                    v = v.max(p[P - k] + e[k]);
+                    v = fmax(v, p[P - k] + e[k]);
                 }
-                v = v.max(left + costs.skip);
+                v = fmax(v, left + costs.skip);
                 if v + rest[j] < cut {
                     v = f32::NEG_INFINITY;
                 } else {
@@ -373,7 +384,7 @@ impl OcrModel {
                 }
                 child[j] = v;
                 left = v;
-                best = best.max(v + rest[j]);
+                best = fmax(best, v + rest[j]);
                 j += 1;
                 if v == f32::NEG_INFINITY && j > hi_p + MAX_GLYPHS + 1 {
                     break;
