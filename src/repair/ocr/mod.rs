@@ -1478,25 +1478,20 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
     let before = before
         .and_then(last_word_token)
         .filter(|t| matches!(case_ctx(Some(t), ""), 0 | 5));
-    let prev_tok = |k: usize| {
-        units[..k]
-            .iter()
-            .rev()
-            .find(|u| u.1)
-            .map(|u| u.0.as_str())
-            .or(before)
-    };
     let mut out = String::with_capacity(line.len() * 2);
     let mut n = 0;
     // Where the last token's text starts in `out` (its last word is the next token's case context).
     let mut last_tok = None;
+    // The last token's text in `out`, as repaired: its place context for the next token (a
+    // garbled `b!` for ы ends no sentence once read).
+    let mut prev_out: Option<std::ops::Range<usize>> = None;
     for (k, (tok, _)) in units.iter().enumerate() {
         let tok = tok.as_str();
         let start = out.len();
         match lattice[k].get(pick[k]) {
             Some(r) => {
                 let chars: Vec<char> = r.text.chars().collect();
-                let ctx = case_ctx(prev_tok(k), tok);
+                let ctx = case_ctx(prev_out.clone().map(|r| &out[r]).or(before), tok);
                 let prev = last_tok.map(|s: usize| &out[s..]).or(before);
                 let text = model.restore_case(tok, &chars, ctx, Some(&line_case), prev);
                 if text != tok {
@@ -1516,6 +1511,9 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
         }
         if units[k].1 && tok.chars().any(char::is_alphanumeric) {
             last_tok = Some(start);
+        }
+        if units[k].1 {
+            prev_out = Some(start..out.len());
         }
     }
     (out, n)
