@@ -197,6 +197,10 @@ pub struct OcrModel {
     /// Per ASCII letter (lower case): the share of lower-case clean letters read as that glyph
     /// that the OCR wrote as its capital (`m` or `M` for м).
     glyph_up: FxHashMap<char, f32>,
+    /// Per (lower-case letter, garbled string): log P(string | capital) - log P(string | small
+    /// letter), from the channel's cased counts (`letter_case_lr`): `B` read for б is mostly
+    /// Б, `6` never; `II` for п is mostly П.
+    letter_glyph_lr: FxHashMap<(char, String), f32>,
     /// Digit-only garbled tokens that were mostly garbled words in the training pairs.
     digit_words: rustc_hash::FxHashSet<String>,
     /// The clean text's case habits by place and by the word before.
@@ -263,6 +267,7 @@ impl OcrModel {
             first_up: first_glyph_case(&file.channel),
             first_glyph_lr: first_glyph_lr(&file.first_glyphs),
             glyph_up: glyph_upper_rate(&file.channel),
+            letter_glyph_lr: letter_case_lr(&file.channel),
             case_habits: CaseHabits::train(&file.text),
             // Seen at least three times, a word more often than a number.
             digit_words: file
@@ -654,6 +659,22 @@ impl OcrModel {
                     score[0] += f * low;
                     score[1] += f * up;
                     score[2] += f * up;
+                }
+                if *FIRST_LETTER != 0.0 {
+                    let body = token.trim_start_matches(['«', '"', '“', '„', '\'', '(']);
+                    let l = chars[i];
+                    let lr = body
+                        .char_indices()
+                        .skip(1)
+                        .map(|(b, _)| b)
+                        .chain(std::iter::once(body.len()))
+                        .take(channel::MAX_GLYPHS)
+                        .filter_map(|b| self.letter_glyph_lr.get(&(l, body[..b].to_string())))
+                        .last();
+                    if let Some(lr) = lr {
+                        score[1] += *FIRST_LETTER * lr;
+                        score[2] += *FIRST_LETTER * lr;
+                    }
                 }
                 if let (Some(g), Some(line)) = (g0.filter(|g| g.is_ascii_uppercase()), line) {
                     let f = g.to_ascii_lowercase();
@@ -1047,6 +1068,47 @@ impl CaseHabits {
 /// normal use).
 static LINE_CASE: Lazy<f32> =
     Lazy::new(|| tuning_hook("ZAN_OCR_LINE_CASE", 1).map_or(1.0, |v| v[0]));
+
+/// Weight of the first letter's own glyph string case evidence (`letter_glyph_lr`;
+/// `ZAN_OCR_FIRST_LETTER`, a tuning hook; unset in normal use).
+static FIRST_LETTER: Lazy<f32> =
+    Lazy::new(|| tuning_hook("ZAN_OCR_FIRST_LETTER", 1).map_or(1.0, |v| v[0]));
+
+/// Per (lower-case letter, garbled string) seen at least `MIN` times: what the string says of
+/// the letter's case beyond whether it starts with a capital (which the case table's key holds,
+/// and which a font that writes small letters as capitals blurs): log P(string | capital) -
+/// log P(string | small letter), less the same for all strings of the letter that start in the
+/// same case. `B` read for б is mostly Б where `O` and `6` are б; `T` says nothing of т.
+fn letter_case_lr(channel: &[(char, String, u32)]) -> FxHashMap<(char, String), f32> {
+    const MIN: u32 = 5;
+    let mut n: FxHashMap<(char, String), [u32; 2]> = FxHashMap::default();
+    // Per letter and the string's first glyph being a capital: counts (small, capital letter).
+    let mut by_case: FxHashMap<(char, bool), [u32; 2]> = FxHashMap::default();
+    for (c, s, k) in channel {
+        let Some(g) = s.chars().next() else {
+            continue;
+        };
+        if !c.is_alphabetic() {
+            continue;
+        }
+        let l = c.to_lowercase().next().unwrap_or(*c);
+        let up = usize::from(c.is_uppercase());
+        n.entry((l, s.clone())).or_default()[up] += k;
+        by_case.entry((l, g.is_uppercase())).or_default()[up] += k;
+    }
+    n.into_iter()
+        .filter(|(_, [a, b])| a + b >= MIN)
+        .map(|((l, s), [low, up])| {
+            let cap = s.chars().next().is_some_and(char::is_uppercase);
+            let [tl, tu] = by_case.get(&(l, cap)).copied().unwrap_or([1, 1]);
+            // Smoothed towards the case class's own share of capitals.
+            let share = (tu as f32 + 0.5) / ((tl + tu) as f32 + 1.0);
+            let p_up = (up as f32 + 2.0 * share) / (tu as f32 + 2.0 * share);
+            let p_low = (low as f32 + 2.0 * (1.0 - share)) / (tl as f32 + 2.0 * (1.0 - share));
+            ((l, s), (p_up / p_low).ln())
+        })
+        .collect()
+}
 
 /// Per ASCII letter (lower case): the share of the lower-case clean letters it stands for that
 /// the channel saw written as the capital glyph.
