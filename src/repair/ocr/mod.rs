@@ -1756,6 +1756,47 @@ mod tests {
     }
 
     #[test]
+    fn place_context_is_the_token_before_as_read() {
+        // Garble of training acts by the pair generator (not seeds): the OCR reads ы as `b!`,
+        // which ends no sentence once read, so the next word stays small.
+        let kk = model(Lang::Kk).expect("the embedded Kazakh model");
+        let (out, _) = repair_line_with(kk, "MaMaHAapab! TapTadbl.");
+        assert_eq!(out, "мамандарды тартады.");
+        let (out, _) = repair_line_with(kk, "Kyxattapab! KaGbingay *KOHe");
+        assert!(out.starts_with("Құжаттарды қабылдау "), "{out}");
+    }
+
+    #[test]
+    fn first_letter_glyph_says_its_case() {
+        // Garble of training acts (not seeds), each first on its line: `O` read for б is
+        // small (`B` is Б), `JK` for ж a capital, `II` for п a capital.
+        let kk = model(Lang::Kk).expect("the embedded Kazakh model");
+        let (out, _) = repair_line_with(kk, "O6ypbirbina 2-KOCbIMILIAa");
+        assert_eq!(out, "бұйрығына 2-қосымша");
+        let (out, _) = repair_line_with(kk, "JKyMplc Kecteci");
+        assert_eq!(out, "Жұмыс кестесі");
+        let ru = model(Lang::Ru).expect("the embedded Russian model");
+        let (out, _) = repair_line_with(ru, "IIporpamMMa Hay4HOH eATeNbHOCTH C yKa3aHHeM");
+        assert!(out.starts_with("Программа научной "), "{out}");
+        // What a glyph string says beyond its own capital: counts (clean letter, string, n).
+        let ch: Vec<(char, String, u32)> = [
+            ('б', "6", 900),
+            ('б', "O", 500),
+            ('б', "B", 4),
+            ('Б', "B", 80),
+            ('т', "T", 8000),
+            ('Т', "T", 80),
+        ]
+        .iter()
+        .map(|&(c, s, n)| (c, s.to_string(), n))
+        .collect();
+        let lr = letter_case_lr(&ch);
+        assert!(lr[&('б', "B".to_string())] > 2.0);
+        assert!(lr[&('б', "O".to_string())] < -2.0);
+        assert!(lr[&('т', "T".to_string())].abs() < 0.1);
+    }
+
+    #[test]
     fn line_context_sets_case() {
         assert_eq!(case_ctx(Some("1."), "Ocsl"), 5);
         assert_eq!(case_ctx(Some("3.1\\."), "Ocsl"), 5);
