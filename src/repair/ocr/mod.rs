@@ -623,7 +623,7 @@ impl OcrModel {
         };
         let prior = self.case_table.get(row).copied().unwrap_or([0.0; 3]);
         // Later words of a token (`н.к.`, `оқу-ағарту`) are not behind the line's context.
-        let inner = if row >= CASE_KEYS {
+        let inner = if self.case_table.len() >= CASE_KEYS * CASE_CTXS {
             CTX_MID * CASE_KEYS + key
         } else {
             key
