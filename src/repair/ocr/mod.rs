@@ -660,7 +660,9 @@ impl OcrModel {
                     score[1] += f * up;
                     score[2] += f * up;
                 }
-                if *FIRST_LETTER != 0.0 {
+                // In a word of capitals the font writes small letters as capitals too: the
+                // first letter's capital glyph string says nothing more there.
+                if *FIRST_LETTER != 0.0 && key % 4 != 3 {
                     let body = token.trim_start_matches(['«', '"', '“', '„', '\'', '(']);
                     let l = chars[i];
                     let lr = body
