@@ -197,6 +197,10 @@ pub struct OcrModel {
     /// Per ASCII letter (lower case): the share of lower-case clean letters read as that glyph
     /// that the OCR wrote as its capital (`m` or `M` for м).
     glyph_up: FxHashMap<char, f32>,
+    /// Per (lower-case letter, garbled string): log P(string | capital) - log P(string | small
+    /// letter), from the channel's cased counts (`letter_case_lr`): `B` read for б is mostly
+    /// Б, `6` never; `II` for п is mostly П.
+    letter_glyph_lr: FxHashMap<(char, String), f32>,
     /// Digit-only garbled tokens that were mostly garbled words in the training pairs.
     digit_words: rustc_hash::FxHashSet<String>,
     /// The clean text's case habits by place and by the word before.
@@ -263,6 +267,7 @@ impl OcrModel {
             first_up: first_glyph_case(&file.channel),
             first_glyph_lr: first_glyph_lr(&file.first_glyphs),
             glyph_up: glyph_upper_rate(&file.channel),
+            letter_glyph_lr: letter_case_lr(&file.channel),
             case_habits: CaseHabits::train(&file.text),
             // Seen at least three times, a word more often than a number.
             digit_words: file
@@ -618,7 +623,7 @@ impl OcrModel {
         };
         let prior = self.case_table.get(row).copied().unwrap_or([0.0; 3]);
         // Later words of a token (`н.к.`, `оқу-ағарту`) are not behind the line's context.
-        let inner = if row >= CASE_KEYS {
+        let inner = if self.case_table.len() >= CASE_KEYS * CASE_CTXS {
             CTX_MID * CASE_KEYS + key
         } else {
             key
@@ -654,6 +659,24 @@ impl OcrModel {
                     score[0] += f * low;
                     score[1] += f * up;
                     score[2] += f * up;
+                }
+                // In a word of capitals the font writes small letters as capitals too: the
+                // first letter's capital glyph string says nothing more there.
+                if *FIRST_LETTER != 0.0 && key % 4 != 3 {
+                    let body = token.trim_start_matches(['«', '"', '“', '„', '\'', '(']);
+                    let l = chars[i];
+                    let lr = body
+                        .char_indices()
+                        .skip(1)
+                        .map(|(b, _)| b)
+                        .chain(std::iter::once(body.len()))
+                        .take(channel::MAX_GLYPHS)
+                        .filter_map(|b| self.letter_glyph_lr.get(&(l, body[..b].to_string())))
+                        .last();
+                    if let Some(lr) = lr {
+                        score[1] += *FIRST_LETTER * lr;
+                        score[2] += *FIRST_LETTER * lr;
+                    }
                 }
                 if let (Some(g), Some(line)) = (g0.filter(|g| g.is_ascii_uppercase()), line) {
                     let f = g.to_ascii_lowercase();
@@ -1047,6 +1070,47 @@ impl CaseHabits {
 /// normal use).
 static LINE_CASE: Lazy<f32> =
     Lazy::new(|| tuning_hook("ZAN_OCR_LINE_CASE", 1).map_or(1.0, |v| v[0]));
+
+/// Weight of the first letter's own glyph string case evidence (`letter_glyph_lr`;
+/// `ZAN_OCR_FIRST_LETTER`, a tuning hook; unset in normal use).
+static FIRST_LETTER: Lazy<f32> =
+    Lazy::new(|| tuning_hook("ZAN_OCR_FIRST_LETTER", 1).map_or(1.0, |v| v[0]));
+
+/// Per (lower-case letter, garbled string) seen at least `MIN` times: what the string says of
+/// the letter's case beyond whether it starts with a capital (which the case table's key holds,
+/// and which a font that writes small letters as capitals blurs): log P(string | capital) -
+/// log P(string | small letter), less the same for all strings of the letter that start in the
+/// same case. `B` read for б is mostly Б where `O` and `6` are б; `T` says nothing of т.
+fn letter_case_lr(channel: &[(char, String, u32)]) -> FxHashMap<(char, String), f32> {
+    const MIN: u32 = 5;
+    let mut n: FxHashMap<(char, String), [u32; 2]> = FxHashMap::default();
+    // Per letter and the string's first glyph being a capital: counts (small, capital letter).
+    let mut by_case: FxHashMap<(char, bool), [u32; 2]> = FxHashMap::default();
+    for (c, s, k) in channel {
+        let Some(g) = s.chars().next() else {
+            continue;
+        };
+        if !c.is_alphabetic() {
+            continue;
+        }
+        let l = c.to_lowercase().next().unwrap_or(*c);
+        let up = usize::from(c.is_uppercase());
+        n.entry((l, s.clone())).or_default()[up] += k;
+        by_case.entry((l, g.is_uppercase())).or_default()[up] += k;
+    }
+    n.into_iter()
+        .filter(|(_, [a, b])| a + b >= MIN)
+        .map(|((l, s), [low, up])| {
+            let cap = s.chars().next().is_some_and(char::is_uppercase);
+            let [tl, tu] = by_case.get(&(l, cap)).copied().unwrap_or([1, 1]);
+            // Smoothed towards the case class's own share of capitals.
+            let share = (tu as f32 + 0.5) / ((tl + tu) as f32 + 1.0);
+            let p_up = (up as f32 + 2.0 * share) / (tu as f32 + 2.0 * share);
+            let p_low = (low as f32 + 2.0 * (1.0 - share)) / (tl as f32 + 2.0 * (1.0 - share));
+            ((l, s), (p_up / p_low).ln())
+        })
+        .collect()
+}
 
 /// Per ASCII letter (lower case): the share of the lower-case clean letters it stands for that
 /// the channel saw written as the capital glyph.
@@ -1480,25 +1544,20 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
     let before = before
         .and_then(last_word_token)
         .filter(|t| matches!(case_ctx(Some(t), ""), 0 | 5));
-    let prev_tok = |k: usize| {
-        units[..k]
-            .iter()
-            .rev()
-            .find(|u| u.1)
-            .map(|u| u.0.as_str())
-            .or(before)
-    };
     let mut out = String::with_capacity(line.len() * 2);
     let mut n = 0;
     // Where the last token's text starts in `out` (its last word is the next token's case context).
     let mut last_tok = None;
+    // The last token's text in `out`, as repaired: its place context for the next token (a
+    // garbled `b!` for ы ends no sentence once read).
+    let mut prev_out: Option<std::ops::Range<usize>> = None;
     for (k, (tok, _)) in units.iter().enumerate() {
         let tok = tok.as_str();
         let start = out.len();
         match lattice[k].get(pick[k]) {
             Some(r) => {
                 let chars: Vec<char> = r.text.chars().collect();
-                let ctx = case_ctx(prev_tok(k), tok);
+                let ctx = case_ctx(prev_out.clone().map(|r| &out[r]).or(before), tok);
                 let prev = last_tok.map(|s: usize| &out[s..]).or(before);
                 let text = model.restore_case(tok, &chars, ctx, Some(&line_case), prev);
                 if text != tok {
@@ -1518,6 +1577,9 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
         }
         if units[k].1 && tok.chars().any(char::is_alphanumeric) {
             last_tok = Some(start);
+        }
+        if units[k].1 {
+            prev_out = Some(start..out.len());
         }
     }
     (out, n)
@@ -1705,6 +1767,47 @@ mod tests {
         assert!(out.ends_with("137-1 Кодекса"), "{out}");
         let (out, _) = repair_line_with(ru, "20. Ha KaxKOTO pe6eHKa");
         assert!(out.starts_with("20. На "), "{out}");
+    }
+
+    #[test]
+    fn place_context_is_the_token_before_as_read() {
+        // Garble of training acts by the pair generator (not seeds): the OCR reads ы as `b!`,
+        // which ends no sentence once read, so the next word stays small.
+        let kk = model(Lang::Kk).expect("the embedded Kazakh model");
+        let (out, _) = repair_line_with(kk, "MaMaHAapab! TapTadbl.");
+        assert_eq!(out, "мамандарды тартады.");
+        let (out, _) = repair_line_with(kk, "Kyxattapab! KaGbingay *KOHe");
+        assert!(out.starts_with("Құжаттарды қабылдау "), "{out}");
+    }
+
+    #[test]
+    fn first_letter_glyph_says_its_case() {
+        // Garble of training acts (not seeds), each first on its line: `O` read for б is
+        // small (`B` is Б), `JK` for ж a capital, `II` for п a capital.
+        let kk = model(Lang::Kk).expect("the embedded Kazakh model");
+        let (out, _) = repair_line_with(kk, "O6ypbirbina 2-KOCbIMILIAa");
+        assert_eq!(out, "бұйрығына 2-қосымша");
+        let (out, _) = repair_line_with(kk, "JKyMplc Kecteci");
+        assert_eq!(out, "Жұмыс кестесі");
+        let ru = model(Lang::Ru).expect("the embedded Russian model");
+        let (out, _) = repair_line_with(ru, "IIporpamMMa Hay4HOH eATeNbHOCTH C yKa3aHHeM");
+        assert!(out.starts_with("Программа научной "), "{out}");
+        // What a glyph string says beyond its own capital: counts (clean letter, string, n).
+        let ch: Vec<(char, String, u32)> = [
+            ('б', "6", 900),
+            ('б', "O", 500),
+            ('б', "B", 4),
+            ('Б', "B", 80),
+            ('т', "T", 8000),
+            ('Т', "T", 80),
+        ]
+        .iter()
+        .map(|&(c, s, n)| (c, s.to_string(), n))
+        .collect();
+        let lr = letter_case_lr(&ch);
+        assert!(lr[&('б', "B".to_string())] > 2.0);
+        assert!(lr[&('б', "O".to_string())] < -2.0);
+        assert!(lr[&('т', "T".to_string())].abs() < 0.1);
     }
 
     #[test]
