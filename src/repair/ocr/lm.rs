@@ -79,10 +79,10 @@ pub fn sym(c: char) -> u8 {
     match c {
         c if c.is_whitespace() => BOUND,
         '0'..='9' => 44,
-        '.' => 45,
+        '.' => SYM_DOT,
         ',' => 46,
         '-' | '–' | '—' => 47,
-        '(' | ')' | '[' | ']' => 48,
+        '(' | ')' | '[' | ']' => SYM_BRACKET,
         '"' | '«' | '»' | '“' | '”' | '„' | '\'' => 49,
         ':' | ';' | '!' | '?' => 50,
         '№' => 51,
@@ -100,8 +100,12 @@ pub fn sym(c: char) -> u8 {
 /// quotes, `:` and `;` keep the full context: the OCR writes them for parts of letters, `H,`
 /// for ң, `m` for `»`, and the LM's doubt of them after a word's letters helps there.)
 fn is_sign_sym(s: u8) -> bool {
-    matches!(s, 45 | 48)
+    s == SYM_DOT || s == SYM_BRACKET
 }
+
+/// The symbols of `.` and of brackets (see `sym`).
+const SYM_DOT: u8 = 45;
+const SYM_BRACKET: u8 = 48;
 
 /// The clamp of a sign's log P: n-gram order and slack (`ZAN_OCR_LM_CLAMP="order,slack"`, a
 /// tuning hook; unset in normal use; `6,0` turns it off). Chosen on development act 105095

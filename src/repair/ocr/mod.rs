@@ -200,7 +200,7 @@ pub struct OcrModel {
     /// Per (lower-case letter, garbled string): log P(string | capital) - log P(string | small
     /// letter), from the channel's cased counts (`letter_case_lr`): `B` read for б is mostly
     /// Б, `6` never; `II` for п is mostly П.
-    letter_glyph_lr: FxHashMap<(char, String), f32>,
+    letter_glyph_lr: FxHashMap<char, FxHashMap<String, f32>>,
     /// Digit-only garbled tokens that were mostly garbled words in the training pairs.
     digit_words: rustc_hash::FxHashSet<String>,
     /// The clean text's case habits by place and by the word before.
@@ -616,19 +616,15 @@ impl OcrModel {
         prev: Option<&str>,
     ) -> String {
         let key = garble_case_key(token);
-        let row = if self.case_table.len() >= CASE_KEYS * CASE_CTXS {
-            ctx * CASE_KEYS + key
-        } else {
-            key
+        // A table by place (else one row per key, an older model).
+        let row = |ctx: usize| {
+            let by_place = self.case_table.len() >= CASE_KEYS * CASE_CTXS;
+            let r = if by_place { ctx * CASE_KEYS + key } else { key };
+            self.case_table.get(r).copied().unwrap_or([0.0; 3])
         };
-        let prior = self.case_table.get(row).copied().unwrap_or([0.0; 3]);
+        let prior = row(ctx);
         // Later words of a token (`н.к.`, `оқу-ағарту`) are not behind the line's context.
-        let inner = if self.case_table.len() >= CASE_KEYS * CASE_CTXS {
-            CTX_MID * CASE_KEYS + key
-        } else {
-            key
-        };
-        let inner = self.case_table.get(inner).copied().unwrap_or([0.0; 3]);
+        let inner = row(CTX_MID);
         let mut prev_word = prev.and_then(CaseHabits::last_word);
         let mut first_word = true;
         let mut out = String::with_capacity(chars.len() * 2);
@@ -662,7 +658,7 @@ impl OcrModel {
                 }
                 // In a word of capitals the font writes small letters as capitals too: the
                 // first letter's capital glyph string says nothing more there.
-                if *FIRST_LETTER != 0.0 && key % 4 != 3 {
+                if *FIRST_LETTER != 0.0 && key % 4 != KEY_CAPITALS {
                     let body = token.trim_start_matches(['«', '"', '“', '„', '\'', '(']);
                     let l = chars[i];
                     let lr = body
@@ -671,7 +667,7 @@ impl OcrModel {
                         .map(|(b, _)| b)
                         .chain(std::iter::once(body.len()))
                         .take(channel::MAX_GLYPHS)
-                        .filter_map(|b| self.letter_glyph_lr.get(&(l, body[..b].to_string())))
+                        .filter_map(|b| self.letter_glyph_lr.get(&l)?.get(&body[..b]))
                         .last();
                     if let Some(lr) = lr {
                         score[1] += *FIRST_LETTER * lr;
@@ -796,6 +792,9 @@ fn prune(v: &mut Vec<St>, beam: usize, char_margin: f32) {
 /// Number of garble case keys (see `garble_case_key`).
 pub const CASE_KEYS: usize = 8;
 
+/// The share bucket of `garble_case_key` for a word written (almost) all in capitals.
+const KEY_CAPITALS: usize = 3;
+
 /// The garbled word's case evidence: first letter upper or not × share of upper-case letters.
 pub fn garble_case_key(token: &str) -> usize {
     let letters: Vec<char> = token.chars().filter(|c| c.is_alphabetic()).collect();
@@ -811,7 +810,7 @@ pub fn garble_case_key(token: &str) -> usize {
     } else if up < 0.75 {
         2
     } else {
-        3
+        KEY_CAPITALS
     };
     first * 4 + bucket
 }
@@ -1081,7 +1080,7 @@ static FIRST_LETTER: Lazy<f32> =
 /// and which a font that writes small letters as capitals blurs): log P(string | capital) -
 /// log P(string | small letter), less the same for all strings of the letter that start in the
 /// same case. `B` read for б is mostly Б where `O` and `6` are б; `T` says nothing of т.
-fn letter_case_lr(channel: &[(char, String, u32)]) -> FxHashMap<(char, String), f32> {
+fn letter_case_lr(channel: &[(char, String, u32)]) -> FxHashMap<char, FxHashMap<String, f32>> {
     const MIN: u32 = 5;
     let mut n: FxHashMap<(char, String), [u32; 2]> = FxHashMap::default();
     // Per letter and the string's first glyph being a capital: counts (small, capital letter).
@@ -1098,18 +1097,17 @@ fn letter_case_lr(channel: &[(char, String, u32)]) -> FxHashMap<(char, String), 
         n.entry((l, s.clone())).or_default()[up] += k;
         by_case.entry((l, g.is_uppercase())).or_default()[up] += k;
     }
-    n.into_iter()
-        .filter(|(_, [a, b])| a + b >= MIN)
-        .map(|((l, s), [low, up])| {
-            let cap = s.chars().next().is_some_and(char::is_uppercase);
-            let [tl, tu] = by_case.get(&(l, cap)).copied().unwrap_or([1, 1]);
-            // Smoothed towards the case class's own share of capitals.
-            let share = (tu as f32 + 0.5) / ((tl + tu) as f32 + 1.0);
-            let p_up = (up as f32 + 2.0 * share) / (tu as f32 + 2.0 * share);
-            let p_low = (low as f32 + 2.0 * (1.0 - share)) / (tl as f32 + 2.0 * (1.0 - share));
-            ((l, s), (p_up / p_low).ln())
-        })
-        .collect()
+    let mut out: FxHashMap<char, FxHashMap<String, f32>> = FxHashMap::default();
+    for ((l, s), [low, up]) in n.into_iter().filter(|(_, [a, b])| a + b >= MIN) {
+        let cap = s.chars().next().is_some_and(char::is_uppercase);
+        let [tl, tu] = by_case.get(&(l, cap)).copied().unwrap_or([1, 1]);
+        // Smoothed towards the case class's own share of capitals.
+        let share = (tu as f32 + 0.5) / ((tl + tu) as f32 + 1.0);
+        let p_up = (up as f32 + 2.0 * share) / (tu as f32 + 2.0 * share);
+        let p_low = (low as f32 + 2.0 * (1.0 - share)) / (tl as f32 + 2.0 * (1.0 - share));
+        out.entry(l).or_default().insert(s, (p_up / p_low).ln());
+    }
+    out
 }
 
 /// Per ASCII letter (lower case): the share of the lower-case clean letters it stands for that
@@ -1805,9 +1803,9 @@ mod tests {
         .map(|&(c, s, n)| (c, s.to_string(), n))
         .collect();
         let lr = letter_case_lr(&ch);
-        assert!(lr[&('б', "B".to_string())] > 2.0);
-        assert!(lr[&('б', "O".to_string())] < -2.0);
-        assert!(lr[&('т', "T".to_string())].abs() < 0.1);
+        assert!(lr[&'б']["B"] > 2.0);
+        assert!(lr[&'б']["O"] < -2.0);
+        assert!(lr[&'т']["T"].abs() < 0.1);
     }
 
     #[test]
