@@ -1268,6 +1268,21 @@ pub fn digit_core(token: &str) -> Option<&str> {
     (!core.is_empty() && core.chars().all(|c| c.is_ascii_digit())).then_some(core)
 }
 
+/// Whether a reading of garble `tok` has no more signs than the garble had: the OCR reads
+/// a sign as a letter far more rarely than the channel, trained on characters, reads a letter
+/// as a sign (`ocraBnaTbh` is not `оставлять"`, `NOMHOPOAHbIe` not `№инородные`). Letters and
+/// digits are alike here (`I` for 1, `3` for з). The number sign is the garble of letters
+/// (`No`, `Ne`), but it stands apart from words.
+fn signs_fit(tok: &str, text: &str) -> bool {
+    let signs = |s: &str| {
+        s.chars()
+            .filter(|&c| !c.is_alphanumeric() && c != '№')
+            .count()
+    };
+    let glued_no = text.contains('№') && text.chars().any(char::is_alphabetic);
+    !glued_no && signs(text) <= signs(tok)
+}
+
 /// Tokens that are Latin on any line.
 fn keep_as_latin(token: &str) -> bool {
     protected(token) || roman(token) || !token.chars().any(is_latin_letter)
@@ -1432,6 +1447,9 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
             if keep_as_latin(tok) {
                 r.retain(|x| x.text.chars().any(char::is_alphabetic));
             }
+            if r.iter().any(|x| signs_fit(tok, &x.text)) {
+                r.retain(|x| signs_fit(tok, &x.text));
+            }
             // On a garbled line any reading beats the Latin; elsewhere only a likely one.
             let n = tok.chars().count() as f32;
             if !garbled {
@@ -1560,7 +1578,8 @@ fn join_split_tokens(
         if joinable && (weak(k) || weak(k + 2)) {
             let joined = format!("{}{}", u[k].0, u[k + 2].0);
             let apart = lattice[k][0].score + lattice[k + 2][0].score;
-            let r = token_readings_to_beat(model, &joined, apart - *JOIN);
+            let mut r = token_readings_to_beat(model, &joined, apart - *JOIN);
+            r.retain(|x| signs_fit(&joined, &x.text));
             let better = r.first().is_some_and(|j| {
                 j.score + *JOIN > apart
                     && words::letter_words(&j.text).iter().all(|w| model.knows(w))
@@ -1666,6 +1685,22 @@ mod tests {
         let (out, _) = repair_line_with(m, "O6 yTBepxkaeHHH 06 H3MeHeHHH 2020 roma");
         assert!(out.contains(" об "), "{out}");
         assert!(out.contains(" 2020 "), "{out}");
+    }
+
+    #[test]
+    fn readings_add_no_signs_the_garble_lacks() {
+        assert!(signs_fit("(ydovepHTetH),", "(удочерители),"));
+        assert!(!signs_fit("(ydovepHTetH),", "(удочерите\"),"));
+        assert!(!signs_fit("NOMHOPOAHbIe", "№инородные"));
+        assert!(signs_fit("Ne", "№"));
+        assert!(signs_fit("*KaHe", "және"));
+        // A final garbled letter is not a closing quote.
+        let m = model(Lang::Kk).expect("the embedded Kazakh model");
+        let (out, _) = repair_line_with(m, "Jaya3biIMbl, Teri, aTHl, Skecinint ate (Gap Gorca)");
+        assert!(!out.contains('"'), "{out}");
+        let m = model(Lang::Ru).expect("the embedded Russian model");
+        let (out, _) = repair_line_with(m, "MHHKCTP 30paBOOXxpaHeHHA Ht");
+        assert!(!out.contains('"'), "{out}");
     }
 
     #[test]
