@@ -1458,7 +1458,11 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
             r
         })
         .collect();
-    let (units, lattice) = join_split_tokens(model, &units, lattice);
+    let (mut units, lattice) = join_split_tokens(model, &units, lattice);
+    let mut n = 0;
+    if garbled {
+        n += mend_clause_number(&mut units, &lattice);
+    }
     // Choose the readings of each run of decoded tokens together (separators do not break a run).
     let mut pick = vec![0usize; units.len()];
     let toks: Vec<usize> = (0..units.len()).filter(|&k| units[k].1).collect();
@@ -1505,7 +1509,6 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
             .or(before)
     };
     let mut out = String::with_capacity(line.len() * 2);
-    let mut n = 0;
     // Where the last token's text starts in `out` (its last word is the next token's case context).
     let mut last_tok = None;
     for (k, (tok, _)) in units.iter().enumerate() {
@@ -1537,6 +1540,27 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
         }
     }
     (out, n)
+}
+
+/// A garbled line that opens with a number and a comma before a word (`1, IIpeameT`) opens
+/// with a clause number (`1. Предмет`): the OCR takes the point for a comma, and in the
+/// training pairs such a line never began with a number and a comma. Returns the tokens mended.
+fn mend_clause_number(units: &mut [(String, bool)], lattice: &[Vec<words::Reading>]) -> usize {
+    let mut toks = (0..units.len()).filter(|&k| units[k].1);
+    let (Some(first), Some(next)) = (toks.next(), toks.next()) else {
+        return 0;
+    };
+    let t = &units[first].0;
+    let number = t
+        .strip_suffix(',')
+        .filter(|d| (1..=3).contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit()));
+    match number {
+        Some(d) if !lattice[next].is_empty() => {
+            units[first].0 = format!("{d}.");
+            1
+        }
+        _ => 0,
+    }
 }
 
 /// Score bonus (log scale) of reading two space-separated garbled tokens as one word over
@@ -1701,6 +1725,18 @@ mod tests {
         let m = model(Lang::Ru).expect("the embedded Russian model");
         let (out, _) = repair_line_with(m, "MHHKCTP 30paBOOXxpaHeHHA Ht");
         assert!(!out.contains('"'), "{out}");
+    }
+
+    #[test]
+    fn a_garbled_line_opening_with_a_number_and_comma_opens_a_clause() {
+        let m = model(Lang::Ru).expect("the embedded Russian model");
+        let (out, _) = repair_line_with(m, "1, IIpeameT gorosopa");
+        assert_eq!(out, "1. Предмет договора");
+        // A list of numbers goes on as it was.
+        let (out, _) = repair_line_with(m, "5, 6 H 7 IlyHkToB");
+        assert!(out.starts_with("5, 6 "), "{out}");
+        // Clean text is no garbled line.
+        assert_eq!(repair_line_with(m, "1, 2 и 3 пункты").0, "1, 2 и 3 пункты");
     }
 
     #[test]
