@@ -1283,6 +1283,40 @@ fn signs_fit(tok: &str, text: &str) -> bool {
     !glued_no && signs(text) <= signs(tok)
 }
 
+/// `token_readings` of a token in brackets (`(Gananapabl)`, `(Teri,`): the word inside is
+/// read alone and the brackets put back around each reading. Read with them, the closing
+/// bracket sways the word's ending (`(балалардың)` for `(балаларды)`), as no lexicon word ends
+/// in one.
+fn bracketed_readings(model: &OcrModel, tok: &str) -> Vec<words::Reading> {
+    let core = tok.trim_start_matches('(');
+    let pre = &tok[..tok.len() - core.len()];
+    let core_end = core
+        .strip_suffix([',', '.', ';', ':'])
+        .unwrap_or(core)
+        .strip_suffix(')')
+        .map_or(core.len(), str::len);
+    let (core, post) = core.split_at(core_end);
+    if pre.is_empty() && post.is_empty() || !core.chars().any(is_latin_letter) {
+        return token_readings(model, tok);
+    }
+    let mut r = token_readings(model, core);
+    for x in &mut r {
+        x.text = format!("{pre}{}{post}", x.text);
+    }
+    // A bracket may be part of a letter's garble (`(pakTilep` = фактілер): those readings of
+    // the whole token stay in the running.
+    let whole = token_readings(model, tok);
+    for x in whole {
+        if !(x.text.starts_with(pre) && x.text.ends_with(post))
+            && !r.iter().any(|y| y.text == x.text)
+        {
+            r.push(x);
+        }
+    }
+    r.sort_by(|a, b| b.score.total_cmp(&a.score));
+    r
+}
+
 /// Tokens that are Latin on any line.
 fn keep_as_latin(token: &str) -> bool {
     protected(token) || roman(token) || !token.chars().any(is_latin_letter)
@@ -1442,7 +1476,7 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
             if !candidate {
                 return Vec::new();
             }
-            let mut r = token_readings(model, tok);
+            let mut r = bracketed_readings(model, tok);
             // A digit token mostly garbled words (`06` = об): its word readings only.
             if keep_as_latin(tok) {
                 r.retain(|x| x.text.chars().any(char::is_alphabetic));
@@ -1737,6 +1771,23 @@ mod tests {
         assert!(out.starts_with("5, 6 "), "{out}");
         // Clean text is no garbled line.
         assert_eq!(repair_line_with(m, "1, 2 и 3 пункты").0, "1, 2 и 3 пункты");
+    }
+
+    #[test]
+    fn a_word_in_brackets_reads_as_it_reads_alone() {
+        let m = model(Lang::Kk).expect("the embedded Kazakh model");
+        for g in ["Gananapabl", "6ananapgH", "Oananapobl", "Teri"] {
+            let alone = &token_readings(m, g)[0].text;
+            let r = bracketed_readings(m, &format!("({g}),"));
+            assert_eq!(r[0].text, format!("({alone}),"));
+            assert_eq!(
+                bracketed_readings(m, &format!("({g}"))[0].text,
+                format!("({alone}")
+            );
+        }
+        // A bracket that is part of a letter's garble is still read so: `(p` = ф.
+        let r = bracketed_readings(m, "(pakTilep");
+        assert!(r.iter().any(|x| x.text == "фактілер"), "{:?}", r[0].text);
     }
 
     #[test]
