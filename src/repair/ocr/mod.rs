@@ -696,19 +696,16 @@ impl OcrModel {
         out
     }
 
-    /// Each sign of `token` read as the sign the channel always saw it stand for, where it never
-    /// stood for itself or a letter (`—` for `–`, `|` for `1`); other characters stay.
+    /// Each sign of `token` read as the sign the channel saw it stand for most often, where
+    /// that is neither itself nor a letter (`—` for `–`, `|` for `1`, `>` for `»`); other
+    /// characters stay.
     fn signs(&self, token: &str) -> String {
         token
             .chars()
             .map(|c| {
                 let mut buf = [0u8; 4];
                 match self.channel.table.get(&*c.encode_utf8(&mut buf)) {
-                    Some(v)
-                        if !v.is_empty() && v.iter().all(|x| !x.c.is_alphabetic() && x.c != c) =>
-                    {
-                        v[0].c
-                    }
+                    Some(v) if !v.is_empty() && !v[0].c.is_alphabetic() && v[0].c != c => v[0].c,
                     _ => c,
                 }
             })
@@ -1799,6 +1796,10 @@ mod tests {
         let m = model(Lang::Kk).expect("the embedded Kazakh model");
         let (out, _) = repair_line_with(m, "KbI3MeT — KOpCeTy |)");
         assert_eq!(out, "қызмет – көрсету 1)");
+        // The sign the channel saw most often, though once or twice it stood for a letter
+        // (`>` for ж): the empty date quotes.
+        let (out, _) = repair_line_with(m, "2O02%KbUIFBI «> .");
+        assert!(out.ends_with(" «» ."), "{out}");
         // Not on a clean line.
         assert_eq!(
             repair_line_with(m, "қызмет — көрсету").0,
