@@ -1316,6 +1316,29 @@ fn bracketed_readings(model: &OcrModel, tok: &str) -> Vec<words::Reading> {
     r
 }
 
+/// The sentence sign that ends a garbled token ends its readings: the OCR reads these signs
+/// well, and a reading that swaps one for another (`CTOPOH,` as `сторон;`) follows the
+/// language model rather than the print. Readings that end alike then merge (best score).
+fn keep_final_sign(tok: &str, r: &mut Vec<words::Reading>) {
+    const SIGNS: [char; 4] = [',', ';', '.', ':'];
+    let Some(end) = tok.chars().last().filter(|c| SIGNS.contains(c)) else {
+        return;
+    };
+    for x in r.iter_mut() {
+        if let Some(last) = x
+            .text
+            .chars()
+            .last()
+            .filter(|c| SIGNS.contains(c) && *c != end)
+        {
+            x.text.truncate(x.text.len() - last.len_utf8());
+            x.text.push(end);
+        }
+    }
+    let mut seen = rustc_hash::FxHashSet::default();
+    r.retain(|x| seen.insert(x.text.clone()));
+}
+
 /// Tokens that are Latin on any line.
 fn keep_as_latin(token: &str) -> bool {
     protected(token) || roman(token) || !token.chars().any(is_latin_letter)
@@ -1480,6 +1503,7 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
             if keep_as_latin(tok) {
                 r.retain(|x| x.text.chars().any(char::is_alphabetic));
             }
+            keep_final_sign(tok, &mut r);
             if r.iter().any(|x| signs_fit(tok, &x.text)) {
                 r.retain(|x| signs_fit(tok, &x.text));
             }
@@ -1789,6 +1813,29 @@ mod tests {
         assert!(out.ends_with(" (детей);"), "{out}");
         let (out, _) = repair_line_with(m, "(aA HOKYMCHTOB 06 o6pa30BaHuH");
         assert!(out.starts_with("(для "), "{out}");
+    }
+
+    #[test]
+    fn a_reading_keeps_the_garbles_final_sign() {
+        let reading = |text: &str, score: f32| words::Reading {
+            first: String::new(),
+            last: String::new(),
+            score,
+            text: text.to_string(),
+        };
+        let mut r = vec![
+            reading("сторон;", -3.0),
+            reading("сторон,", -4.0),
+            reading("стороны", -5.0),
+        ];
+        keep_final_sign("CTOPOH,", &mut r);
+        let texts: Vec<&str> = r.iter().map(|x| x.text.as_str()).collect();
+        assert_eq!(texts, ["сторон,", "стороны"]);
+        assert_eq!(r[0].score, -3.0);
+        // A garble without a final sign leaves the readings as they are.
+        let mut r = vec![reading("сторон;", -3.0)];
+        keep_final_sign("CTOPOH", &mut r);
+        assert_eq!(r[0].text, "сторон;");
     }
 
     #[test]
