@@ -715,19 +715,16 @@ impl OcrModel {
         out
     }
 
-    /// Each sign of `token` read as the sign the channel always saw it stand for, where it never
-    /// stood for itself or a letter (`—` for `–`, `|` for `1`); other characters stay.
+    /// Each sign of `token` read as the sign the channel saw it stand for most often, where
+    /// that is neither itself nor a letter (`—` for `–`, `|` for `1`, `>` for `»`); other
+    /// characters stay.
     fn signs(&self, token: &str) -> String {
         token
             .chars()
             .map(|c| {
                 let mut buf = [0u8; 4];
                 match self.channel.table.get(&*c.encode_utf8(&mut buf)) {
-                    Some(v)
-                        if !v.is_empty() && v.iter().all(|x| !x.c.is_alphabetic() && x.c != c) =>
-                    {
-                        v[0].c
-                    }
+                    Some(v) if !v.is_empty() && !v[0].c.is_alphabetic() && v[0].c != c => v[0].c,
                     _ => c,
                 }
             })
@@ -1332,6 +1329,44 @@ pub fn digit_core(token: &str) -> Option<&str> {
     (!core.is_empty() && core.chars().all(|c| c.is_ascii_digit())).then_some(core)
 }
 
+/// Whether a reading of garble `tok` has no more signs than the garble had: the OCR reads
+/// a sign as a letter far more rarely than the channel, trained on characters, reads a letter
+/// as a sign (`ocraBnaTbh` is not `оставлять"`, `NOMHOPOAHbIe` not `№инородные`). Letters and
+/// digits are alike here (`I` for 1, `3` for з). The number sign is the garble of letters
+/// (`No`, `Ne`), but it stands apart from words.
+fn signs_fit(tok: &str, text: &str) -> bool {
+    let signs = |s: &str| {
+        s.chars()
+            .filter(|&c| !c.is_alphanumeric() && c != '№')
+            .count()
+    };
+    let glued_no = text.contains('№') && text.chars().any(char::is_alphabetic);
+    !glued_no && signs(text) <= signs(tok)
+}
+
+/// The sentence sign that ends a garbled token ends its readings: the OCR reads these signs
+/// well, and a reading that swaps one for another (`CTOPOH,` as `сторон;`) follows the
+/// language model rather than the print. Readings that end alike then merge (best score).
+fn keep_final_sign(tok: &str, r: &mut Vec<words::Reading>) {
+    const SIGNS: [char; 4] = [',', ';', '.', ':'];
+    let Some(end) = tok.chars().last().filter(|c| SIGNS.contains(c)) else {
+        return;
+    };
+    for x in r.iter_mut() {
+        if let Some(last) = x
+            .text
+            .chars()
+            .last()
+            .filter(|c| SIGNS.contains(c) && *c != end)
+        {
+            x.text.truncate(x.text.len() - last.len_utf8());
+            x.text.push(end);
+        }
+    }
+    let mut seen = rustc_hash::FxHashSet::default();
+    r.retain(|x| seen.insert(x.text.clone()));
+}
+
 /// Tokens that are Latin on any line.
 fn keep_as_latin(token: &str) -> bool {
     protected(token) || roman(token) || !token.chars().any(is_latin_letter)
@@ -1496,6 +1531,10 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
             if keep_as_latin(tok) {
                 r.retain(|x| x.text.chars().any(char::is_alphabetic));
             }
+            keep_final_sign(tok, &mut r);
+            if r.iter().any(|x| signs_fit(tok, &x.text)) {
+                r.retain(|x| signs_fit(tok, &x.text));
+            }
             // On a garbled line any reading beats the Latin; elsewhere only a likely one.
             let n = tok.chars().count() as f32;
             if !garbled {
@@ -1504,7 +1543,11 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
             r
         })
         .collect();
-    let (units, lattice) = join_split_tokens(model, &units, lattice);
+    let (mut units, lattice) = join_split_tokens(model, &units, lattice);
+    let mut n = 0;
+    if garbled {
+        n += mend_clause_number(&mut units, &lattice);
+    }
     // Choose the readings of each run of decoded tokens together (separators do not break a run).
     let mut pick = vec![0usize; units.len()];
     let toks: Vec<usize> = (0..units.len()).filter(|&k| units[k].1).collect();
@@ -1543,7 +1586,6 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
         .and_then(last_word_token)
         .filter(|t| matches!(case_ctx(Some(t), ""), 0 | 5));
     let mut out = String::with_capacity(line.len() * 2);
-    let mut n = 0;
     // Where the last token's text starts in `out` (its last word is the next token's case context).
     let mut last_tok = None;
     // The last token's text in `out`, as repaired: its place context for the next token (a
@@ -1581,6 +1623,27 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
         }
     }
     (out, n)
+}
+
+/// A garbled line that opens with a number and a comma before a word (`1, IIpeameT`) opens
+/// with a clause number (`1. Предмет`): the OCR takes the point for a comma, and in the
+/// training pairs such a line never began with a number and a comma. Returns the tokens mended.
+fn mend_clause_number(units: &mut [(String, bool)], lattice: &[Vec<words::Reading>]) -> usize {
+    let mut toks = (0..units.len()).filter(|&k| units[k].1);
+    let (Some(first), Some(next)) = (toks.next(), toks.next()) else {
+        return 0;
+    };
+    let t = &units[first].0;
+    let number = t
+        .strip_suffix(',')
+        .filter(|d| (1..=3).contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit()));
+    match number {
+        Some(d) if !lattice[next].is_empty() => {
+            units[first].0 = format!("{d}.");
+            1
+        }
+        _ => 0,
+    }
 }
 
 /// Score bonus (log scale) of reading two space-separated garbled tokens as one word over
@@ -1622,7 +1685,8 @@ fn join_split_tokens(
         if joinable && (weak(k) || weak(k + 2)) {
             let joined = format!("{}{}", u[k].0, u[k + 2].0);
             let apart = lattice[k][0].score + lattice[k + 2][0].score;
-            let r = token_readings_to_beat(model, &joined, apart - *JOIN);
+            let mut r = token_readings_to_beat(model, &joined, apart - *JOIN);
+            r.retain(|x| signs_fit(&joined, &x.text));
             let better = r.first().is_some_and(|j| {
                 j.score + *JOIN > apart
                     && words::letter_words(&j.text).iter().all(|w| model.knows(w))
@@ -1741,10 +1805,65 @@ mod tests {
     }
 
     #[test]
+    fn readings_add_no_signs_the_garble_lacks() {
+        assert!(signs_fit("(ydovepHTetH),", "(удочерители),"));
+        assert!(!signs_fit("(ydovepHTetH),", "(удочерите\"),"));
+        assert!(!signs_fit("NOMHOPOAHbIe", "№инородные"));
+        assert!(signs_fit("Ne", "№"));
+        assert!(signs_fit("*KaHe", "және"));
+        // A final garbled letter is not a closing quote.
+        let m = model(Lang::Kk).expect("the embedded Kazakh model");
+        let (out, _) = repair_line_with(m, "Jaya3biIMbl, Teri, aTHl, Skecinint ate (Gap Gorca)");
+        assert!(!out.contains('"'), "{out}");
+        let m = model(Lang::Ru).expect("the embedded Russian model");
+        let (out, _) = repair_line_with(m, "MHHKCTP 30paBOOXxpaHeHHA Ht");
+        assert!(!out.contains('"'), "{out}");
+    }
+
+    #[test]
+    fn a_garbled_line_opening_with_a_number_and_comma_opens_a_clause() {
+        let m = model(Lang::Ru).expect("the embedded Russian model");
+        let (out, _) = repair_line_with(m, "1, IIpeameT gorosopa");
+        assert_eq!(out, "1. Предмет договора");
+        // A list of numbers goes on as it was.
+        let (out, _) = repair_line_with(m, "5, 6 H 7 IlyHkToB");
+        assert!(out.starts_with("5, 6 "), "{out}");
+        // Clean text is no garbled line.
+        assert_eq!(repair_line_with(m, "1, 2 и 3 пункты").0, "1, 2 и 3 пункты");
+    }
+
+    #[test]
+    fn a_reading_keeps_the_garbles_final_sign() {
+        let reading = |text: &str, score: f32| words::Reading {
+            first: String::new(),
+            last: String::new(),
+            score,
+            text: text.to_string(),
+        };
+        let mut r = vec![
+            reading("сторон;", -3.0),
+            reading("сторон,", -4.0),
+            reading("стороны", -5.0),
+        ];
+        keep_final_sign("CTOPOH,", &mut r);
+        let texts: Vec<&str> = r.iter().map(|x| x.text.as_str()).collect();
+        assert_eq!(texts, ["сторон,", "стороны"]);
+        assert_eq!(r[0].score, -3.0);
+        // A garble without a final sign leaves the readings as they are.
+        let mut r = vec![reading("сторон;", -3.0)];
+        keep_final_sign("CTOPOH", &mut r);
+        assert_eq!(r[0].text, "сторон;");
+    }
+
+    #[test]
     fn signs_alone_read_as_the_channel_saw_them() {
         let m = model(Lang::Kk).expect("the embedded Kazakh model");
         let (out, _) = repair_line_with(m, "KbI3MeT — KOpCeTy |)");
         assert_eq!(out, "қызмет – көрсету 1)");
+        // The sign the channel saw most often, though once or twice it stood for a letter
+        // (`>` for ж): the empty date quotes.
+        let (out, _) = repair_line_with(m, "2O02%KbUIFBI «> .");
+        assert!(out.ends_with(" «» ."), "{out}");
         // Not on a clean line.
         assert_eq!(
             repair_line_with(m, "қызмет — көрсету").0,
