@@ -1410,13 +1410,8 @@ fn token_readings_to_beat(model: &OcrModel, token: &str, beat: f32) -> Vec<words
         if let Some(d) = d.flatten() {
             let text = d.text.to_lowercase();
             if !r.iter().any(|x| x.text == text) {
-                let words = words::letter_words(&text);
-                r.push(words::Reading {
-                    first: words.first().cloned().unwrap_or_default(),
-                    last: words.last().cloned().unwrap_or_default(),
-                    score: d.score + words::glue_cost(&text),
-                    text,
-                });
+                let score = d.score + words::glue_cost(&text);
+                r.push(words::Reading::new(text, score));
                 r.sort_by(|a, b| b.score.total_cmp(&a.score));
             }
         }

@@ -27,15 +27,20 @@ pub struct Reading {
 }
 
 impl Reading {
-    /// A token kept as it is, as context of its neighbours' readings.
-    pub fn fixed(tok: &str) -> Reading {
-        let words = letter_words(tok);
+    /// A reading of `text` (lower case) with its first and last word for the bigrams.
+    pub fn new(text: String, score: f32) -> Reading {
+        let words = letter_words(&text);
         Reading {
             first: words.first().cloned().unwrap_or_default(),
             last: words.last().cloned().unwrap_or_default(),
-            text: tok.to_lowercase(),
-            score: 0.0,
+            score,
+            text,
         }
+    }
+
+    /// A token kept as it is, as context of its neighbours' readings.
+    pub fn fixed(tok: &str) -> Reading {
+        Reading::new(tok.to_lowercase(), 0.0)
     }
 }
 
@@ -70,17 +75,10 @@ fn ending(w: &str) -> &str {
     &w[start..]
 }
 
-fn one_key(a: &str, side: u8) -> u64 {
+/// The map key of a word, an ending or a pair of them.
+fn key(k: impl Hash) -> u64 {
     let mut h = FxHasher::default();
-    a.hash(&mut h);
-    side.hash(&mut h);
-    h.finish()
-}
-
-fn pair_key(a: &str, b: &str) -> u64 {
-    let mut h = FxHasher::default();
-    a.hash(&mut h);
-    b.hash(&mut h);
+    k.hash(&mut h);
     h.finish()
 }
 
@@ -106,11 +104,11 @@ impl Bigrams {
                     continue;
                 };
                 if let Some(p) = &prev {
-                    *counts.entry(pair_key(p, first)).or_insert(0) += 1;
+                    *counts.entry(key((p, first))).or_insert(0) += 1;
                     let (a, b) = (ending(p), ending(first));
-                    *ends.entry(pair_key(a, b)).or_insert(0) += 1;
-                    *left.entry(one_key(a, 0)).or_insert(0) += 1;
-                    *right.entry(one_key(b, 1)).or_insert(0) += 1;
+                    *ends.entry(key((a, b))).or_insert(0) += 1;
+                    *left.entry(key(a)).or_insert(0) += 1;
+                    *right.entry(key(b)).or_insert(0) += 1;
                     end_pairs.insert((a.to_string(), b.to_string()));
                     pairs += 1;
                 }
@@ -166,9 +164,9 @@ impl Bigrams {
             return 0.0;
         }
         let (ea, eb) = (ending(a), ending(b));
-        let c12 = self.ends.get(&pair_key(ea, eb)).copied().unwrap_or(0) as f32;
-        let c1 = self.left.get(&one_key(ea, 0)).copied().unwrap_or(0) as f32;
-        let c2 = self.right.get(&one_key(eb, 1)).copied().unwrap_or(0) as f32;
+        let c12 = self.ends.get(&key((ea, eb))).copied().unwrap_or(0) as f32;
+        let c1 = self.left.get(&key(ea)).copied().unwrap_or(0) as f32;
+        let c2 = self.right.get(&key(eb)).copied().unwrap_or(0) as f32;
         let p2 = (c2 + 0.5) / (self.pairs as f32 + 0.5);
         let beta = PMI_PRIOR;
         let cond = (c12 + beta * p2) / (c1 + beta);
@@ -179,7 +177,7 @@ impl Bigrams {
         if a.is_empty() || b.is_empty() {
             return 0;
         }
-        self.counts.get(&pair_key(a, b)).copied().unwrap_or(0)
+        self.counts.get(&key((a, b))).copied().unwrap_or(0)
     }
 }
 
