@@ -1671,7 +1671,9 @@ fn join_split_tokens(
             && !u[k + 2]
                 .0
                 .starts_with(['(', '"', '«', '“', '„', '-', '–', '—']);
-        // Only where a part reads badly alone (a fragment), to keep the cost down.
+        // Only where a part reads badly alone (a fragment), to keep the cost down; a word the
+        // corpus never has (a dictionary form such as `қыз`, read for `KbI3` of `қызметтер`)
+        // counts as a fragment, however well the clamped LM of known words scores it.
         let weak = |k: usize| {
             let r = &lattice[k][0];
             r.score / (u[k].0.chars().count() as f32) < *JOIN_WEAK
