@@ -1677,7 +1677,9 @@ fn join_split_tokens(
         let weak = |k: usize| {
             let r = &lattice[k][0];
             r.score / (u[k].0.chars().count() as f32) < *JOIN_WEAK
-                || !words::letter_words(&r.text).iter().all(|w| model.lex.contains(w))
+                || !words::letter_words(&r.text)
+                    .iter()
+                    .all(|w| model.lex.contains(w))
         };
         if joinable && (weak(k) || weak(k + 2)) {
             let joined = format!("{}{}", u[k].0, u[k + 2].0);
