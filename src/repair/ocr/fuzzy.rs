@@ -248,7 +248,7 @@ impl OcrModel {
         let gate = beat
             .filter(|_| self.reading_terms_fall())
             .map(|(beat, lead, trail)| {
-                let (lm_score, lm) = self.lm.walk(self.lm.start(), 0.0, lead);
+                let (lm_score, lm) = self.lm.walk_known(self.lm.start(), 0.0, lead);
                 Gate {
                     // A little lower: the reading's score adds the same terms in another order.
                     beat: beat - 0.01,
@@ -398,7 +398,7 @@ impl OcrModel {
             }
             let last = cols[(depth + 1) * wd + P + m];
             if let Some(gate) = gate {
-                let (lp, next) = self.lm.step(lms[depth].0, s);
+                let (lp, next) = self.lm.step_known(lms[depth].0, s);
                 let lm = lms[depth].1 + lp;
                 let ln = self.lex.best_below_ln(node).unwrap_or(0.0);
                 // Letters of the reading so far (lead, prefix, trail): its LM term only falls
@@ -420,8 +420,8 @@ impl OcrModel {
                         + wt.lex_bonus
                         + wt.freq.max(0.0) * own;
                     // The reading's score, its terms added as `reading` adds them.
-                    let (full, st) = self.lm.walk(next, lm, gate.trail);
-                    let full = full + self.lm.logp(st, BOUND);
+                    let (full, st) = self.lm.walk_known(next, lm, gate.trail);
+                    let full = full + self.lm.logp_known(st, BOUND);
                     let text: String = gate
                         .lead
                         .chars()

@@ -124,6 +124,14 @@ fn clamp_of(s: u8) -> (usize, f32) {
     }
 }
 
+/// The clamp of a letter's or a word end's log P in readings of known words only
+/// (`ZAN_OCR_LM_KNOWN_CLAMP="order,slack"`, a tuning hook; unset in normal use; `6,0` turns it
+/// off): see `LmTable::step_known`.
+static KNOWN_CLAMP: once_cell::sync::Lazy<(usize, f32)> = once_cell::sync::Lazy::new(|| {
+    super::tuning_hook("ZAN_OCR_LM_KNOWN_CLAMP", 2)
+        .map_or((3, 4.0), |v| ((v[0] as usize).clamp(1, ORDER), v[1]))
+});
+
 /// Symbols 1..=42 are letters.
 pub fn is_letter_sym(s: u8) -> bool {
     (1..=42).contains(&s)
@@ -291,6 +299,11 @@ const ROW: usize = N_SYMS as usize + 1;
 /// (the decoder's main cost before). Written here for the same reason as `CharLm`.
 pub struct LmTable {
     rows: Vec<Entry>,
+    /// Per state: the state of its last `KNOWN_CLAMP.0 - 1` symbols (itself when shorter), the
+    /// short context a known word's letters are clamped to (`step_known`).
+    short: Vec<u16>,
+    /// `KNOWN_CLAMP.1`.
+    known_slack: f32,
     /// The highest log P of each symbol over all states: a bound for searches with a bar.
     best: Vec<f32>,
     start: u32,
@@ -320,6 +333,8 @@ impl LmTable {
         let n = ctxs.len().min(MAX_STATES);
         let mut t = LmTable {
             rows: vec![Entry::default(); n * ROW],
+            short: Vec::new(),
+            known_slack: KNOWN_CLAMP.1,
             best: Vec::new(),
             start: id.get(&(BOUND as u64)).copied().unwrap_or(0),
             entries: lm.entries(),
@@ -394,6 +409,23 @@ impl LmTable {
                 e.logp = { e.logp }.max(short);
             }
         }
+        let ko = KNOWN_CLAMP.0;
+        t.short = ctxs
+            .iter()
+            .take(n)
+            .enumerate()
+            .map(|(i, &c)| {
+                let words_only = (0..order_of(c)).all(|k| {
+                    let x = ((c >> (BITS * k as u32)) & ((1 << BITS) - 1)) as u8;
+                    is_letter_sym(x) || x == BOUND
+                });
+                if ko >= ORDER || order_of(c) < ko || !words_only {
+                    i as u16
+                } else {
+                    state(c & ((1u64 << (BITS * (ko as u32 - 1))) - 1)).unwrap_or(0) as u16
+                }
+            })
+            .collect();
         t.best = vec![f32::NEG_INFINITY; ROW];
         for row in t.rows.chunks_exact(ROW) {
             for (b, e) in t.best.iter_mut().zip(row) {
@@ -433,6 +465,38 @@ impl LmTable {
             let (lp, next) = self.step(st, sym(c));
             (score + lp, next)
         })
+    }
+
+    /// `step` for a reading made of known words only (lexicon or dictionary words): a letter's
+    /// or a word end's log P is never more than the slack below its log P after the state's
+    /// last two symbols. From ~100k characters, Witten-Bell backoff across long contexts seen
+    /// a few times rules out common continuations the text just never had after that stem
+    /// (`ғ` after `ұйым`, 20 nats down: `мға` unseen; the end of `ереже`, seen only inflected,
+    /// 11 down). A known word's letters are evidence enough that the long context is not that
+    /// unlikely. The character beam's unknown readings keep the full context, where the LM's
+    /// doubt is what keeps a garble from reading as a string of letters.
+    #[inline]
+    pub fn step_known(&self, state: u32, s: u8) -> (f32, u32) {
+        let e = self.rows[state as usize * ROW + s as usize];
+        if !is_letter_sym(s) && s != BOUND {
+            return (e.logp, u32::from(e.next));
+        }
+        let short = self.short[state as usize] as usize;
+        let lp = self.rows[short * ROW + s as usize].logp - self.known_slack;
+        ({ e.logp }.max(lp), u32::from(e.next))
+    }
+
+    /// `walk` with `step_known`.
+    pub fn walk_known(&self, state: u32, score: f32, text: &str) -> (f32, u32) {
+        text.chars().fold((score, state), |(score, st), c| {
+            let (lp, next) = self.step_known(st, sym(c));
+            (score + lp, next)
+        })
+    }
+
+    /// `logp` with `step_known`'s clamp.
+    pub fn logp_known(&self, state: u32, s: u8) -> f32 {
+        self.step_known(state, s).0
     }
 
     /// Entries of the model it was compiled from.
@@ -669,6 +733,31 @@ mod tests {
         assert_eq!(t.logp(st, close), t.logp(short, close) - slack);
         // Letters keep the full context.
         assert!(t.logp(st, sym('ң')) < t.logp(st, BOUND));
+    }
+
+    #[test]
+    fn a_known_words_letters_are_not_ruled_out_by_a_few_seen_contexts() {
+        // A stem seen only with `-да` and `-ы` (as in a small training text): the dative `ға`
+        // after it is unseen at every order down to `мғ`, though common; in a known word's
+        // reading it stays within the slack of its log P after `ым`.
+        let text = "ұйымда жұмыс ұйымы бар ұйымда емес ұйымы жоқ\n\
+                    жылдарға қарай ақылға сай заңға сәйкес [ұйымда]\n"
+            .repeat(5);
+        let t = LmTable::new(&CharLm::train(&text));
+        let (_, st) = t.walk(t.start(), 0.0, "ұйым");
+        let (_, short) = t.walk(t.start(), 0.0, "ым");
+        let (g, d) = (sym('ғ'), sym('д'));
+        let (o, slack) = *KNOWN_CLAMP;
+        assert_eq!(o, 3);
+        assert!(t.logp(st, g) < t.logp(short, g) - slack - 3.0);
+        assert_eq!(t.logp_known(st, g), t.logp(short, g) - slack);
+        // The seen continuation still leads, and a seen one keeps its own log P.
+        assert!(t.logp_known(st, d) > t.logp_known(st, g));
+        assert_eq!(t.logp_known(st, d), t.logp(st, d));
+        // Other readings, and contexts with signs in them, keep the full context.
+        assert_eq!(t.step_known(st, sym(',')).0, t.logp(st, sym(',')));
+        let (_, br) = t.walk(t.start(), 0.0, "[ұйым");
+        assert_eq!(t.logp_known(br, g), t.logp(br, g));
     }
 
     #[test]

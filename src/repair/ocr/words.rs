@@ -632,8 +632,6 @@ impl OcrModel {
 
     pub fn reading(&self, text: String, channel: f32) -> Reading {
         let w = &self.weights;
-        let (lm, st) = self.lm.walk(self.lm.start(), 0.0, &text);
-        let lm = lm + self.lm.logp(st, BOUND);
         let words = letter_words(&text);
         let mut word = 0.0;
         let mut known = true;
@@ -648,11 +646,15 @@ impl OcrModel {
                 w.oov
             };
         }
-        // Known words lean less on the character LM (see `ReadWeights`).
+        // Known words lean less on the character LM (see `ReadWeights`), and on its
+        // overconfidence in the endings it saw (`LmTable::step_known`).
         let lm = if known {
+            let (lm, st) = self.lm.walk_known(self.lm.start(), 0.0, &text);
+            let lm = lm + self.lm.logp_known(st, BOUND);
             self.known_lm_term(lm, text.chars().count())
         } else {
-            w.lm * lm
+            let (lm, st) = self.lm.walk(self.lm.start(), 0.0, &text);
+            w.lm * (lm + self.lm.logp(st, BOUND))
         };
         Reading {
             first: words.first().cloned().unwrap_or_default(),
