@@ -201,8 +201,9 @@ pub struct OcrModel {
     /// letter), from the channel's cased counts (`letter_case_lr`): `B` read for б is mostly
     /// Б, `6` never; `II` for п is mostly П.
     letter_glyph_lr: FxHashMap<char, FxHashMap<String, f32>>,
-    /// Digit-only garbled tokens that were mostly garbled words in the training pairs.
-    digit_words: rustc_hash::FxHashSet<String>,
+    /// Digit-only garbled tokens that were garbled words in the training pairs: log odds of a
+    /// word against a number (`06` = об almost always, `10` = по as often as ten).
+    digit_words: FxHashMap<String, f32>,
     /// The clean text's case habits by place and by the word before.
     case_habits: CaseHabits,
     pub weights: Weights,
@@ -269,12 +270,14 @@ impl OcrModel {
             glyph_up: glyph_upper_rate(&file.channel),
             letter_glyph_lr: letter_case_lr(&file.channel),
             case_habits: CaseHabits::train(&file.text),
-            // Seen at least three times, a word more often than a number.
+            // Seen at least three times, at least once as a word.
             digit_words: file
                 .digit_tokens
                 .iter()
-                .filter(|(_, num, word)| num + word >= 3 && word > num)
-                .map(|(t, _, _)| t.clone())
+                .filter(|(_, num, word)| num + word >= 3 && *word > 0)
+                .map(|(t, num, word)| {
+                    (t.clone(), ((*word as f32 + 0.5) / (*num as f32 + 0.5)).ln())
+                })
                 .collect(),
             weights: Weights::from_env(),
         }
@@ -1329,6 +1332,41 @@ pub fn digit_core(token: &str) -> Option<&str> {
     (!core.is_empty() && core.chars().all(|c| c.is_ascii_digit())).then_some(core)
 }
 
+/// The known words a token of digits (`digit_core`, signs around it kept) can be, each digit
+/// string read through the channel as letters only: the word search ranks by the channel
+/// first, and there the digits read as themselves crowd the rare letter readings out (`10` =
+/// по: 1 is п once in 160, and `по` never reached the language model).
+fn digit_word_readings(model: &OcrModel, tok: &str) -> Vec<words::Reading> {
+    let Some(core) = digit_core(tok) else {
+        return Vec::new();
+    };
+    let at = tok.find(core).unwrap_or(0);
+    let (pre, post) = (&tok[..at], &tok[at + core.len()..]);
+    // (letters so far, channel log P), by the position in the core they reach.
+    let mut reach: Vec<Vec<(String, f32)>> = vec![Vec::new(); core.len() + 1];
+    reach[0].push((String::new(), 0.0));
+    for i in 0..core.len() {
+        let here = std::mem::take(&mut reach[i]);
+        for j in i + 1..=core.len().min(i + 3) {
+            let Some(cands) = model.channel.table.get(&core[i..j]) else {
+                continue;
+            };
+            let letters = cands.iter().filter(|c| is_letter_sym(c.sym)).take(6);
+            for c in letters {
+                for (t, lp) in &here {
+                    reach[j].push((format!("{t}{}", c.c), lp + c.logp));
+                }
+            }
+        }
+    }
+    let ch = model.weights.channel;
+    reach[core.len()]
+        .iter()
+        .filter(|(t, _)| model.knows(t))
+        .map(|(t, lp)| model.reading(format!("{pre}{t}{post}").to_lowercase(), ch * lp))
+        .collect()
+}
+
 /// Whether a reading of garble `tok` has no more signs than the garble had: the OCR reads
 /// a sign as a letter far more rarely than the channel, trained on characters, reads a letter
 /// as a sign (`ocraBnaTbh` is not `оставлять"`, `NOMHOPOAHbIe` not `№инородные`). Letters and
@@ -1510,13 +1548,19 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
     if let Some(st) = tok_start {
         units.push((&line[st..], true));
     }
+    let first_tok = units.iter().position(|u| u.1);
     // Readings of the tokens to decode (empty: keep the token).
     let lattice: Vec<Vec<words::Reading>> = units
         .iter()
-        .map(|&(tok, is_tok)| {
+        .enumerate()
+        .map(|(k, &(tok, is_tok))| {
+            // A number that opens the line before a sign (`1,`, `5)`, `2.`) numbers a clause.
+            let clause_number = Some(k) == first_tok && tok.ends_with([',', '.', ')']);
             let candidate = is_tok
                 && (!keep_as_latin(tok)
-                    || garbled && digit_core(tok).is_some_and(|d| model.digit_words.contains(d)))
+                    || garbled
+                        && !clause_number
+                        && digit_core(tok).is_some_and(|d| model.digit_words.contains_key(d)))
                 && (garbled || (!tok.chars().any(is_cyr) && strong_garble(tok)));
             if !candidate {
                 return Vec::new();
@@ -1524,11 +1568,24 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
             let mut r = token_readings(model, tok);
             // A digit token mostly garbled words (`06` = об): its word readings only.
             if keep_as_latin(tok) {
-                r.retain(|x| x.text.chars().any(char::is_alphabetic));
+                r.retain(|x| !x.text.chars().any(|c| c.is_ascii_digit()));
+                for w in digit_word_readings(model, tok) {
+                    if !r.iter().any(|x| x.text == w.text) {
+                        r.push(w);
+                    }
+                }
+                r.sort_by(|a, b| b.score.total_cmp(&a.score));
             }
             keep_final_sign(tok, &mut r);
             if r.iter().any(|x| signs_fit(tok, &x.text)) {
                 r.retain(|x| signs_fit(tok, &x.text));
+            }
+            // A digit token that was a word in some pairs: the number too, by the odds of the
+            // two (below the best word reading by their log odds); its neighbours decide.
+            if let Some(lo) = digit_core(tok).and_then(|d| model.digit_words.get(d)) {
+                let score = r.first().map_or(0.0, |b| b.score) - lo;
+                r.push(words::Reading::new(tok.to_string(), score));
+                r.sort_by(|a, b| b.score.total_cmp(&a.score));
             }
             // On a garbled line any reading beats the Latin; elsewhere only a likely one.
             let n = tok.chars().count() as f32;
@@ -1660,8 +1717,11 @@ fn join_split_tokens(
     let mut u: Vec<(String, bool)> = units.iter().map(|&(s, t)| (s.to_string(), t)).collect();
     let mut k = 0;
     while k + 2 < u.len() {
+        // A digit token read as a word is one word (`110` = по), not a piece of one.
         let joinable = u[k].1
             && u[k + 2].1
+            && digit_core(&u[k].0).is_none()
+            && digit_core(&u[k + 2].0).is_none()
             && u[k + 1].0 == " "
             && !lattice[k].is_empty()
             && !lattice[k + 2].is_empty()
