@@ -1367,6 +1367,58 @@ fn digit_word_readings(model: &OcrModel, tok: &str) -> Vec<words::Reading> {
         .collect()
 }
 
+/// Log P that the OCR reads a one-letter word as two glyphs (`HW`, `MW`, `UM` for the
+/// conjunction и, `kK` for к), against one (`ZAN_OCR_DOUBLED`, a tuning hook).
+static DOUBLED: Lazy<f32> = Lazy::new(|| tuning_hook("ZAN_OCR_DOUBLED", 1).map_or(-0.8, |v| v[0]));
+
+/// Readings of a two-glyph token as a one-letter word the clean text uses often (в, и, с,
+/// о, к, а), each glyph read as that letter: a lone letter is printed narrow and the OCR
+/// often reads it as two glyphs (in the Russian training pairs 118 of 262 и, 10 of 51 к),
+/// but the channel, learned from letters inside words, knows few of these pairs (`uv` = и
+/// never), so the word search only found longer words (`или`, `им`, `на`).
+fn doubled_letter_readings(model: &OcrModel, tok: &str) -> Vec<words::Reading> {
+    let core = tok.trim_matches(|c: char| !c.is_alphanumeric());
+    let g: Vec<char> = core.chars().collect();
+    if g.len() != 2 || !g.iter().all(|c| c.is_ascii_alphabetic()) {
+        return Vec::new();
+    }
+    let at = tok.find(core).unwrap_or(0);
+    let (pre, post) = (&tok[..at], &tok[at + core.len()..]);
+    let logp = |glyph: char, letter: char| {
+        let mut b = [0u8; 4];
+        model
+            .channel
+            .table
+            .get(&*glyph.encode_utf8(&mut b))
+            .and_then(|v| {
+                v.iter()
+                    .filter(|c| c.c.to_lowercase().eq([letter]))
+                    .map(|c| c.logp)
+                    .reduce(f32::max)
+            })
+    };
+    let ch = model.weights.channel;
+    let mut out = Vec::new();
+    let Some(first) = model.channel.table.get(&*g[0].to_string()) else {
+        return out;
+    };
+    let mut seen: Vec<char> = Vec::new();
+    for c in first {
+        let Some(letter) = c.c.to_lowercase().next().filter(|l| !seen.contains(l)) else {
+            continue;
+        };
+        seen.push(letter);
+        if model.lex.word_count(&letter.to_string()) < 20 {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (logp(g[0], letter), logp(g[1], letter)) {
+            let text = format!("{pre}{letter}{post}").to_lowercase();
+            out.push(model.reading(text, ch * (a + b + *DOUBLED)));
+        }
+    }
+    out
+}
+
 /// Whether a reading of garble `tok` has no more signs than the garble had: the OCR reads
 /// a sign as a letter far more rarely than the channel, trained on characters, reads a letter
 /// as a sign (`ocraBnaTbh` is not `оставлять"`, `NOMHOPOAHbIe` not `№инородные`). Letters and
@@ -1566,6 +1618,13 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
                 return Vec::new();
             }
             let mut r = token_readings(model, tok);
+            for w in doubled_letter_readings(model, tok) {
+                match r.iter_mut().find(|x| x.text == w.text) {
+                    Some(x) => x.score = x.score.max(w.score),
+                    None => r.push(w),
+                }
+            }
+            r.sort_by(|a, b| b.score.total_cmp(&a.score));
             // A digit token mostly garbled words (`06` = об): its word readings only.
             if keep_as_latin(tok) {
                 r.retain(|x| !x.text.chars().any(|c| c.is_ascii_digit()));
