@@ -86,6 +86,9 @@ pub struct ModelFile {
     /// was a number, times it was a word.
     #[serde(default)]
     pub digit_tokens: Vec<(String, u32, u32)>,
+    /// The words those tokens were (core, word in lower case, times; `10`, `по`).
+    #[serde(default)]
+    pub digit_forms: Vec<(String, String, u32)>,
     /// Clean training text, one paragraph per line.
     pub text: String,
     /// Documents the model was trained on (for the record).
@@ -204,6 +207,8 @@ pub struct OcrModel {
     /// Digit-only garbled tokens that were garbled words in the training pairs: log odds of a
     /// word against a number (`06` = об almost always, `10` = по as often as ten).
     digit_words: FxHashMap<String, f32>,
+    /// log P(word | a digit token read as a word), by token and word (`digit_forms`).
+    digit_forms: FxHashMap<(String, String), f32>,
     /// The clean text's case habits by place and by the word before.
     case_habits: CaseHabits,
     pub weights: Weights,
@@ -279,6 +284,7 @@ impl OcrModel {
                     (t.clone(), ((*word as f32 + 0.5) / (*num as f32 + 0.5)).ln())
                 })
                 .collect(),
+            digit_forms: digit_form_logp(&file.digit_tokens, &file.digit_forms),
             weights: Weights::from_env(),
         }
     }
@@ -1332,6 +1338,30 @@ pub fn digit_core(token: &str) -> Option<&str> {
     (!core.is_empty() && core.chars().all(|c| c.is_ascii_digit())).then_some(core)
 }
 
+/// log P(word | digit token read as a word), each word seen for the token smoothed by half a
+/// count (`digit_forms` against the token's word count in `digit_tokens`).
+fn digit_form_logp(
+    tokens: &[(String, u32, u32)],
+    forms: &[(String, String, u32)],
+) -> FxHashMap<(String, String), f32> {
+    let words: FxHashMap<&str, u32> = tokens.iter().map(|(t, _, w)| (t.as_str(), *w)).collect();
+    forms
+        .iter()
+        .map(|(t, f, n)| {
+            let all = words.get(t.as_str()).copied().unwrap_or(*n) as f32;
+            (
+                (t.clone(), f.clone()),
+                ((*n as f32 + 0.5) / (all + 1.0)).ln(),
+            )
+        })
+        .collect()
+}
+
+/// A line's first token as a clause number: digits before `,`, `.` or `)` (`1,`, `5)`, `2.`).
+pub fn clause_number_token(tok: &str) -> bool {
+    tok.ends_with([',', '.', ')']) && digit_core(tok).is_some()
+}
+
 /// The known words a token of digits (`digit_core`, signs around it kept) can be, each digit
 /// string read through the channel as letters only: the word search ranks by the channel
 /// first, and there the digits read as themselves crowd the rare letter readings out (`10` =
@@ -1366,6 +1396,9 @@ fn digit_word_readings(model: &OcrModel, tok: &str) -> Vec<words::Reading> {
         .map(|(t, lp)| model.reading(format!("{pre}{t}{post}").to_lowercase(), ch * lp))
         .collect()
 }
+
+/// log P of a word never seen for a digit token (half a count of a dozen or two).
+const DIGIT_FORM_UNSEEN: f32 = -3.0;
 
 /// Log P that the OCR reads a one-letter word as two glyphs (`HW`, `MW`, `UM` for the
 /// conjunction и, `kK` for к), against one (`ZAN_OCR_DOUBLED`, a tuning hook).
@@ -1607,7 +1640,7 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
         .enumerate()
         .map(|(k, &(tok, is_tok))| {
             // A number that opens the line before a sign (`1,`, `5)`, `2.`) numbers a clause.
-            let clause_number = Some(k) == first_tok && tok.ends_with([',', '.', ')']);
+            let clause_number = Some(k) == first_tok && clause_number_token(tok);
             let candidate = is_tok
                 && (!keep_as_latin(tok)
                     || garbled
@@ -1631,6 +1664,18 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
                 for w in digit_word_readings(model, tok) {
                     if !r.iter().any(|x| x.text == w.text) {
                         r.push(w);
+                    }
+                }
+                // The words the token was in the training pairs (`10` = по, not о).
+                if let Some(core) = digit_core(tok).filter(|_| !model.digit_forms.is_empty()) {
+                    let unseen = model
+                        .digit_words
+                        .get(core)
+                        .map_or(0.0, |_| DIGIT_FORM_UNSEEN);
+                    for x in r.iter_mut() {
+                        let w = x.text.trim_matches(|c: char| !c.is_alphabetic());
+                        let key = (core.to_string(), w.to_string());
+                        x.score += model.digit_forms.get(&key).copied().unwrap_or(unseen);
                     }
                 }
                 r.sort_by(|a, b| b.score.total_cmp(&a.score));
