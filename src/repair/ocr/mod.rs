@@ -1412,7 +1412,10 @@ static DOUBLED: Lazy<f32> = Lazy::new(|| tuning_hook("ZAN_OCR_DOUBLED", 1).map_o
 fn doubled_letter_readings(model: &OcrModel, tok: &str) -> Vec<words::Reading> {
     let core = tok.trim_matches(|c: char| !c.is_alphanumeric());
     let g: Vec<char> = core.chars().collect();
-    if g.len() != 2 || !g.iter().all(|c| c.is_ascii_alphabetic()) {
+    // Digits too (`8B` = в), beside a letter.
+    let glyphs =
+        g.iter().all(|c| c.is_ascii_alphanumeric()) && g.iter().any(|c| c.is_ascii_alphabetic());
+    if g.len() != 2 || !glyphs {
         return Vec::new();
     }
     let at = tok.find(core).unwrap_or(0);
@@ -1716,7 +1719,11 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
         if end && !run.is_empty() {
             // The kept tokens beside the run (numbers, `№`) are context for the word pairs.
             let first = n + 1 - run.len();
-            let before = first.checked_sub(1).map(|b| toks[b]);
+            // A line's opening clause number (`2)`) is no number in a sentence (`2) по`, not `№`).
+            let before = first
+                .checked_sub(1)
+                .filter(|&b| b > 0 || !clause_number_token(&units[toks[b]].0))
+                .map(|b| toks[b]);
             let after = toks.get(n + 1).copied();
             let fixed = |k: usize| vec![words::Reading::fixed(&units[k].0)];
             let mut cols: Vec<Vec<words::Reading>> = before.map(fixed).into_iter().collect();
