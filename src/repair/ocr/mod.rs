@@ -1962,6 +1962,31 @@ mod tests {
     }
 
     #[test]
+    fn digit_tokens_read_by_their_neighbours() {
+        let m = model(Lang::Ru).expect("the embedded Russian model");
+        // `10` and `4` are по and и between words, numbers after `пункт`, `статьи`.
+        let (out, _) = repair_line_with(m, "BBoauTcaA B DelicTBHe 10 HCTeEYeHHH");
+        assert_eq!(out, "вводится в действие по истечении");
+        let (out, _) = repair_line_with(m, "npe3payHOCTH 4 OObEKTMBHOCTH");
+        assert_eq!(out, "прозрачности и объективности");
+        let (out, _) = repair_line_with(m, "nyHkT 4 cTaTbu 10 Konekca");
+        assert_eq!(out, "пункт 4 статьи 10 Кодекса");
+        // A line's opening clause number is no number before `No` (по, not №).
+        let (out, _) = repair_line_with(m, "2) NO HHHWHaTHBe opraHa");
+        assert_eq!(out, "2) по инициативе органа");
+    }
+
+    #[test]
+    fn one_letter_words_read_as_two_glyphs() {
+        let m = model(Lang::Ru).expect("the embedded Russian model");
+        // `uv` (never и in the channel) and `8B` are the lone и and в, not или and 8в.
+        let (out, _) = repair_line_with(m, "Pasbequnenne 6patbes uv cectep");
+        assert_eq!(out, "Разъединение братьев и сестер");
+        let (out, _) = repair_line_with(m, "Cuocka. Iyuxt 23 8B pegakuMH mpuka3a");
+        assert_eq!(out, "Сноска. Пункт 23 в редакции приказа");
+    }
+
+    #[test]
     fn rare_glyph_readings_in_the_character_beam() {
         // Rare readings of their glyphs (`y/I` = уд, `p/A` = рд): with only the six likeliest
         // readings above log P -7 the beam spelt `сақтаулы`, `аударымдар/дың`.
