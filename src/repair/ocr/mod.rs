@@ -1849,14 +1849,26 @@ fn join_split_tokens(
             r.score / (u[k].0.chars().count() as f32) < *JOIN_WEAK
                 || !words::letter_words(&r.text).iter().all(|w| model.knows(w))
         };
-        if joinable && (weak(k) || weak(k + 2)) {
+        // One or two digits kept as a number before a fragment can be its first letters
+        // (`30 paBooxpaHeHHA` = здравоохранения): the number alone scores nothing.
+        let digit_head = u[k].1
+            && u[k + 2].1
+            && u[k + 1].0 == " "
+            && lattice[k].is_empty()
+            && !lattice[k + 2].is_empty()
+            && (1..=2).contains(&u[k].0.len())
+            && u[k].0.chars().all(|c| c.is_ascii_digit())
+            && u[k + 2].0.starts_with(|c: char| c.is_ascii_alphabetic());
+        if (joinable && (weak(k) || weak(k + 2))) || (digit_head && weak(k + 2)) {
             let joined = format!("{}{}", u[k].0, u[k + 2].0);
-            let apart = lattice[k][0].score + lattice[k + 2][0].score;
+            let head = lattice[k].first().map_or(0.0, |r| r.score);
+            let apart = head + lattice[k + 2][0].score;
             let mut r = token_readings_to_beat(model, &joined, apart - *JOIN);
             r.retain(|x| signs_fit(&joined, &x.text));
             let better = r.first().is_some_and(|j| {
                 j.score + *JOIN > apart
                     && words::letter_words(&j.text).iter().all(|w| model.knows(w))
+                    && !(digit_head && j.text.chars().any(|c| c.is_ascii_digit()))
             });
             if better {
                 u[k].0 = joined;
@@ -1974,6 +1986,16 @@ mod tests {
         // A line's opening clause number is no number before `No` (по, not №).
         let (out, _) = repair_line_with(m, "2) NO HHHWHaTHBe opraHa");
         assert_eq!(out, "2) по инициативе органа");
+    }
+
+    #[test]
+    fn digits_split_off_a_word_join_it() {
+        let m = model(Lang::Ru).expect("the embedded Russian model");
+        // `30 poBbA` is здоровья (з, д read as 3, 0 and cut off); `30 KaneHgapHbIx` stays.
+        let (out, _) = repair_line_with(m, "cocTOAHMIO 30 poBbA He MOryT");
+        assert_eq!(out, "состоянию здоровья не могут");
+        let (out, _) = repair_line_with(m, "B TeyeHue 30 KaneHgapHbIx THe");
+        assert_eq!(out, "в течение 30 календарных дней");
     }
 
     #[test]
