@@ -86,6 +86,9 @@ pub struct ModelFile {
     /// was a number, times it was a word.
     #[serde(default)]
     pub digit_tokens: Vec<(String, u32, u32)>,
+    /// The words those tokens were (core, word in lower case, times; `10`, `по`).
+    #[serde(default)]
+    pub digit_forms: Vec<(String, String, u32)>,
     /// Clean training text, one paragraph per line.
     pub text: String,
     /// Documents the model was trained on (for the record).
@@ -204,8 +207,11 @@ pub struct OcrModel {
     /// letter), from the channel's cased counts (`letter_case_lr`): `B` read for б is mostly
     /// Б, `6` never; `II` for п is mostly П.
     letter_glyph_lr: FxHashMap<char, FxHashMap<String, f32>>,
-    /// Digit-only garbled tokens that were mostly garbled words in the training pairs.
-    digit_words: rustc_hash::FxHashSet<String>,
+    /// Digit-only garbled tokens that were garbled words in the training pairs: log odds of a
+    /// word against a number (`06` = об almost always, `10` = по as often as ten).
+    digit_words: FxHashMap<String, f32>,
+    /// log P(word | a digit token read as a word), by token and word (`digit_forms`).
+    digit_forms: FxHashMap<(String, String), f32>,
     /// The clean text's case habits by place and by the word before.
     case_habits: CaseHabits,
     pub weights: Weights,
@@ -272,13 +278,17 @@ impl OcrModel {
             glyph_up: glyph_upper_rate(&file.channel),
             letter_glyph_lr: letter_case_lr(&file.channel),
             case_habits: CaseHabits::train(&file.text),
-            // Seen at least three times, a word more often than a number.
+            // Seen at least once as a word (the odds keep a number mostly a number; dev: `63` =
+            // өз, `38` = за, each seen once or twice, are read right, no number was lost).
             digit_words: file
                 .digit_tokens
                 .iter()
-                .filter(|(_, num, word)| num + word >= 3 && word > num)
-                .map(|(t, _, _)| t.clone())
+                .filter(|(_, _, word)| *word > 0)
+                .map(|(t, num, word)| {
+                    (t.clone(), ((*word as f32 + 0.5) / (*num as f32 + 0.5)).ln())
+                })
                 .collect(),
+            digit_forms: digit_form_logp(&file.digit_tokens, &file.digit_forms),
             weights: Weights::from_env(),
         }
     }
@@ -1334,6 +1344,123 @@ pub fn digit_core(token: &str) -> Option<&str> {
     (!core.is_empty() && core.chars().all(|c| c.is_ascii_digit())).then_some(core)
 }
 
+/// log P(word | digit token read as a word), each word seen for the token smoothed by half a
+/// count (`digit_forms` against the token's word count in `digit_tokens`).
+fn digit_form_logp(
+    tokens: &[(String, u32, u32)],
+    forms: &[(String, String, u32)],
+) -> FxHashMap<(String, String), f32> {
+    let words: FxHashMap<&str, u32> = tokens.iter().map(|(t, _, w)| (t.as_str(), *w)).collect();
+    forms
+        .iter()
+        .map(|(t, f, n)| {
+            let all = words.get(t.as_str()).copied().unwrap_or(*n) as f32;
+            (
+                (t.clone(), f.clone()),
+                ((*n as f32 + 0.5) / (all + 1.0)).ln(),
+            )
+        })
+        .collect()
+}
+
+/// A line's first token as a clause number: digits before `,`, `.` or `)` (`1,`, `5)`, `2.`).
+pub fn clause_number_token(tok: &str) -> bool {
+    tok.ends_with([',', '.', ')']) && digit_core(tok).is_some()
+}
+
+/// The known words a token of digits (`digit_core`, signs around it kept) can be, each digit
+/// string read through the channel as letters only: the word search ranks by the channel
+/// first, and there the digits read as themselves crowd the rare letter readings out (`10` =
+/// по: 1 is п once in 160, and `по` never reached the language model).
+fn digit_word_readings(model: &OcrModel, tok: &str) -> Vec<words::Reading> {
+    let Some(core) = digit_core(tok) else {
+        return Vec::new();
+    };
+    let at = tok.find(core).unwrap_or(0);
+    let (pre, post) = (&tok[..at], &tok[at + core.len()..]);
+    // (letters so far, channel log P), by the position in the core they reach.
+    let mut reach: Vec<Vec<(String, f32)>> = vec![Vec::new(); core.len() + 1];
+    reach[0].push((String::new(), 0.0));
+    for i in 0..core.len() {
+        let here = std::mem::take(&mut reach[i]);
+        for j in i + 1..=core.len().min(i + 3) {
+            let Some(cands) = model.channel.table.get(&core[i..j]) else {
+                continue;
+            };
+            let letters = cands.iter().filter(|c| is_letter_sym(c.sym)).take(6);
+            for c in letters {
+                for (t, lp) in &here {
+                    reach[j].push((format!("{t}{}", c.c), lp + c.logp));
+                }
+            }
+        }
+    }
+    let ch = model.weights.channel;
+    reach[core.len()]
+        .iter()
+        .filter(|(t, _)| model.knows(t))
+        .map(|(t, lp)| model.reading(format!("{pre}{t}{post}").to_lowercase(), ch * lp))
+        .collect()
+}
+
+/// log P of a word never seen for a digit token (half a count of a dozen or two).
+const DIGIT_FORM_UNSEEN: f32 = -3.0;
+
+/// Log P that the OCR reads a one-letter word as two glyphs (`HW`, `MW`, `UM` for the
+/// conjunction и, `kK` for к), against one (`ZAN_OCR_DOUBLED`, a tuning hook).
+static DOUBLED: Lazy<f32> = Lazy::new(|| tuning_hook("ZAN_OCR_DOUBLED", 1).map_or(-0.8, |v| v[0]));
+
+/// Readings of a two-glyph token as a one-letter word the clean text uses often (в, и, с,
+/// о, к, а), each glyph read as that letter: a lone letter is printed narrow and the OCR
+/// often reads it as two glyphs (in the Russian training pairs 118 of 262 и, 10 of 51 к),
+/// but the channel, learned from letters inside words, knows few of these pairs (`uv` = и
+/// never), so the word search only found longer words (`или`, `им`, `на`).
+fn doubled_letter_readings(model: &OcrModel, tok: &str) -> Vec<words::Reading> {
+    let core = tok.trim_matches(|c: char| !c.is_alphanumeric());
+    let g: Vec<char> = core.chars().collect();
+    // Digits too (`8B` = в), beside a letter.
+    let glyphs =
+        g.iter().all(|c| c.is_ascii_alphanumeric()) && g.iter().any(|c| c.is_ascii_alphabetic());
+    if g.len() != 2 || !glyphs {
+        return Vec::new();
+    }
+    let at = tok.find(core).unwrap_or(0);
+    let (pre, post) = (&tok[..at], &tok[at + core.len()..]);
+    let logp = |glyph: char, letter: char| {
+        let mut b = [0u8; 4];
+        model
+            .channel
+            .table
+            .get(&*glyph.encode_utf8(&mut b))
+            .and_then(|v| {
+                v.iter()
+                    .filter(|c| c.c.to_lowercase().eq([letter]))
+                    .map(|c| c.logp)
+                    .reduce(f32::max)
+            })
+    };
+    let ch = model.weights.channel;
+    let mut out = Vec::new();
+    let Some(first) = model.channel.table.get(&*g[0].to_string()) else {
+        return out;
+    };
+    let mut seen: Vec<char> = Vec::new();
+    for c in first {
+        let Some(letter) = c.c.to_lowercase().next().filter(|l| !seen.contains(l)) else {
+            continue;
+        };
+        seen.push(letter);
+        if model.lex.word_count(&letter.to_string()) < 20 {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (logp(g[0], letter), logp(g[1], letter)) {
+            let text = format!("{pre}{letter}{post}").to_lowercase();
+            out.push(model.reading(text, ch * (a + b + *DOUBLED)));
+        }
+    }
+    out
+}
+
 /// Whether a reading of garble `tok` has no more signs than the garble had: the OCR reads
 /// a sign as a letter far more rarely than the channel, trained on characters, reads a letter
 /// as a sign (`ocraBnaTbh` is not `оставлять"`, `NOMHOPOAHbIe` not `№инородные`). Letters and
@@ -1523,25 +1650,63 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
     if let Some(st) = tok_start {
         units.push((&line[st..], true));
     }
+    let first_tok = units.iter().position(|u| u.1);
     // Readings of the tokens to decode (empty: keep the token).
     let lattice: Vec<Vec<words::Reading>> = units
         .iter()
-        .map(|&(tok, is_tok)| {
+        .enumerate()
+        .map(|(k, &(tok, is_tok))| {
+            // A number that opens the line before a sign (`1,`, `5)`, `2.`) numbers a clause.
+            let clause_number = Some(k) == first_tok && clause_number_token(tok);
             let candidate = is_tok
                 && (!keep_as_latin(tok)
-                    || garbled && digit_core(tok).is_some_and(|d| model.digit_words.contains(d)))
+                    || garbled
+                        && !clause_number
+                        && digit_core(tok).is_some_and(|d| model.digit_words.contains_key(d)))
                 && (garbled || (!tok.chars().any(is_cyr) && strong_garble(tok)));
             if !candidate {
                 return Vec::new();
             }
             let mut r = token_readings(model, tok);
+            for w in doubled_letter_readings(model, tok) {
+                match r.iter_mut().find(|x| x.text == w.text) {
+                    Some(x) => x.score = x.score.max(w.score),
+                    None => r.push(w),
+                }
+            }
+            r.sort_by(|a, b| b.score.total_cmp(&a.score));
             // A digit token mostly garbled words (`06` = об): its word readings only.
             if keep_as_latin(tok) {
-                r.retain(|x| x.text.chars().any(char::is_alphabetic));
+                r.retain(|x| !x.text.chars().any(|c| c.is_ascii_digit()));
+                for w in digit_word_readings(model, tok) {
+                    if !r.iter().any(|x| x.text == w.text) {
+                        r.push(w);
+                    }
+                }
+                // The words the token was in the training pairs (`10` = по, not о).
+                if let Some(core) = digit_core(tok).filter(|_| !model.digit_forms.is_empty()) {
+                    let unseen = model
+                        .digit_words
+                        .get(core)
+                        .map_or(0.0, |_| DIGIT_FORM_UNSEEN);
+                    for x in r.iter_mut() {
+                        let w = x.text.trim_matches(|c: char| !c.is_alphabetic());
+                        let key = (core.to_string(), w.to_string());
+                        x.score += model.digit_forms.get(&key).copied().unwrap_or(unseen);
+                    }
+                }
+                r.sort_by(|a, b| b.score.total_cmp(&a.score));
             }
             keep_final_sign(tok, &mut r);
             if r.iter().any(|x| signs_fit(tok, &x.text)) {
                 r.retain(|x| signs_fit(tok, &x.text));
+            }
+            // A digit token that was a word in some pairs: the number too, by the odds of the
+            // two (below the best word reading by their log odds); its neighbours decide.
+            if let Some(lo) = digit_core(tok).and_then(|d| model.digit_words.get(d)) {
+                let score = r.first().map_or(0.0, |b| b.score) - lo;
+                r.push(words::Reading::new(tok.to_string(), score));
+                r.sort_by(|a, b| b.score.total_cmp(&a.score));
             }
             // On a garbled line any reading beats the Latin; elsewhere only a likely one.
             let n = tok.chars().count() as f32;
@@ -1568,7 +1733,11 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
         if end && !run.is_empty() {
             // The kept tokens beside the run (numbers, `№`) are context for the word pairs.
             let first = n + 1 - run.len();
-            let before = first.checked_sub(1).map(|b| toks[b]);
+            // A line's opening clause number (`2)`) is no number in a sentence (`2) по`, not `№`).
+            let before = first
+                .checked_sub(1)
+                .filter(|&b| b > 0 || !clause_number_token(&units[toks[b]].0))
+                .map(|b| toks[b]);
             let after = toks.get(n + 1).copied();
             let fixed = |k: usize| vec![words::Reading::fixed(&units[k].0)];
             let mut cols: Vec<Vec<words::Reading>> = before.map(fixed).into_iter().collect();
@@ -1673,8 +1842,11 @@ fn join_split_tokens(
     let mut u: Vec<(String, bool)> = units.iter().map(|&(s, t)| (s.to_string(), t)).collect();
     let mut k = 0;
     while k + 2 < u.len() {
+        // A digit token read as a word is one word (`110` = по), not a piece of one.
         let joinable = u[k].1
             && u[k + 2].1
+            && digit_core(&u[k].0).is_none()
+            && digit_core(&u[k + 2].0).is_none()
             && u[k + 1].0 == " "
             && !lattice[k].is_empty()
             && !lattice[k + 2].is_empty()
@@ -1694,14 +1866,26 @@ fn join_split_tokens(
                     .iter()
                     .all(|w| model.lex.contains(w))
         };
-        if joinable && (weak(k) || weak(k + 2)) {
+        // One or two digits kept as a number before a fragment can be its first letters
+        // (`30 paBooxpaHeHHA` = здравоохранения): the number alone scores nothing.
+        let digit_head = u[k].1
+            && u[k + 2].1
+            && u[k + 1].0 == " "
+            && lattice[k].is_empty()
+            && !lattice[k + 2].is_empty()
+            && (1..=2).contains(&u[k].0.len())
+            && u[k].0.chars().all(|c| c.is_ascii_digit())
+            && u[k + 2].0.starts_with(|c: char| c.is_ascii_alphabetic());
+        if (joinable && (weak(k) || weak(k + 2))) || (digit_head && weak(k + 2)) {
             let joined = format!("{}{}", u[k].0, u[k + 2].0);
-            let apart = lattice[k][0].score + lattice[k + 2][0].score;
+            let head = lattice[k].first().map_or(0.0, |r| r.score);
+            let apart = head + lattice[k + 2][0].score;
             let mut r = token_readings_to_beat(model, &joined, apart - *JOIN);
             r.retain(|x| signs_fit(&joined, &x.text));
             let better = r.first().is_some_and(|j| {
                 j.score + *JOIN > apart
                     && words::letter_words(&j.text).iter().all(|w| model.knows(w))
+                    && !(digit_head && j.text.chars().any(|c| c.is_ascii_digit()))
             });
             if better {
                 u[k].0 = joined;
@@ -1804,6 +1988,41 @@ mod tests {
         let (out, _) = repair_line_with(m, "O6 yTBepxkaeHHH 06 H3MeHeHHH 2020 roma");
         assert!(out.contains(" об "), "{out}");
         assert!(out.contains(" 2020 "), "{out}");
+    }
+
+    #[test]
+    fn digit_tokens_read_by_their_neighbours() {
+        let m = model(Lang::Ru).expect("the embedded Russian model");
+        // `10` and `4` are по and и between words, numbers after `пункт`, `статьи`.
+        let (out, _) = repair_line_with(m, "BBoauTcaA B DelicTBHe 10 HCTeEYeHHH");
+        assert_eq!(out, "вводится в действие по истечении");
+        let (out, _) = repair_line_with(m, "npe3payHOCTH 4 OObEKTMBHOCTH");
+        assert_eq!(out, "прозрачности и объективности");
+        let (out, _) = repair_line_with(m, "nyHkT 4 cTaTbu 10 Konekca");
+        assert_eq!(out, "пункт 4 статьи 10 Кодекса");
+        // A line's opening clause number is no number before `No` (по, not №).
+        let (out, _) = repair_line_with(m, "2) NO HHHWHaTHBe opraHa");
+        assert_eq!(out, "2) по инициативе органа");
+    }
+
+    #[test]
+    fn digits_split_off_a_word_join_it() {
+        let m = model(Lang::Ru).expect("the embedded Russian model");
+        // `30 poBbA` is здоровья (з, д read as 3, 0 and cut off); `30 KaneHgapHbIx` stays.
+        let (out, _) = repair_line_with(m, "cocTOAHMIO 30 poBbA He MOryT");
+        assert_eq!(out, "состоянию здоровья не могут");
+        let (out, _) = repair_line_with(m, "B TeyeHue 30 KaneHgapHbIx THe");
+        assert_eq!(out, "в течение 30 календарных дней");
+    }
+
+    #[test]
+    fn one_letter_words_read_as_two_glyphs() {
+        let m = model(Lang::Ru).expect("the embedded Russian model");
+        // `uv` (never и in the channel) and `8B` are the lone и and в, not или and 8в.
+        let (out, _) = repair_line_with(m, "Pasbequnenne 6patbes uv cectep");
+        assert_eq!(out, "Разъединение братьев и сестер");
+        let (out, _) = repair_line_with(m, "Cuocka. Iyuxt 23 8B pegakuMH mpuka3a");
+        assert_eq!(out, "Сноска. Пункт 23 в редакции приказа");
     }
 
     #[test]

@@ -170,18 +170,31 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
     // word (`06` = об, `110` = по in Russian).
     let mut digit_tokens: std::collections::BTreeMap<(String, String), [u32; 2]> =
         Default::default();
+    // The words they were (`10` = по), by language.
+    let mut digit_forms: std::collections::BTreeMap<(String, String, String), u32> =
+        Default::default();
     for p in &train_pairs {
         let g: Vec<&str> = p.garbled.split_whitespace().collect();
         let c: Vec<&str> = p.clean.split_whitespace().collect();
         if g.len() != c.len() {
             continue;
         }
-        for (gw, cw) in g.iter().zip(&c) {
+        for (k, (gw, cw)) in g.iter().zip(&c).enumerate() {
+            // A line's opening clause number (`4)`) is no evidence on a number inside a line.
+            if k == 0 && super::clause_number_token(gw) {
+                continue;
+            }
             if let Some(core) = super::digit_core(gw) {
                 let word = !cw.chars().any(|c| c.is_ascii_digit());
                 digit_tokens
                     .entry((p.lang.clone(), core.to_string()))
                     .or_default()[usize::from(word)] += 1;
+                let form = cw.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+                if word && !form.is_empty() {
+                    *digit_forms
+                        .entry((p.lang.clone(), core.to_string(), form))
+                        .or_default() += 1;
+                }
             }
         }
     }
@@ -235,6 +248,11 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
                 .iter()
                 .filter(|((l, _), _)| l == lang)
                 .map(|((_, t), n)| (t.clone(), n[0], n[1]))
+                .collect(),
+            digit_forms: digit_forms
+                .iter()
+                .filter(|((l, _, _), _)| l == lang)
+                .map(|((_, t, f), n)| (t.clone(), f.clone(), *n))
                 .collect(),
             text,
             sources,
