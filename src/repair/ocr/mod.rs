@@ -1566,13 +1566,7 @@ fn token_readings_to_beat(model: &OcrModel, token: &str, beat: f32) -> Vec<words
         if gated && !partial {
             fz = model.fuzzy_readings_above(token, costs, useful);
         }
-        for f in fz {
-            match r.iter_mut().find(|x| x.text == f.text) {
-                Some(x) => x.score = x.score.max(f.score),
-                None => r.push(f),
-            }
-        }
-        r.sort_by(|a, b| b.score.total_cmp(&a.score));
+        words::merge_readings(&mut r, fz);
     }
     if partial {
         return r;
@@ -1668,13 +1662,7 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
                 return Vec::new();
             }
             let mut r = token_readings(model, tok);
-            for w in doubled_letter_readings(model, tok) {
-                match r.iter_mut().find(|x| x.text == w.text) {
-                    Some(x) => x.score = x.score.max(w.score),
-                    None => r.push(w),
-                }
-            }
-            r.sort_by(|a, b| b.score.total_cmp(&a.score));
+            words::merge_readings(&mut r, doubled_letter_readings(model, tok));
             // A digit token mostly garbled words (`06` = об): its word readings only.
             if keep_as_latin(tok) {
                 r.retain(|x| !x.text.chars().any(|c| c.is_ascii_digit()));

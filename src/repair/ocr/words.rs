@@ -26,6 +26,17 @@ pub struct Reading {
     pub last: String,
 }
 
+/// Adds `more` to readings `r`, a text found twice keeping its better score, best first.
+pub fn merge_readings(r: &mut Vec<Reading>, more: impl IntoIterator<Item = Reading>) {
+    for m in more {
+        match r.iter_mut().find(|x| x.text == m.text) {
+            Some(x) => x.score = x.score.max(m.score),
+            None => r.push(m),
+        }
+    }
+    r.sort_by(|a, b| b.score.total_cmp(&a.score));
+}
+
 impl Reading {
     /// A reading of `text` (lower case) with its first and last word for the bigrams.
     pub fn new(text: String, score: f32) -> Reading {
