@@ -71,3 +71,15 @@ fn seed_002_first_page() {
     );
     assert_eq!(r.text, expected);
 }
+
+/// A Kazakh line after one that stops on a small letter goes on with the sentence: its first
+/// word keeps a small letter though the OCR wrote `т` as `T` (act 146415, a dev line).
+#[test]
+fn wrapped_kazakh_line_keeps_its_small_first_letter() {
+    let before = "(көмектің) сапасына сараптама жүргізу үшін";
+    let line = "Toyeci3s capanlbiiap Men OeHiHdi MaMaHJapAbl";
+    let (after_word, _) = ocr::repair_line_after_lang(line, Some(before), Lang::Kk);
+    assert!(after_word.starts_with("тәуелсіз "), "{after_word}");
+    let (after_stop, _) = ocr::repair_line_after_lang(line, Some("үшін."), Lang::Kk);
+    assert!(after_stop.starts_with("Тәуелсіз "), "{after_stop}");
+}
