@@ -830,8 +830,14 @@ pub fn garble_case_key(token: &str) -> usize {
 /// bracket (mostly lower case), after a number with a dot (`5.`, `3.1.`: a clause starts).
 pub const CASE_CTXS: usize = 6;
 
-/// The place "elsewhere in the line" (see `case_ctx`).
+/// The places (see `case_ctx`): after a sentence end, behind an opening quote, first on the
+/// line, elsewhere in the line, behind an opening bracket, after a clause number.
+pub const CTX_SENTENCE: usize = 0;
+pub const CTX_QUOTE: usize = 1;
+pub const CTX_LINE_START: usize = 2;
 pub const CTX_MID: usize = 3;
+pub const CTX_BRACKET: usize = 4;
+pub const CTX_CLAUSE: usize = 5;
 
 /// The place of `token` (after `prev`, the token before it on the line) for the case model.
 pub fn case_ctx(prev: Option<&str>, token: &str) -> usize {
@@ -840,11 +846,11 @@ pub fn case_ctx(prev: Option<&str>, token: &str) -> usize {
         p.ends_with('.') && !core.is_empty() && core.chars().all(|c| c.is_ascii_digit() || c == '.')
     };
     match prev {
-        Some(p) if numbering(p) => 5,
-        Some(p) if p.ends_with(['.', '!', '?']) => 0,
-        _ if token.starts_with(['«', '"', '“', '„', '\'']) => 1,
-        _ if token.starts_with('(') => 4,
-        None => 2,
+        Some(p) if numbering(p) => CTX_CLAUSE,
+        Some(p) if p.ends_with(['.', '!', '?']) => CTX_SENTENCE,
+        _ if token.starts_with(['«', '"', '“', '„', '\'']) => CTX_QUOTE,
+        _ if token.starts_with('(') => CTX_BRACKET,
+        None => CTX_LINE_START,
         _ => CTX_MID,
     }
 }
@@ -1045,17 +1051,21 @@ impl CaseHabits {
 
     /// log P(case | place, prev, word) - log P(case | place), backed off from the word pair to
     /// the word at the place to the word at any place (its lower case read as Title at a
-    /// sentence start) to the place's base rate. A garbled line's start (place 2) is mostly
+    /// sentence start) to the place's base rate. A garbled line's start (`CTX_LINE_START`) is mostly
     /// inside a sentence wrapped there: read as the middle of a line.
     /// `any`: the word's case counts at any place (the lexicon's).
     fn logodds(&self, place: usize, prev: Option<&str>, word: &str, any: [u32; 3]) -> [f32; 3] {
         let (a_word, a_pair, a_any) = *CASE_HOOK;
-        let place = if place == 2 { CTX_MID } else { place };
+        let place = if place == CTX_LINE_START {
+            CTX_MID
+        } else {
+            place
+        };
         let pc = self.place[place];
         let n = (pc[0] + pc[1] + pc[2]) as f32 + 3.0;
         let base = pc.map(|x| (x as f32 + 1.0) / n);
         let mut any = any;
-        if place == 0 || place == 5 {
+        if place == CTX_SENTENCE || place == CTX_CLAUSE {
             any = [0, any[0] + any[1], any[2]];
         }
         let p_any = smooth(any, a_word, base);
@@ -1754,7 +1764,7 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
     // both dev sets: kk WER down, ru up).
     let cont = model.lang == Lang::Kk
         && before_tok.is_some_and(|t| t.chars().last().is_some_and(char::is_lowercase));
-    let before = before_tok.filter(|t| matches!(case_ctx(Some(t), ""), 0 | 5));
+    let before = before_tok.filter(|t| matches!(case_ctx(Some(t), ""), CTX_SENTENCE | CTX_CLAUSE));
     let mut out = String::with_capacity(line.len() * 2);
     // Where the last token's text starts in `out` (its last word is the next token's case context).
     let mut last_tok = None;
@@ -1768,7 +1778,7 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
             Some(r) => {
                 let chars: Vec<char> = r.text.chars().collect();
                 let mut ctx = case_ctx(prev_out.clone().map(|r| &out[r]).or(before), tok);
-                if ctx == 2 && cont {
+                if ctx == CTX_LINE_START && cont {
                     ctx = CTX_MID;
                 }
                 let prev = last_tok.map(|s: usize| &out[s..]).or(before);
@@ -2156,12 +2166,12 @@ mod tests {
 
     #[test]
     fn line_context_sets_case() {
-        assert_eq!(case_ctx(Some("1."), "Ocsl"), 5);
-        assert_eq!(case_ctx(Some("3.1\\."), "Ocsl"), 5);
-        assert_eq!(case_ctx(Some("6a3a."), "Ocsl"), 0);
-        assert_eq!(case_ctx(Some("a"), "\"Mem"), 1);
-        assert_eq!(case_ctx(Some("a"), "(Mem"), 4);
-        assert_eq!(case_ctx(None, "Mem"), 2);
-        assert_eq!(case_ctx(Some("a"), "Mem"), 3);
+        assert_eq!(case_ctx(Some("1."), "Ocsl"), CTX_CLAUSE);
+        assert_eq!(case_ctx(Some("3.1\\."), "Ocsl"), CTX_CLAUSE);
+        assert_eq!(case_ctx(Some("6a3a."), "Ocsl"), CTX_SENTENCE);
+        assert_eq!(case_ctx(Some("a"), "\"Mem"), CTX_QUOTE);
+        assert_eq!(case_ctx(Some("a"), "(Mem"), CTX_BRACKET);
+        assert_eq!(case_ctx(None, "Mem"), CTX_LINE_START);
+        assert_eq!(case_ctx(Some("a"), "Mem"), CTX_MID);
     }
 }
