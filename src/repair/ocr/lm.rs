@@ -275,6 +275,15 @@ impl CharLm {
     }
 }
 
+/// `score` plus the log P of each character of `text` in turn, from `state` by `step`, and the
+/// state after it (`LmTable::walk`, `LmTable::walk_known`).
+fn walk_by(state: u32, score: f32, text: &str, step: impl Fn(u32, u8) -> (f32, u32)) -> (f32, u32) {
+    text.chars().fold((score, state), |(score, st), c| {
+        let (lp, next) = step(st, sym(c));
+        (score + lp, next)
+    })
+}
+
 /// log P and next state side by side: the table is larger than the caches, and a step needs
 /// both (one cache miss, not two). Six bytes, so the shipped models' tables stay near 25 MB.
 #[derive(Clone, Copy, Default)]
@@ -461,10 +470,13 @@ impl LmTable {
     /// The state after the characters of `text` from `state`, and `score` plus their log P,
     /// added one by one (the readings' LM term; one walk for every caller, so all add alike).
     pub fn walk(&self, state: u32, score: f32, text: &str) -> (f32, u32) {
-        text.chars().fold((score, state), |(score, st), c| {
-            let (lp, next) = self.step(st, sym(c));
-            (score + lp, next)
-        })
+        walk_by(state, score, text, |st, s| self.step(st, s))
+    }
+
+    /// log P of `text` as a whole: from the start state through its end (`BOUND`).
+    pub fn text_logp(&self, text: &str) -> f32 {
+        let (lp, st) = self.walk(self.start(), 0.0, text);
+        lp + self.logp(st, BOUND)
     }
 
     /// `step` for a reading made of known words only (lexicon or dictionary words): a letter's
@@ -488,10 +500,13 @@ impl LmTable {
 
     /// `walk` with `step_known`.
     pub fn walk_known(&self, state: u32, score: f32, text: &str) -> (f32, u32) {
-        text.chars().fold((score, state), |(score, st), c| {
-            let (lp, next) = self.step_known(st, sym(c));
-            (score + lp, next)
-        })
+        walk_by(state, score, text, |st, s| self.step_known(st, s))
+    }
+
+    /// `text_logp` with `step_known`.
+    pub fn text_logp_known(&self, text: &str) -> f32 {
+        let (lp, st) = self.walk_known(self.start(), 0.0, text);
+        lp + self.logp_known(st, BOUND)
     }
 
     /// `logp` with `step_known`'s clamp.

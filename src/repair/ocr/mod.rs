@@ -746,9 +746,7 @@ impl OcrModel {
 
     /// Log score of a clean string under the language model alone (per-character average).
     pub fn lm_score(&self, s: &str) -> f32 {
-        let (t, st) = self.lm.walk(self.lm.start(), 0.0, s);
-        let t = t + self.lm.logp(st, BOUND);
-        t / (s.chars().count() + 1) as f32
+        self.lm.text_logp(s) / (s.chars().count() + 1) as f32
     }
 }
 
@@ -1848,14 +1846,13 @@ fn join_split_tokens(
     let mut u: Vec<(String, bool)> = units.iter().map(|&(s, t)| (s.to_string(), t)).collect();
     let mut k = 0;
     while k + 2 < u.len() {
+        // Two tokens a space apart, the second one read.
+        let pair = u[k].1 && u[k + 2].1 && u[k + 1].0 == " " && !lattice[k + 2].is_empty();
         // A digit token read as a word is one word (`110` = по), not a piece of one.
-        let joinable = u[k].1
-            && u[k + 2].1
+        let joinable = pair
             && digit_core(&u[k].0).is_none()
             && digit_core(&u[k + 2].0).is_none()
-            && u[k + 1].0 == " "
             && !lattice[k].is_empty()
-            && !lattice[k + 2].is_empty()
             && !u[k]
                 .0
                 .ends_with([',', '.', ';', ':', '!', '?', ')', '"', '»', '”'])
@@ -1874,11 +1871,8 @@ fn join_split_tokens(
         };
         // One or two digits kept as a number before a fragment can be its first letters
         // (`30 paBooxpaHeHHA` = здравоохранения): the number alone scores nothing.
-        let digit_head = u[k].1
-            && u[k + 2].1
-            && u[k + 1].0 == " "
+        let digit_head = pair
             && lattice[k].is_empty()
-            && !lattice[k + 2].is_empty()
             && (1..=2).contains(&u[k].0.len())
             && u[k].0.chars().all(|c| c.is_ascii_digit())
             && u[k + 2].0.starts_with(|c: char| c.is_ascii_alphabetic());
@@ -1998,37 +1992,68 @@ mod tests {
 
     #[test]
     fn digit_tokens_read_by_their_neighbours() {
-        let m = model(Lang::Ru).expect("the embedded Russian model");
-        // `10` and `4` are по and и between words, numbers after `пункт`, `статьи`.
-        let (out, _) = repair_line_with(m, "BBoauTcaA B DelicTBHe 10 HCTeEYeHHH");
-        assert_eq!(out, "вводится в действие по истечении");
-        let (out, _) = repair_line_with(m, "npe3payHOCTH 4 OObEKTMBHOCTH");
-        assert_eq!(out, "прозрачности и объективности");
-        let (out, _) = repair_line_with(m, "nyHkT 4 cTaTbu 10 Konekca");
-        assert_eq!(out, "пункт 4 статьи 10 Кодекса");
-        // A line's opening clause number is no number before `No` (по, not №).
-        let (out, _) = repair_line_with(m, "2) NO HHHWHaTHBe opraHa");
-        assert_eq!(out, "2) по инициативе органа");
+        // `10` and `4` are по and и between words, numbers after `пункт`, `статьи`; a line's
+        // opening clause number is no number before `No` (по, not №).
+        assert_repairs(
+            Lang::Ru,
+            &[
+                (
+                    "BBoauTcaA B DelicTBHe 10 HCTeEYeHHH",
+                    "вводится в действие по истечении",
+                ),
+                (
+                    "npe3payHOCTH 4 OObEKTMBHOCTH",
+                    "прозрачности и объективности",
+                ),
+                ("nyHkT 4 cTaTbu 10 Konekca", "пункт 4 статьи 10 Кодекса"),
+                ("2) NO HHHWHaTHBe opraHa", "2) по инициативе органа"),
+            ],
+        );
+    }
+
+    /// Each garbled line repairs to its clean line with the embedded model of `lang`.
+    fn assert_repairs(lang: Lang, cases: &[(&str, &str)]) {
+        let m = model(lang).expect("the embedded model");
+        for (garble, clean) in cases {
+            let (out, _) = repair_line_with(m, garble);
+            assert_eq!(out, *clean, "{garble}");
+        }
     }
 
     #[test]
     fn digits_split_off_a_word_join_it() {
-        let m = model(Lang::Ru).expect("the embedded Russian model");
         // `30 poBbA` is здоровья (з, д read as 3, 0 and cut off); `30 KaneHgapHbIx` stays.
-        let (out, _) = repair_line_with(m, "cocTOAHMIO 30 poBbA He MOryT");
-        assert_eq!(out, "состоянию здоровья не могут");
-        let (out, _) = repair_line_with(m, "B TeyeHue 30 KaneHgapHbIx THe");
-        assert_eq!(out, "в течение 30 календарных дней");
+        assert_repairs(
+            Lang::Ru,
+            &[
+                (
+                    "cocTOAHMIO 30 poBbA He MOryT",
+                    "состоянию здоровья не могут",
+                ),
+                (
+                    "B TeyeHue 30 KaneHgapHbIx THe",
+                    "в течение 30 календарных дней",
+                ),
+            ],
+        );
     }
 
     #[test]
     fn one_letter_words_read_as_two_glyphs() {
-        let m = model(Lang::Ru).expect("the embedded Russian model");
         // `uv` (never и in the channel) and `8B` are the lone и and в, not или and 8в.
-        let (out, _) = repair_line_with(m, "Pasbequnenne 6patbes uv cectep");
-        assert_eq!(out, "Разъединение братьев и сестер");
-        let (out, _) = repair_line_with(m, "Cuocka. Iyuxt 23 8B pegakuMH mpuka3a");
-        assert_eq!(out, "Сноска. Пункт 23 в редакции приказа");
+        assert_repairs(
+            Lang::Ru,
+            &[
+                (
+                    "Pasbequnenne 6patbes uv cectep",
+                    "Разъединение братьев и сестер",
+                ),
+                (
+                    "Cuocka. Iyuxt 23 8B pegakuMH mpuka3a",
+                    "Сноска. Пункт 23 в редакции приказа",
+                ),
+            ],
+        );
     }
 
     #[test]

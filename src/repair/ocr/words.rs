@@ -662,12 +662,10 @@ impl OcrModel {
         // Known words lean less on the character LM (see `ReadWeights`), and on its
         // overconfidence in the endings it saw (`LmTable::step_known`).
         let lm = if known {
-            let (lm, st) = self.lm.walk_known(self.lm.start(), 0.0, &text);
-            let lm = lm + self.lm.logp_known(st, BOUND);
+            let lm = self.lm.text_logp_known(&text);
             self.known_lm_term(lm, text.chars().count())
         } else {
-            let (lm, st) = self.lm.walk(self.lm.start(), 0.0, &text);
-            w.lm * (lm + self.lm.logp(st, BOUND))
+            w.lm * self.lm.text_logp(&text)
         };
         Reading {
             first: words.first().cloned().unwrap_or_default(),
