@@ -644,16 +644,28 @@ impl OcrModel {
     }
 
     pub fn reading(&self, text: String, channel: f32) -> Reading {
-        let w = &self.weights;
         let words = letter_words(&text);
+        let (word, lm) = self.reading_terms(&text, &words);
+        Reading {
+            first: words.first().cloned().unwrap_or_default(),
+            last: words.last().cloned().unwrap_or_default(),
+            score: channel + lm + word + glue_cost(&text),
+            text,
+        }
+    }
+
+    /// A reading's word term (frequency in the clean text, the dictionary bonus or the unknown
+    /// word cost, summed over its letter words `words`) and its character-LM term.
+    pub fn reading_terms(&self, text: &str, words: &[String]) -> (f32, f32) {
+        let w = &self.weights;
         let mut word = 0.0;
         let mut known = true;
-        for wd in &words {
+        for wd in words {
             let n = self.lex.word_count(wd);
             word += if n > 0 {
                 w.lex_bonus + w.freq * (n as f32).ln()
-            } else if self.dict_contains(wd) {
-                w.dict_bonus
+            } else if let Some(common) = self.dict_form(wd) {
+                w.dict_bonus + if common { 0.0 } else { w.dict_rare }
             } else {
                 known = false;
                 w.oov
@@ -662,17 +674,12 @@ impl OcrModel {
         // Known words lean less on the character LM (see `ReadWeights`), and on its
         // overconfidence in the endings it saw (`LmTable::step_known`).
         let lm = if known {
-            let lm = self.lm.text_logp_known(&text);
+            let lm = self.lm.text_logp_known(text);
             self.known_lm_term(lm, text.chars().count())
         } else {
-            w.lm * self.lm.text_logp(&text)
+            w.lm * self.lm.text_logp(text)
         };
-        Reading {
-            first: words.first().cloned().unwrap_or_default(),
-            last: words.last().cloned().unwrap_or_default(),
-            score: channel + lm + word + glue_cost(&text),
-            text,
-        }
+        (word, lm)
     }
 }
 
