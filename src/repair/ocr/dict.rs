@@ -49,6 +49,8 @@ pub struct DictTrie {
     /// The same for the root's children (nodes `first(0)..first(1)`, 64 entries each): they
     /// have the most children to scan.
     level2: Vec<u32>,
+    /// Whether any form is marked common.
+    marks_common: bool,
 }
 
 impl DictTrie {
@@ -61,6 +63,7 @@ impl DictTrie {
             nodes: vec![Node { first: 0, sym: 0 }],
             level1: [0; 64],
             level2: Vec::new(),
+            marks_common: false,
         };
         // The FST node of each trie node not yet expanded, in the same order (a queue; FST
         // addresses fit 31 bits: the shipped dictionaries are a few megabytes), with the output
@@ -99,6 +102,7 @@ impl DictTrie {
         let len = t.nodes.len() as u32;
         t.nodes.push(Node { first: len, sym: 0 });
         t.nodes.shrink_to_fit();
+        t.marks_common = t.nodes.iter().any(|n| n.sym & COMMON != 0);
         let (a, b) = (t.first(0), t.first(1));
         t.level2 = vec![0; (b - a) * 64];
         for c in a..b {
@@ -149,9 +153,10 @@ impl DictTrie {
         n != NONE && self.nodes[n].sym & FINAL != 0
     }
 
-    /// Whether node `n` ends a common form (a word the web crawl list has too).
+    /// Whether node `n` ends a common form (a word the web crawl list has too). A dictionary
+    /// that marks none (built without `--common-words`) says nothing of it: all count as common.
     pub fn is_common(&self, n: usize) -> bool {
-        n != NONE && self.nodes[n].sym & COMMON != 0
+        n != NONE && (!self.marks_common || self.nodes[n].sym & COMMON != 0)
     }
 
     /// The letters that continue node `n`, with their nodes.
@@ -236,5 +241,9 @@ mod tests {
             assert_eq!(t.is_common(walk(w)), v == 1, "{w}");
         }
         assert!(!t.is_common(walk("бал")));
+        // A plain set marks none: no evidence, so no form counts as rare.
+        let set = fst::Set::from_iter(["бала", "бар"]).unwrap();
+        let t = DictTrie::from_fst(set.as_fst());
+        assert!(t.is_common(t.step(t.step(t.step(t.root(), sym('б')), sym('а')), sym('р'))));
     }
 }
