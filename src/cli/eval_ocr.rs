@@ -118,16 +118,19 @@ pub fn train_ocr(
     held_out_docs: Vec<String>,
     held_out_acts: Vec<String>,
     out: PathBuf,
-    words: Vec<String>,
+    (words, common): (Vec<String>, Vec<String>),
 ) -> Result<()> {
-    let words = words
-        .iter()
-        .map(|w| {
-            w.split_once('=')
-                .map(|(l, p)| (l.to_string(), PathBuf::from(p)))
-                .ok_or_else(|| anyhow!("--words: expected LANG=FILE, got `{w}`"))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let lists = |v: &[String], flag: &str| {
+        v.iter()
+            .map(|w| {
+                w.split_once('=')
+                    .map(|(l, p)| (l.to_string(), PathBuf::from(p)))
+                    .ok_or_else(|| anyhow!("--{flag}: expected LANG=FILE, got `{w}`"))
+            })
+            .collect::<Result<Vec<_>>>()
+    };
+    let words = lists(&words, "words")?;
+    let common = lists(&common, "common-words")?;
     let cfg = train::TrainConfig {
         pairs,
         corpus,
@@ -136,6 +139,7 @@ pub fn train_ocr(
         out,
         iterations: 4,
         words,
+        common,
     };
     print!("{}", train::train(&cfg)?);
     Ok(())

@@ -232,6 +232,10 @@ enum TrainCmd {
         /// Word lists as LANG=FILE (one form a line, e.g. `unmunch` of hunspell-kk / hunspell-ru).
         #[arg(long)]
         words: Vec<String>,
+        /// Word lists as LANG=FILE of forms a web crawl found (`tess-words.sh LANG all`): the
+        /// dictionary forms among them count as common.
+        #[arg(long)]
+        common_words: Vec<String>,
     },
 }
 
@@ -407,8 +411,16 @@ pub fn run() -> i32 {
                     held_out_acts,
                     out,
                     words,
+                    common_words,
                 },
-        } => eval_ocr::train_ocr(pairs, corpus, held_out_docs, held_out_acts, out, words),
+        } => eval_ocr::train_ocr(
+            pairs,
+            corpus,
+            held_out_docs,
+            held_out_acts,
+            out,
+            (words, common_words),
+        ),
     };
     match res {
         Ok(()) => 0,

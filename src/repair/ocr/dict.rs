@@ -25,6 +25,12 @@ pub const NONE: usize = usize::MAX;
 /// Flag bit of a node's symbol byte: the prefix is a word.
 const FINAL: u8 = 0x80;
 
+/// Flag bit of a node's symbol byte: the word is a common form (`train::build_dict`).
+const COMMON: u8 = 0x40;
+
+/// The letter symbol of a node's symbol byte (the flags off).
+const SYM: u8 = 0x3F;
+
 /// One node: where its children start, and the letter symbol of the edge into it with the FINAL
 /// bit. Side by side, so the scan of a node's children also fetches what the next step reads.
 #[derive(Clone, Copy)]
@@ -43,24 +49,31 @@ pub struct DictTrie {
     /// The same for the root's children (nodes `first(0)..first(1)`, 64 entries each): they
     /// have the most children to scan.
     level2: Vec<u32>,
+    /// Whether any form is marked common.
+    marks_common: bool,
 }
 
 impl DictTrie {
     /// Build from the FST's words by walking its graph breadth first (each trie node is one
     /// path prefix); a character outside the letter symbols cuts its branch (the FST holds
-    /// letter words only).
-    pub fn from_fst<D: AsRef<[u8]>>(set: &fst::Set<D>) -> DictTrie {
-        let fst = set.as_fst();
+    /// letter words only). A word whose outputs sum to `train::COMMON` is common (a set's
+    /// outputs are all 0).
+    pub fn from_fst<D: AsRef<[u8]>>(fst: &fst::raw::Fst<D>) -> DictTrie {
         let mut t = DictTrie {
             nodes: vec![Node { first: 0, sym: 0 }],
             level1: [0; 64],
             level2: Vec::new(),
+            marks_common: false,
         };
         // The FST node of each trie node not yet expanded, in the same order (a queue; FST
-        // addresses fit 32 bits: the shipped dictionaries are a few megabytes).
+        // addresses fit 31 bits: the shipped dictionaries are a few megabytes), with the output
+        // of its path in the top bit (the outputs along a word's path sum to 0 or 1; a wide
+        // queue cost megabytes at its peak).
+        const OUT: u32 = 1 << 31;
         let mut queue: std::collections::VecDeque<u32> = [fst.root().addr() as u32].into();
         let mut b = 0;
-        while let Some(addr) = queue.pop_front() {
+        while let Some(entry) = queue.pop_front() {
+            let (addr, out) = (entry & !OUT, u64::from(entry >> 31));
             let len = t.nodes.len() as u32;
             t.nodes[b].first = len;
             for t1 in fst.node(addr as usize).transitions() {
@@ -71,9 +84,16 @@ impl DictTrie {
                         continue;
                     }
                     let child = fst.node(t2.addr);
-                    let sym = if child.is_final() { s | FINAL } else { s };
+                    let out = out + t1.out.value() + t2.out.value();
+                    let mut sym = s;
+                    if child.is_final() {
+                        sym |= FINAL;
+                        if out + child.final_output().value() == super::train::COMMON {
+                            sym |= COMMON;
+                        }
+                    }
                     t.nodes.push(Node { first: 0, sym });
-                    queue.push_back(t2.addr as u32);
+                    queue.push_back(t2.addr as u32 | if out > 0 { OUT } else { 0 });
                 }
             }
             b += 1;
@@ -82,12 +102,13 @@ impl DictTrie {
         let len = t.nodes.len() as u32;
         t.nodes.push(Node { first: len, sym: 0 });
         t.nodes.shrink_to_fit();
+        t.marks_common = t.nodes.iter().any(|n| n.sym & COMMON != 0);
         let (a, b) = (t.first(0), t.first(1));
         t.level2 = vec![0; (b - a) * 64];
         for c in a..b {
-            t.level1[(t.nodes[c].sym & !FINAL) as usize & 63] = c as u32;
+            t.level1[(t.nodes[c].sym & SYM) as usize & 63] = c as u32;
             for g in t.first(c)..t.first(c + 1) {
-                t.level2[(c - a) * 64 + (t.nodes[g].sym & !FINAL) as usize] = g as u32;
+                t.level2[(c - a) * 64 + (t.nodes[g].sym & SYM) as usize] = g as u32;
             }
         }
         t
@@ -124,12 +145,18 @@ impl DictTrie {
         let (a, b) = (self.first(n), self.first(n + 1));
         self.nodes[a..b]
             .iter()
-            .position(|x| x.sym & !FINAL == s)
+            .position(|x| x.sym & SYM == s)
             .map_or(NONE, |p| a + p)
     }
 
     pub fn is_final(&self, n: usize) -> bool {
         n != NONE && self.nodes[n].sym & FINAL != 0
+    }
+
+    /// Whether node `n` ends a common form (a word the web crawl list has too). A dictionary
+    /// that marks none (built without `--common-words`) says nothing of it: all count as common.
+    pub fn is_common(&self, n: usize) -> bool {
+        n != NONE && (!self.marks_common || self.nodes[n].sym & COMMON != 0)
     }
 
     /// The letters that continue node `n`, with their nodes.
@@ -139,7 +166,7 @@ impl DictTrie {
             return;
         }
         let (a, b) = (self.first(n), self.first(n + 1));
-        out.extend((a..b).map(|c| (self.nodes[c].sym & !FINAL, c)));
+        out.extend((a..b).map(|c| (self.nodes[c].sym & SYM, c)));
     }
 
     pub fn nodes(&self) -> usize {
@@ -184,7 +211,7 @@ mod tests {
         let mut sorted = words.to_vec();
         sorted.sort();
         let set = fst::Set::from_iter(sorted).unwrap();
-        let t = DictTrie::from_fst(&set);
+        let t = DictTrie::from_fst(set.as_fst());
         let walk = |w: &str| w.chars().fold(t.root(), |n, c| t.step(n, sym(c)));
         for w in words {
             assert!(t.is_final(walk(w)), "{w}");
@@ -200,5 +227,23 @@ mod tests {
         assert_eq!(syms, vec![sym('л'), sym('р')]);
         t.children(t.root(), &mut kids);
         assert_eq!(kids.len(), 3);
+    }
+
+    #[test]
+    fn trie_marks_common_forms() {
+        // Values as `train::build_dict` writes them: 1 for a form the web crawl list has.
+        let words = [("бала", 1), ("балалар", 0), ("балаларды", 1), ("бар", 0)];
+        let map = fst::Map::from_iter(words).unwrap();
+        let t = DictTrie::from_fst(map.as_fst());
+        let walk = |w: &str| w.chars().fold(t.root(), |n, c| t.step(n, sym(c)));
+        for (w, v) in words {
+            assert!(t.is_final(walk(w)), "{w}");
+            assert_eq!(t.is_common(walk(w)), v == 1, "{w}");
+        }
+        assert!(!t.is_common(walk("бал")));
+        // A plain set marks none: no evidence, so no form counts as rare.
+        let set = fst::Set::from_iter(["бала", "бар"]).unwrap();
+        let t = DictTrie::from_fst(set.as_fst());
+        assert!(t.is_common(t.step(t.step(t.step(t.root(), sym('б')), sym('а')), sym('р'))));
     }
 }

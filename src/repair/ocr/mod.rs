@@ -56,7 +56,7 @@ fn load(lang: &str, gz: &'static [u8], dict: &'static [u8]) -> Option<OcrModel> 
 }
 
 /// Word forms of a public dictionary (hunspell expanded), searched letter by letter.
-type Dict = fst::Set<std::borrow::Cow<'static, [u8]>>;
+type Dict = fst::Map<std::borrow::Cow<'static, [u8]>>;
 /// No dictionary node: the prefix read so far is no dictionary word's prefix.
 const NO_DICT: usize = dict::NONE;
 
@@ -106,6 +106,10 @@ pub struct Weights {
     /// than one the dictionary merely allows (1.0 -> 0.7 with the known-word LM clamp: dev kk
     /// WER 11.48 -> 11.37, ru 8.42 -> 8.36; 0.4-0.75 gave kk 11.27-11.37, ru 8.36-8.47).
     pub dict_bonus: f32,
+    /// Cost beside `dict_bonus` of a dictionary form that is not common (no web crawl wrote it:
+    /// tesseract's word list lacks it). Hunspell forms every ending of every stem, so a garble
+    /// often reads as some rare form (`қақсы` for `жақсы`, `мормен` for `мөрмен`).
+    pub dict_rare: f32,
     pub oov: f32,
     pub skip: f32,
     pub beam: usize,
@@ -150,6 +154,9 @@ impl Weights {
         if let Some(f) = tuning_hook("ZAN_OCR_FIRST_GLYPH", 1) {
             w.first_glyph = f[0];
         }
+        if let Some(f) = tuning_hook("ZAN_OCR_DICT_RARE", 1) {
+            w.dict_rare = f[0];
+        }
         // `ZAN_OCR_WORD_WEIGHTS="freq,bigram,beam_below,subst"`, the word-level weights (same purpose).
         if let Some(f) = tuning_hook("ZAN_OCR_WORD_WEIGHTS", 4) {
             w.freq = f[0];
@@ -168,6 +175,7 @@ impl Default for Weights {
             channel: 1.0,
             lex_bonus: 1.0,
             dict_bonus: 0.7,
+            dict_rare: -3.0,
             oov: -2.0,
             skip: -12.0,
             beam: 12,
@@ -296,7 +304,10 @@ impl OcrModel {
     /// Attach a dictionary FST (`zan train ocr --words`); empty or bad bytes leave none.
     pub fn with_dict(mut self, bytes: &'static [u8]) -> OcrModel {
         self.dict = Dict::new(std::borrow::Cow::Borrowed(bytes)).ok();
-        self.trie = self.dict.as_ref().map(dict::DictTrie::from_fst);
+        self.trie = self
+            .dict
+            .as_ref()
+            .map(|d| dict::DictTrie::from_fst(d.as_fst()));
         self
     }
 
@@ -321,12 +332,12 @@ impl OcrModel {
         }
     }
 
-    /// Whether a lower-case letter word is a dictionary form (walks the trie, not the FST).
-    fn dict_contains(&self, word: &str) -> bool {
-        match &self.trie {
-            Some(t) => t.is_final(word.chars().fold(t.root(), |n, c| t.step(n, sym(c)))),
-            None => false,
-        }
+    /// Whether a lower-case letter word is a dictionary form, and if so whether a common one
+    /// (walks the trie, not the FST).
+    fn dict_form(&self, word: &str) -> Option<bool> {
+        let t = self.trie.as_ref()?;
+        let n = word.chars().fold(t.root(), |n, c| t.step(n, sym(c)));
+        t.is_final(n).then(|| t.is_common(n))
     }
 
     fn dict_final(&self, addr: usize) -> bool {
@@ -339,7 +350,7 @@ impl OcrModel {
             || self
                 .dict
                 .as_ref()
-                .is_some_and(|d| d.contains(word.to_lowercase()))
+                .is_some_and(|d| d.contains_key(word.to_lowercase()))
     }
 
     /// Rough size of the tables in memory, in entries (for `zan eval ocr`).
@@ -1611,6 +1622,31 @@ static FUZZY: Lazy<(fuzzy::FuzzyCosts, f32)> = Lazy::new(|| {
 static FUZZY_GAIN: Lazy<f32> =
     Lazy::new(|| tuning_hook("ZAN_OCR_FUZZY_GAIN", 1).map_or(5.0, |v| v[0]));
 
+/// Print each decoded token's readings with their terms to stderr (`ZAN_OCR_DEBUG_READINGS`,
+/// a development hook; unset in normal use): one line per reading, tab-separated: `R`, the
+/// garbled token, the reading's rank, whether the line Viterbi picked it, its text, its score,
+/// word term, LM term, and its first word's corpus count (`-1`: dictionary only, `-2`: unknown).
+static DEBUG_READINGS: Lazy<bool> =
+    Lazy::new(|| std::env::var_os("ZAN_OCR_DEBUG_READINGS").is_some());
+
+fn debug_readings(model: &OcrModel, tok: &str, readings: &[words::Reading], pick: usize) {
+    for (i, r) in readings.iter().enumerate() {
+        let ws = words::letter_words(&r.text);
+        let (word, lm) = model.reading_terms(&r.text, &ws);
+        let count = ws.first().map_or(0, |w| match model.lex.word_count(w) {
+            0 if model.dict_form(w).is_some() => -1,
+            0 => -2,
+            n => i64::from(n),
+        });
+        eprintln!(
+            "R\t{tok}\t{i}\t{}\t{}\t{:.3}\t{word:.3}\t{lm:.3}\t{count}",
+            u8::from(i == pick),
+            r.text,
+            r.score
+        );
+    }
+}
+
 /// Repair the OCR garble of one line with `model`; returns the line and the tokens rewritten.
 pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
     repair_line_after(model, line, None)
@@ -1630,6 +1666,9 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
         return (line.to_string(), 0);
     }
     let garbled = line_is_garbled(line);
+    if *DEBUG_READINGS {
+        eprintln!("L\t{line}");
+    }
     // Units: whitespace and HTML tags (kept verbatim, they separate tokens) and tokens.
     let mut units: Vec<(&str, bool)> = Vec::new();
     let mut i = 0;
@@ -1742,6 +1781,9 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
             let picks = words::viterbi(model, &cols);
             for (&k, p) in run.iter().zip(&picks[usize::from(before.is_some())..]) {
                 pick[k] = *p;
+                if *DEBUG_READINGS {
+                    debug_readings(model, units[k].0.as_str(), &lattice[k], *p);
+                }
             }
             run.clear();
         }
@@ -1966,6 +2008,21 @@ mod tests {
         // Quotes and commas around a word stay around it.
         let r = m.word_readings("\"KbI3MeT,");
         assert_eq!(r.first().map(|r| r.text.as_str()), Some("\"қызмет,"));
+    }
+
+    #[test]
+    fn rare_dictionary_forms_yield_to_common_ones() {
+        // Dev pairs (acts 105095): `ұшырат` and `помеченная` are hunspell forms no web crawl
+        // wrote; `ұшырап` and `попечения` are in tesseract's word list.
+        let m = model(Lang::Kk).expect("the embedded Kazakh model");
+        assert_eq!(m.dict_form("ұшырат"), Some(false));
+        assert_eq!(m.dict_form("ұшырап"), Some(true));
+        let g = "HeMece OOJIFaH, KBUIMBICTBIK KyJalayFa YUIbIpat OTbIPFaH";
+        let (out, _) = repair_line_with(m, g);
+        assert_eq!(out, "немесе болған, қылмыстық қудалауға ұшырап отырған");
+        let m = model(Lang::Ru).expect("the embedded Russian model");
+        let (out, _) = repair_line_with(m, "NOmMeveHHaA poyguTesien");
+        assert_eq!(out, "попечения родителей");
     }
 
     #[test]

@@ -61,14 +61,19 @@ pub struct TrainConfig {
     /// Public word lists per language (`kk`/`ru`, one word form a line, e.g. hunspell expanded
     /// with `unmunch`): compiled into `<lang>.fst`, the decoder's dictionary of known forms.
     pub words: Vec<(String, PathBuf)>,
+    /// Lists of the forms a web crawl found per language (tesseract's word list): the
+    /// dictionary forms among them are marked common in `<lang>.fst` (see `build_dict`).
+    pub common: Vec<(String, PathBuf)>,
 }
 
-/// Compile word lists into a set of lower-case word forms (letters only), as an FST: a million
-/// Kazakh forms take a few MB and are searched letter by letter without being loaded.
-pub fn build_dict(files: &[&Path], out: &Path) -> Result<usize> {
-    let mut words: Vec<String> = Vec::new();
-    for f in files {
+/// Compile word lists into a map of lower-case word forms (letters only) as an FST: a million
+/// Kazakh forms take a few MB and are searched letter by letter without being loaded. A form
+/// also in the `common` lists maps to 1 (`COMMON`), the rest to 0: that a web crawl wrote a form
+/// is the only frequency evidence a dictionary form has (hunspell forms any ending of any stem).
+pub fn build_dict(files: &[&Path], common: &[&Path], out: &Path) -> Result<usize> {
+    let forms = |f: &Path| -> Result<Vec<String>> {
         let text = std::fs::read_to_string(f).with_context(|| format!("{}", f.display()))?;
+        let mut v = Vec::new();
         for w in text.lines() {
             let w = w.split('/').next().unwrap_or("").trim().to_lowercase();
             let n = w.chars().count();
@@ -81,17 +86,34 @@ pub fn build_dict(files: &[&Path], out: &Path) -> Result<usize> {
                 continue;
             }
             if w.contains('ё') {
-                words.push(w.replace('ё', "е"));
+                v.push(w.replace('ё', "е"));
             }
-            words.push(w);
+            v.push(w);
         }
+        Ok(v)
+    };
+    let mut words: Vec<String> = Vec::new();
+    for f in files {
+        words.extend(forms(f)?);
     }
     words.sort_unstable();
     words.dedup();
-    let set = fst::Set::from_iter(words.iter()).context("building the word FST")?;
-    std::fs::write(out, set.as_fst().as_bytes()).with_context(|| format!("{}", out.display()))?;
+    let mut frequent: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
+    for f in common {
+        frequent.extend(forms(f)?);
+    }
+    let map = fst::Map::from_iter(
+        words
+            .iter()
+            .map(|w| (w, u64::from(frequent.contains(w.as_str())) * COMMON)),
+    )
+    .context("building the word FST")?;
+    std::fs::write(out, map.as_fst().as_bytes()).with_context(|| format!("{}", out.display()))?;
     Ok(words.len())
 }
+
+/// The value of a common form in the dictionary FST (`build_dict`).
+pub const COMMON: u64 = 1;
 
 /// Markdown of a corpus act → plain paragraphs (marks dropped, table cells split).
 pub fn md_to_text(md: &str) -> String {
@@ -206,9 +228,15 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
             .filter(|(l, _)| l == lang)
             .map(|(_, p)| p.as_path())
             .collect();
+        let common: Vec<&Path> = cfg
+            .common
+            .iter()
+            .filter(|(l, _)| l == lang)
+            .map(|(_, p)| p.as_path())
+            .collect();
         if !files.is_empty() {
             let path = cfg.out.join(format!("{lang}.fst"));
-            let n = build_dict(&files, &path)?;
+            let n = build_dict(&files, &common, &path)?;
             let size = std::fs::metadata(&path)?.len();
             summary.push_str(&format!(
                 "{lang}: dictionary of {n} word forms → {} ({} KB)\n",

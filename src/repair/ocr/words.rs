@@ -293,6 +293,10 @@ struct Hyp {
     /// Look-ahead of the word term: the best frequency bonus of a known word this prefix can
     /// still become (ranks the beam; the readings are scored afresh at the end).
     prior: f32,
+    /// The part of `prior` earned by the words before the current one (`детей-` in
+    /// `детей-сирот`): without it every first word met the same automata state at the next
+    /// word and the beam kept the one the channel liked best (`нефтей-сирот`).
+    done: f32,
     /// Arena index of the last emitted character (0: none yet).
     back: u32,
     /// 0 before the word, 1 inside, 2 after it.
@@ -334,6 +338,14 @@ impl Beam<'_> {
         match self.m.lex.best_below_ln(lex) {
             None => self.w.dict_bonus,
             Some(ln) => self.w.lex_bonus + self.w.freq * ln,
+        }
+    }
+
+    /// The word term of the word `h` has finished (its own count, not the look-ahead's best).
+    fn finished(&self, h: &Hyp) -> f32 {
+        match self.m.lex.count(h.lex) {
+            0 => self.w.dict_bonus,
+            n => self.w.lex_bonus + self.w.freq * (n as f32).ln(),
         }
     }
 
@@ -387,8 +399,11 @@ impl Beam<'_> {
             if x.dict == NO_DICT && x.lex == NO_NODE {
                 return None;
             }
+            if h.phase == 2 {
+                x.done = h.done + self.finished(h);
+            }
             x.phase = 1;
-            x.prior = self.prior(x.lex);
+            x.prior = x.done + self.prior(x.lex);
         } else {
             if s == BOUND || (h.phase == 1 && !self.word_final(h)) {
                 return None;
@@ -492,7 +507,7 @@ impl Beam<'_> {
             if x.dict == NO_DICT && x.lex == NO_NODE {
                 continue;
             }
-            x.prior = self.prior(x.lex);
+            x.prior = x.done + self.prior(x.lex);
             self.arena.push(Emit {
                 parent: h.back,
                 c: d.c,
@@ -558,7 +573,12 @@ fn prune(v: &mut Vec<Hyp>, beam: usize, margin: f32) {
     let class =
         |c: char| u8::from(c.is_ascii_digit()) | u8::from(matches!(c, '-' | '.' | '/')) << 1;
     super::keep_distinct(v, beam, |h: &Hyp| {
-        (h.dict, h.lex, h.phase | h.flags << 2, class(h.last))
+        (
+            h.dict,
+            h.lex,
+            h.phase | h.flags << 2 | u8::from(h.done != 0.0) << 5,
+            class(h.last),
+        )
     });
     if let Some(best) = v.first().map(|h| h.score + h.prior) {
         v.retain(|h| h.score + h.prior >= best - margin);
@@ -595,6 +615,7 @@ impl OcrModel {
             lex: NO_NODE,
             score: 0.0,
             prior: 0.0,
+            done: 0.0,
             back: 0,
             phase: 0,
             flags: 0,
@@ -644,16 +665,28 @@ impl OcrModel {
     }
 
     pub fn reading(&self, text: String, channel: f32) -> Reading {
-        let w = &self.weights;
         let words = letter_words(&text);
+        let (word, lm) = self.reading_terms(&text, &words);
+        Reading {
+            first: words.first().cloned().unwrap_or_default(),
+            last: words.last().cloned().unwrap_or_default(),
+            score: channel + lm + word + glue_cost(&text),
+            text,
+        }
+    }
+
+    /// A reading's word term (frequency in the clean text, the dictionary bonus or the unknown
+    /// word cost, summed over its letter words `words`) and its character-LM term.
+    pub fn reading_terms(&self, text: &str, words: &[String]) -> (f32, f32) {
+        let w = &self.weights;
         let mut word = 0.0;
         let mut known = true;
-        for wd in &words {
+        for wd in words {
             let n = self.lex.word_count(wd);
             word += if n > 0 {
                 w.lex_bonus + w.freq * (n as f32).ln()
-            } else if self.dict_contains(wd) {
-                w.dict_bonus
+            } else if let Some(common) = self.dict_form(wd) {
+                w.dict_bonus + if common { 0.0 } else { w.dict_rare }
             } else {
                 known = false;
                 w.oov
@@ -662,17 +695,12 @@ impl OcrModel {
         // Known words lean less on the character LM (see `ReadWeights`), and on its
         // overconfidence in the endings it saw (`LmTable::step_known`).
         let lm = if known {
-            let lm = self.lm.text_logp_known(&text);
+            let lm = self.lm.text_logp_known(text);
             self.known_lm_term(lm, text.chars().count())
         } else {
-            w.lm * self.lm.text_logp(&text)
+            w.lm * self.lm.text_logp(text)
         };
-        Reading {
-            first: words.first().cloned().unwrap_or_default(),
-            last: words.last().cloned().unwrap_or_default(),
-            score: channel + lm + word + glue_cost(&text),
-            text,
-        }
+        (word, lm)
     }
 }
 
@@ -801,6 +829,17 @@ mod tests {
         assert_eq!(out, "2. Предоставление услуг по вопросам образования");
         let (out, _) = super::super::repair_line("cornacHo [lpasvnam npuema", Lang::Ru);
         assert_eq!(out, "согласно Правилам приема");
+    }
+
+    #[test]
+    fn hyphenated_words_keep_the_likelier_first_part() {
+        use crate::model::Lang;
+        // Dev lines (acts 105095, 146415): the first part's word term counts in the beam past
+        // the hyphen (`тексеріл-` and `акпараттық-` read better by the channel alone).
+        let (out, _) = super::super::repair_line("*KaralapbiH TekKcepil-Kapay aKTIciH", Lang::Kk);
+        assert!(out.contains("тексеріп-қарау"), "{out}");
+        let (out, _) = super::super::repair_line("akMapaTTbIK-KYKBbIKTBIK %*kdHe", Lang::Kk);
+        assert!(out.starts_with("ақпараттық-құқықтық"), "{out}");
     }
 
     #[test]
