@@ -94,3 +94,21 @@ fn a_line_after_a_list_item_opens_with_a_capital() {
     let (after_word, _) = ocr::repair_line_after_lang(line, Some("родительских прав"), Lang::Ru);
     assert!(after_word.starts_with("количество "), "{after_word}");
 }
+
+/// Letters the OCR drops seldom (`и`: 1 in 116) are still dropped letters to the fuzzy search:
+/// `Ip` is при, `TOMO` is помощи (act 146415, dev lines).
+#[test]
+fn rarely_dropped_letters_are_found() {
+    for (garbled, clean) in [
+        (
+            "CHCTeMBI Ip paccMoTpeHuH oOpalleHuit, B TOM",
+            "системы при рассмотрении обращений, в том",
+        ),
+        (
+            "KavecTBa MCJMIMHCKMX YCryT (TOMO)",
+            "качества медицинских услуг (помощи)",
+        ),
+    ] {
+        assert_eq!(ocr::repair_line(garbled, Lang::Ru).0, clean);
+    }
+}
