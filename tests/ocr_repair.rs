@@ -83,3 +83,32 @@ fn wrapped_kazakh_line_keeps_its_small_first_letter() {
     let (after_stop, _) = ocr::repair_line_after_lang(line, Some("үшін."), Lang::Kk);
     assert!(after_stop.starts_with("Тәуелсіз "), "{after_stop}");
 }
+
+/// A line after one that ends a list item (`;`) opens a new paragraph with a capital, though the
+/// OCR writes small к as `K` (act 105095, a dev line); after a wrapped line it stays small.
+#[test]
+fn a_line_after_a_list_item_opens_with_a_capital() {
+    let line = "KouvuecTBO XXWIBIX KOMHAT MpomvicaHbl (NOCTOAHHO,";
+    let (after_item, _) = ocr::repair_line_after_lang(line, Some("родительских прав;"), Lang::Ru);
+    assert!(after_item.starts_with("Количество "), "{after_item}");
+    let (after_word, _) = ocr::repair_line_after_lang(line, Some("родительских прав"), Lang::Ru);
+    assert!(after_word.starts_with("количество "), "{after_word}");
+}
+
+/// Letters the OCR drops seldom (`и`: 1 in 116) are still dropped letters to the fuzzy search:
+/// `Ip` is при, `TOMO` is помощи (act 146415, dev lines).
+#[test]
+fn rarely_dropped_letters_are_found() {
+    for (garbled, clean) in [
+        (
+            "CHCTeMBI Ip paccMoTpeHuH oOpalleHuit, B TOM",
+            "системы при рассмотрении обращений, в том",
+        ),
+        (
+            "KavecTBa MCJMIMHCKMX YCryT (TOMO)",
+            "качества медицинских услуг (помощи)",
+        ),
+    ] {
+        assert_eq!(ocr::repair_line(garbled, Lang::Ru).0, clean);
+    }
+}

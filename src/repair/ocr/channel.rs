@@ -65,7 +65,10 @@ impl Channel {
                     logp,
                 };
                 if s.is_empty() {
-                    if n >= 3 && logp > (0.01f32).ln() {
+                    // Seen three times is no noise, however rare against the letter's count:
+                    // the fuzzy search needs `и` (1 in 116, `Ip` = при, `HII` = или) and `ы`;
+                    // the other searches try only the likeliest few.
+                    if n >= 3 {
                         dropped.push(cand);
                     }
                 } else {

@@ -69,21 +69,39 @@ pub struct Bigrams {
     left: FxHashMap<u64, u32>,
     right: FxHashMap<u64, u32>,
     pairs: u32,
+    /// Weight of the two-letter endings' association over the one-letter one (0: unused).
+    end2: f32,
 }
 
 /// Pseudo-count of the prior of `ending_pmi`: a left ending seen less often than this says
 /// little.
 const PMI_PRIOR: f32 = 20.0;
 
-/// The ending of a word: its last letter (longer endings were no better on the development
-/// pairs), or a word of up to two letters whole (`в`, `по`, `№`: their own classes).
+/// The ending of a word: its last letter, or a word of up to two letters whole (`в`, `по`,
+/// `№`: their own classes).
 fn ending(w: &str) -> &str {
-    let n = w.chars().count();
-    if n <= 2 {
+    ending_n(w, 1)
+}
+
+/// The last `n` letters of a word, or a word of up to `n + 1` letters whole.
+fn ending_n(w: &str, n: usize) -> &str {
+    let len = w.chars().count();
+    if len <= n + 1 {
         return w;
     }
-    let start = w.char_indices().nth(n - 1).map_or(0, |(i, _)| i);
+    let start = w.char_indices().nth(len - n).map_or(0, |(i, _)| i);
     &w[start..]
+}
+
+/// Tag of the two-letter endings' keys (they share the maps of the one-letter ones).
+const END2: u8 = 2;
+
+/// Pseudo-count of the two-letter association's prior (the one-letter association).
+const PMI2_PRIOR: f32 = 10.0;
+
+/// A word's ending classes: the one-letter ending and the two-letter one.
+fn ends2(w: &str) -> (&str, &str) {
+    (ending(w), ending_n(w, 2))
 }
 
 /// The map key of a word, an ending or a pair of them.
@@ -94,7 +112,8 @@ fn key(k: impl Hash) -> u64 {
 }
 
 impl Bigrams {
-    pub fn train(text: &str) -> Bigrams {
+    /// Word pairs of `text`; `end2` weighs the two-letter endings' association (`ending_pmi`).
+    pub fn train(text: &str, end2: f32) -> Bigrams {
         let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
         let (mut ends, mut left, mut right) = (
             FxHashMap::default(),
@@ -103,6 +122,7 @@ impl Bigrams {
         );
         let mut pairs = 0u32;
         let mut end_pairs: FxHashSet<(String, String)> = FxHashSet::default();
+        let mut end2_pairs: FxHashSet<[String; 4]> = FxHashSet::default();
         for line in text.lines() {
             let mut prev: Option<String> = None;
             for tok in line.split_whitespace() {
@@ -121,6 +141,11 @@ impl Bigrams {
                     *left.entry(key(a)).or_insert(0) += 1;
                     *right.entry(key(b)).or_insert(0) += 1;
                     end_pairs.insert((a.to_string(), b.to_string()));
+                    let (a2, b2) = (ending_n(p, 2), ending_n(first, 2));
+                    *ends.entry(key((END2, a2, b2))).or_insert(0) += 1;
+                    *left.entry(key((END2, a2))).or_insert(0) += 1;
+                    *right.entry(key((END2, b2))).or_insert(0) += 1;
+                    end2_pairs.insert([a, b, a2, b2].map(str::to_string));
                     pairs += 1;
                 }
                 prev = Some(last.clone());
@@ -135,25 +160,37 @@ impl Bigrams {
             left,
             right,
             pairs,
+            end2,
         };
-        b.pmi_range = b.pmi_bounds(&end_pairs);
+        b.pmi_range = b.pmi_bounds(&end_pairs, &end2_pairs);
         b
     }
 
     /// The range of `ending_pmi`: an unseen pair of endings scores below a seen one with the
-    /// same left ending, so the lowest is an unseen pair after the commonest left ending; the
-    /// highest is a seen pair's, or 0 (unseen pairs and empty words).
-    fn pmi_bounds(&self, end_pairs: &FxHashSet<(String, String)>) -> (f32, f32) {
+    /// same left ending, so the lowest is an unseen pair after the commonest left ending (at
+    /// both levels); the highest is a seen pair's, or 0 (unseen pairs and empty words): a pair
+    /// of two-letter endings never seen scores below its one-letter pair.
+    fn pmi_bounds(
+        &self,
+        end_pairs: &FxHashSet<(String, String)>,
+        end2_pairs: &FxHashSet<[String; 4]>,
+    ) -> (f32, f32) {
         if self.pairs == 0 {
             return (0.0, 0.0);
         }
         let c1max = self.left.values().copied().max().unwrap_or(0) as f32;
-        let lo = (PMI_PRIOR / (c1max + PMI_PRIOR)).ln().min(0.0);
-        let hi = end_pairs
+        let lo1 = (PMI_PRIOR / (c1max + PMI_PRIOR)).ln().min(0.0);
+        // A two-letter ending is seen no more often than its one-letter one.
+        let lo = lo1 + self.end2.min(1.0) * (PMI2_PRIOR / (c1max + PMI2_PRIOR)).ln().min(0.0);
+        let hi1 = end_pairs
             .iter()
-            .map(|(a, b)| self.ending_pmi(a, b))
+            .map(|(a, b)| self.pmi(a, b, None))
             .fold(0.0f32, f32::max);
-        (lo, hi)
+        let hi = end2_pairs
+            .iter()
+            .map(|[a, b, a2, b2]| self.pmi(a, b, Some((a2, b2))))
+            .fold(hi1, f32::max);
+        (lo.min(lo1), hi)
     }
 
     /// The most the line Viterbi (`viterbi`, bigram weight `wb`) can add to one reading of a
@@ -170,18 +207,38 @@ impl Bigrams {
 
     /// How much more (log) the ending of `b` follows the ending of `a` than it follows any word
     /// (smoothed towards 0 where the pair's left ending is rare).
+    ///
+    /// With `end2`, the two-letter endings' association too, backed off to the one-letter
+    /// one where the left two-letter ending is rare: Russian agreement shows in two letters
+    /// (`независимым экспертам`, `-ый`/`-ой` against `-ом`/`-ым`), where the last letter alone
+    /// (`й`, `м`) is the same for the cases the garble leaves open.
     pub fn ending_pmi(&self, a: &str, b: &str) -> f32 {
         if a.is_empty() || b.is_empty() || self.pairs == 0 {
             return 0.0;
         }
-        let (ea, eb) = (ending(a), ending(b));
-        let c12 = self.ends.get(&key((ea, eb))).copied().unwrap_or(0) as f32;
-        let c1 = self.left.get(&key(ea)).copied().unwrap_or(0) as f32;
-        let c2 = self.right.get(&key(eb)).copied().unwrap_or(0) as f32;
+        let ((ea, fa), (eb, fb)) = (ends2(a), ends2(b));
+        self.pmi(ea, eb, Some((fa, fb)).filter(|_| self.end2 != 0.0))
+    }
+
+    /// `ending_pmi` of one-letter endings `ea`, `eb` and, if given, two-letter ones.
+    fn pmi(&self, ea: &str, eb: &str, two: Option<(&str, &str)>) -> f32 {
+        let get = |m: &FxHashMap<u64, u32>, k: u64| m.get(&k).copied().unwrap_or(0) as f32;
+        let c12 = get(&self.ends, key((ea, eb)));
+        let c1 = get(&self.left, key(ea));
+        let c2 = get(&self.right, key(eb));
         let p2 = (c2 + 0.5) / (self.pairs as f32 + 0.5);
         let beta = PMI_PRIOR;
         let cond = (c12 + beta * p2) / (c1 + beta);
-        (cond / p2).ln()
+        let pmi1 = (cond / p2).ln();
+        let Some((fa, fb)) = two else {
+            return pmi1;
+        };
+        let d12 = get(&self.ends, key((END2, fa, fb)));
+        let d1 = get(&self.left, key((END2, fa)));
+        let q2 = (get(&self.right, key((END2, fb))) + 0.5) / (self.pairs as f32 + 0.5);
+        // P(fb | fa), its prior P(fb | ea) taken as P(eb | ea) shared out by P(fb) / P(eb).
+        let cond2 = (d12 + PMI2_PRIOR * cond * q2 / p2) / (d1 + PMI2_PRIOR);
+        pmi1 + self.end2 * ((cond2 / q2).ln() - pmi1)
     }
 
     pub fn count(&self, a: &str, b: &str) -> u32 {
@@ -785,7 +842,7 @@ mod tests {
 
     #[test]
     fn bigrams_count_adjacent_words() {
-        let b = Bigrams::train("Мемлекеттік қызмет көрсету\nқызмет, көрсету.\n");
+        let b = Bigrams::train("Мемлекеттік қызмет көрсету\nқызмет, көрсету.\n", 0.0);
         assert_eq!(b.count("мемлекеттік", "қызмет"), 1);
         assert_eq!(b.count("қызмет", "көрсету"), 2);
         assert_eq!(b.count("көрсету", "қызмет"), 0);
@@ -793,7 +850,7 @@ mod tests {
 
     #[test]
     fn numbers_and_number_signs_are_bigram_words() {
-        let b = Bigrams::train("приказ от 18.08.2022 № 374\nсогласно приказу № 12\n");
+        let b = Bigrams::train("приказ от 18.08.2022 № 374\nсогласно приказу № 12\n", 0.0);
         assert_eq!(b.count("0", "№"), 1);
         assert_eq!(b.count("№", "0"), 2);
         assert_eq!(b.count("от", "0"), 1);
@@ -801,10 +858,21 @@ mod tests {
 
     #[test]
     fn ending_pairs_that_go_together_score_above_those_that_do_not() {
-        let b = Bigrams::train("жаңа үй\nжаңа үй\nескі кітап\n");
+        let b = Bigrams::train("жаңа үй\nжаңа үй\nескі кітап\n", 0.0);
         assert!(b.ending_pmi("жаңа", "үй") > 0.0);
         assert!(b.ending_pmi("жаңа", "кітап") < 0.0);
         assert_eq!(b.ending_pmi("", "үй"), 0.0);
+    }
+
+    #[test]
+    fn two_letter_endings_tell_agreement_the_last_letter_misses() {
+        let text = "с независимым экспертом\nнезависимым экспертом\nпо опеке и попечительству\n";
+        let (one, two) = (Bigrams::train(text, 0.0), Bigrams::train(text, 1.0));
+        let (a, b) = ("независимым", "экспертам");
+        assert_eq!(one.ending_pmi(a, "экспертом"), one.ending_pmi(a, b));
+        assert!(two.ending_pmi(a, "экспертом") > two.ending_pmi(a, b));
+        let (lo, hi) = two.pmi_range;
+        assert!(lo <= two.ending_pmi(a, b) && two.ending_pmi(a, "экспертом") <= hi);
     }
 
     #[test]
