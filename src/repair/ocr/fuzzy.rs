@@ -432,7 +432,7 @@ impl OcrModel {
                         .collect();
                     let score = last
                         + self.known_lm_term(full, chars)
-                        + (wt.lex_bonus + wt.freq * own)
+                        + wt.corpus_word(own)
                         + super::words::glue_cost(&text);
                     scores.push((bound, score));
                     if rise && score - gate.gain - 0.01 > bar {

@@ -168,6 +168,15 @@ impl Weights {
     }
 }
 
+impl Weights {
+    /// The word term of a word the clean text has, by the log of its count `ln_count`: the
+    /// bonus of a corpus word and its frequency (one formula for the beam's look-ahead, its
+    /// finished words, the fuzzy readings and the rescoring).
+    pub fn corpus_word(&self, ln_count: f32) -> f32 {
+        self.lex_bonus + self.freq * ln_count
+    }
+}
+
 impl Default for Weights {
     fn default() -> Self {
         Weights {

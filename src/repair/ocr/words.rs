@@ -394,7 +394,7 @@ impl Beam<'_> {
     fn prior(&self, lex: u32) -> f32 {
         match self.m.lex.best_below_ln(lex) {
             None => self.w.dict_bonus,
-            Some(ln) => self.w.lex_bonus + self.w.freq * ln,
+            Some(ln) => self.w.corpus_word(ln),
         }
     }
 
@@ -402,7 +402,7 @@ impl Beam<'_> {
     fn finished(&self, h: &Hyp) -> f32 {
         match self.m.lex.count(h.lex) {
             0 => self.w.dict_bonus,
-            n => self.w.lex_bonus + self.w.freq * (n as f32).ln(),
+            n => self.w.corpus_word((n as f32).ln()),
         }
     }
 
@@ -741,7 +741,7 @@ impl OcrModel {
         for wd in words {
             let n = self.lex.word_count(wd);
             word += if n > 0 {
-                w.lex_bonus + w.freq * (n as f32).ln()
+                w.corpus_word((n as f32).ln())
             } else if let Some(common) = self.dict_form(wd) {
                 w.dict_bonus + if common { 0.0 } else { w.dict_rare }
             } else {
