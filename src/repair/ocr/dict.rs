@@ -90,6 +90,7 @@ impl DictTrie {
                         sym |= FINAL;
                         if out + child.final_output().value() == super::train::COMMON {
                             sym |= COMMON;
+                            t.marks_common = true;
                         }
                     }
                     t.nodes.push(Node { first: 0, sym });
@@ -102,7 +103,6 @@ impl DictTrie {
         let len = t.nodes.len() as u32;
         t.nodes.push(Node { first: len, sym: 0 });
         t.nodes.shrink_to_fit();
-        t.marks_common = t.nodes.iter().any(|n| n.sym & COMMON != 0);
         let (a, b) = (t.first(0), t.first(1));
         t.level2 = vec![0; (b - a) * 64];
         for c in a..b {

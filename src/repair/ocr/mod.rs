@@ -1666,6 +1666,24 @@ fn debug_readings(model: &OcrModel, tok: &str, readings: &[words::Reading], pick
     }
 }
 
+/// The case place of a line's first word when the line before (its last word token `before`)
+/// ends with no sentence end or clause number (those speak through `case_ctx`): one place for
+/// what the line before says.
+fn line_start_place(lang: Lang, before: Option<&str>) -> usize {
+    match before {
+        // A line after one that ends a list item or an introduction (`;`, `:`) mostly opens a
+        // new paragraph with a capital (in both languages' training pairs, 3 in 4 such lines
+        // that open with a word), unlike a word after `;` inside a line.
+        Some(t) if t.ends_with([';', ':']) => CTX_SENTENCE,
+        // A line after one that stops on a small letter mostly goes on with its sentence in
+        // Kazakh (wrapped text), so its first word takes the case of a word inside a line. Not
+        // in Russian: there such lines are as often headings and form fields after a wrapped
+        // line (measured on both dev sets: kk WER down, ru up).
+        Some(t) if lang == Lang::Kk && t.chars().last().is_some_and(char::is_lowercase) => CTX_MID,
+        _ => CTX_LINE_START,
+    }
+}
+
 /// Repair the OCR garble of one line with `model`; returns the line and the tokens rewritten.
 pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
     repair_line_after(model, line, None)
@@ -1817,16 +1835,7 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
     // Only a sentence end or a clause number there speaks for the first word: a line that just
     // stops may be a wrapped sentence as well as a heading or a table cell.
     let before_tok = before.and_then(last_word_token);
-    // A line after one that stops on a small letter mostly goes on with its sentence in Kazakh
-    // (wrapped text), so its first word takes the case of a word inside a line. Not in Russian:
-    // there such lines are as often headings and form fields after a wrapped line (measured on
-    // both dev sets: kk WER down, ru up).
-    let cont = model.lang == Lang::Kk
-        && before_tok.is_some_and(|t| t.chars().last().is_some_and(char::is_lowercase));
-    // A line after one that ends a list item or an introduction (`;`, `:`) mostly opens a new
-    // paragraph with a capital (in both languages' training pairs, 3 in 4 such lines that open
-    // with a word), unlike a word after `;` inside a line.
-    let item_end = before_tok.is_some_and(|t| t.ends_with([';', ':']));
+    let start_place = line_start_place(model.lang, before_tok);
     let before = before_tok.filter(|t| matches!(case_ctx(Some(t), ""), CTX_SENTENCE | CTX_CLAUSE));
     let mut out = String::with_capacity(line.len() * 2);
     // Where the last token's text starts in `out` (its last word is the next token's case context).
@@ -1841,11 +1850,8 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
             Some(r) => {
                 let chars: Vec<char> = r.text.chars().collect();
                 let mut ctx = case_ctx(prev_out.clone().map(|r| &out[r]).or(before), tok);
-                if ctx == CTX_LINE_START && cont {
-                    ctx = CTX_MID;
-                }
-                if ctx == CTX_LINE_START && item_end {
-                    ctx = CTX_SENTENCE;
+                if ctx == CTX_LINE_START {
+                    ctx = start_place;
                 }
                 let prev = last_tok.map(|s: usize| &out[s..]).or(before);
                 let text = model.restore_case(tok, &chars, ctx, Some(&line_case), prev);

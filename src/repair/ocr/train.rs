@@ -112,6 +112,15 @@ pub fn build_dict(files: &[&Path], common: &[&Path], out: &Path) -> Result<usize
     Ok(words.len())
 }
 
+/// The files of word lists given as `(lang, file)` that are for `lang`.
+fn of_lang<'a>(lists: &'a [(String, PathBuf)], lang: &str) -> Vec<&'a Path> {
+    lists
+        .iter()
+        .filter(|(l, _)| l == lang)
+        .map(|(_, p)| p.as_path())
+        .collect()
+}
+
 /// The value of a common form in the dictionary FST (`build_dict`).
 pub const COMMON: u64 = 1;
 
@@ -222,18 +231,7 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
     }
     std::fs::create_dir_all(&cfg.out).with_context(|| format!("{}", cfg.out.display()))?;
     for lang in ["kk", "ru"] {
-        let files: Vec<&Path> = cfg
-            .words
-            .iter()
-            .filter(|(l, _)| l == lang)
-            .map(|(_, p)| p.as_path())
-            .collect();
-        let common: Vec<&Path> = cfg
-            .common
-            .iter()
-            .filter(|(l, _)| l == lang)
-            .map(|(_, p)| p.as_path())
-            .collect();
+        let (files, common) = (of_lang(&cfg.words, lang), of_lang(&cfg.common, lang));
         if !files.is_empty() {
             let path = cfg.out.join(format!("{lang}.fst"));
             let n = build_dict(&files, &common, &path)?;

@@ -99,11 +99,6 @@ const END2: u8 = 2;
 /// Pseudo-count of the two-letter association's prior (the one-letter association).
 const PMI2_PRIOR: f32 = 10.0;
 
-/// A word's ending classes: the one-letter ending and the two-letter one.
-fn ends2(w: &str) -> (&str, &str) {
-    (ending(w), ending_n(w, 2))
-}
-
 /// The map key of a word, an ending or a pair of them.
 fn key(k: impl Hash) -> u64 {
     let mut h = FxHasher::default();
@@ -216,8 +211,10 @@ impl Bigrams {
         if a.is_empty() || b.is_empty() || self.pairs == 0 {
             return 0.0;
         }
-        let ((ea, fa), (eb, fb)) = (ends2(a), ends2(b));
-        self.pmi(ea, eb, Some((fa, fb)).filter(|_| self.end2 != 0.0))
+        // The two-letter endings only where they weigh (Russian): this runs for every pair of
+        // readings the line Viterbi compares.
+        let two = (self.end2 != 0.0).then(|| (ending_n(a, 2), ending_n(b, 2)));
+        self.pmi(ending(a), ending(b), two)
     }
 
     /// `ending_pmi` of one-letter endings `ea`, `eb` and, if given, two-letter ones.
