@@ -71,6 +71,9 @@ pub struct Bigrams {
     pairs: u32,
     /// Weight of the two-letter endings' association over the one-letter one (0: unused).
     end2: f32,
+    /// Weight of the endings' association between two inflected words (`inflected`) in the
+    /// line Viterbi, where it differs from `ReadWeights::ending` (see `ending_term`).
+    agree: Option<f32>,
 }
 
 /// Pseudo-count of the prior of `ending_pmi`: a left ending seen less often than this says
@@ -93,6 +96,12 @@ fn ending_n(w: &str, n: usize) -> &str {
     &w[start..]
 }
 
+/// Whether a word of the bigrams is longer than the two-letter endings take whole (`ending_n`):
+/// an inflected word rather than a preposition, conjunction, number or sign.
+fn inflected(w: &str) -> bool {
+    w.chars().nth(3).is_some()
+}
+
 /// Tag of the two-letter endings' keys (they share the maps of the one-letter ones).
 const END2: u8 = 2;
 
@@ -107,8 +116,9 @@ fn key(k: impl Hash) -> u64 {
 }
 
 impl Bigrams {
-    /// Word pairs of `text`; `end2` weighs the two-letter endings' association (`ending_pmi`).
-    pub fn train(text: &str, end2: f32) -> Bigrams {
+    /// Word pairs of `text`; `end2` weighs the two-letter endings' association (`ending_pmi`),
+    /// `agree` the association between inflected words (`ending_term`; None: as any pair).
+    pub fn train(text: &str, end2: f32, agree: Option<f32>) -> Bigrams {
         let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
         let (mut ends, mut left, mut right) = (
             FxHashMap::default(),
@@ -156,6 +166,7 @@ impl Bigrams {
             right,
             pairs,
             end2,
+            agree,
         };
         b.pmi_range = b.pmi_bounds(&end_pairs, &end2_pairs);
         b
@@ -196,7 +207,8 @@ impl Bigrams {
         if wb < 0.0 {
             return f32::INFINITY;
         }
-        let ends = READ.ending.abs() * (self.pmi_range.1 - self.pmi_range.0);
+        let w = READ.ending.abs().max(self.agree.map_or(0.0, f32::abs));
+        let ends = w * (self.pmi_range.1 - self.pmi_range.0);
         2.0 * (wb * (1.0 + self.max as f32).ln() + ends) + 1e-3
     }
 
@@ -215,6 +227,20 @@ impl Bigrams {
         // readings the line Viterbi compares.
         let two = (self.end2 != 0.0).then(|| (ending_n(a, 2), ending_n(b, 2)));
         self.pmi(ending(a), ending(b), two)
+    }
+
+    /// The endings' association of adjacent words `a`, `b` as the line Viterbi weighs it. Between
+    /// two inflected words it is agreement or government (`апелляционной комиссии`, not
+    /// `комиссий`; `электронных копий`), which the garble often cannot tell (`й` and `и` read
+    /// alike); beside a short word (`в`, `по`, `для`, a number) the word pair says more and
+    /// the association less (a Russian weight near the agreement one there read `для` as `ой`
+    /// and `№ 4` as `по и`).
+    pub fn ending_term(&self, a: &str, b: &str) -> f32 {
+        let w = match self.agree {
+            Some(w) if inflected(a) && inflected(b) => w,
+            _ => READ.ending,
+        };
+        w * self.ending_pmi(a, b)
     }
 
     /// `ending_pmi` of one-letter endings `ea`, `eb` and, if given, two-letter ones.
@@ -808,7 +834,7 @@ pub fn viterbi(model: &OcrModel, lattice: &[Vec<Reading>]) -> Vec<usize> {
                 let c = model.bigrams.count(pl, rf);
                 let v = best[t - 1][j].0
                     + wb * (1.0 + c as f32).ln()
-                    + READ.ending * model.bigrams.ending_pmi(pl, rf);
+                    + model.bigrams.ending_term(pl, rf);
                 if v > arg.0 {
                     arg = (v, j);
                 }
@@ -839,7 +865,7 @@ mod tests {
 
     #[test]
     fn bigrams_count_adjacent_words() {
-        let b = Bigrams::train("Мемлекеттік қызмет көрсету\nқызмет, көрсету.\n", 0.0);
+        let b = Bigrams::train("Мемлекеттік қызмет көрсету\nқызмет, көрсету.\n", 0.0, None);
         assert_eq!(b.count("мемлекеттік", "қызмет"), 1);
         assert_eq!(b.count("қызмет", "көрсету"), 2);
         assert_eq!(b.count("көрсету", "қызмет"), 0);
@@ -847,7 +873,11 @@ mod tests {
 
     #[test]
     fn numbers_and_number_signs_are_bigram_words() {
-        let b = Bigrams::train("приказ от 18.08.2022 № 374\nсогласно приказу № 12\n", 0.0);
+        let b = Bigrams::train(
+            "приказ от 18.08.2022 № 374\nсогласно приказу № 12\n",
+            0.0,
+            None,
+        );
         assert_eq!(b.count("0", "№"), 1);
         assert_eq!(b.count("№", "0"), 2);
         assert_eq!(b.count("от", "0"), 1);
@@ -855,7 +885,7 @@ mod tests {
 
     #[test]
     fn ending_pairs_that_go_together_score_above_those_that_do_not() {
-        let b = Bigrams::train("жаңа үй\nжаңа үй\nескі кітап\n", 0.0);
+        let b = Bigrams::train("жаңа үй\nжаңа үй\nескі кітап\n", 0.0, None);
         assert!(b.ending_pmi("жаңа", "үй") > 0.0);
         assert!(b.ending_pmi("жаңа", "кітап") < 0.0);
         assert_eq!(b.ending_pmi("", "үй"), 0.0);
@@ -864,7 +894,10 @@ mod tests {
     #[test]
     fn two_letter_endings_tell_agreement_the_last_letter_misses() {
         let text = "с независимым экспертом\nнезависимым экспертом\nпо опеке и попечительству\n";
-        let (one, two) = (Bigrams::train(text, 0.0), Bigrams::train(text, 1.0));
+        let (one, two) = (
+            Bigrams::train(text, 0.0, None),
+            Bigrams::train(text, 1.0, None),
+        );
         let (a, b) = ("независимым", "экспертам");
         assert_eq!(one.ending_pmi(a, "экспертом"), one.ending_pmi(a, b));
         assert!(two.ending_pmi(a, "экспертом") > two.ending_pmi(a, b));
