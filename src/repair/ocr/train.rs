@@ -64,9 +64,9 @@ pub struct TrainConfig {
     /// Lists of the forms a web crawl found per language (tesseract's word list): the
     /// dictionary forms among them are marked common in `<lang>.fst` (see `build_dict`).
     pub common: Vec<(String, PathBuf)>,
-    /// Pairs files per language (`kk`/`ru`) that train only that language's channel, on top of
-    /// `pairs`: more Kazakh renders taught the Kazakh channel rare garbles but, shared, cost
-    /// Russian words (the one channel is then mostly Kazakh garble).
+    /// Pairs files per language (`kk`/`ru`) that train only that language's channel (not its case
+    /// tables), on top of `pairs`: more Kazakh renders taught the Kazakh channel rare garbles
+    /// but, shared, cost Russian words (the one channel is then mostly Kazakh garble).
     pub lang_pairs: Vec<(String, PathBuf)>,
 }
 
@@ -152,8 +152,8 @@ pub fn md_to_text(md: &str) -> String {
     out
 }
 
-/// What one language's model learns from its pairs: the channel's counts, the case tables and,
-/// from the pairs of that language, the digit tokens.
+/// What one language's model learns from its pairs: the channel's counts (from `channel_pairs`),
+/// the case tables (from `pairs`) and, from the pairs of that language, the digit tokens.
 struct PairStats {
     channel_rows: Vec<(char, String, u32)>,
     case_table: Vec<[u32; 3]>,
@@ -162,10 +162,15 @@ struct PairStats {
     digit_forms: Vec<(String, String, u32)>,
 }
 
-fn pair_stats(train_pairs: &[&Pair], lang: &str, iterations: usize) -> PairStats {
+fn pair_stats(
+    channel_pairs: &[&Pair],
+    train_pairs: &[&Pair],
+    lang: &str,
+    iterations: usize,
+) -> PairStats {
     // The glyph confusions belong to the OCR and fonts more than to the language: the pairs of
     // both languages train each channel (see `TrainConfig::lang_pairs`).
-    let aligned: Vec<(String, String)> = train_pairs
+    let aligned: Vec<(String, String)> = channel_pairs
         .iter()
         .map(|p| (p.clean.clone(), p.garbled.clone()))
         .collect();
@@ -299,7 +304,7 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
                     .map(|(_, p)| p),
             )
             .collect();
-        let stats = pair_stats(&mine, lang, cfg.iterations);
+        let stats = pair_stats(&mine, &train_pairs, lang, cfg.iterations);
         summary.push_str(&format!(
             "{lang}: channel from {} training pairs ({} held out), {} emissions\n",
             mine.len(),
