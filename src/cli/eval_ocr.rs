@@ -118,7 +118,7 @@ pub fn train_ocr(
     held_out_docs: Vec<String>,
     held_out_acts: Vec<String>,
     out: PathBuf,
-    (words, common): (Vec<String>, Vec<String>),
+    (words, common, lang_pairs): (Vec<String>, Vec<String>, Vec<String>),
 ) -> Result<()> {
     let lists = |v: &[String], flag: &str| {
         v.iter()
@@ -131,6 +131,7 @@ pub fn train_ocr(
     };
     let words = lists(&words, "words")?;
     let common = lists(&common, "common-words")?;
+    let lang_pairs = lists(&lang_pairs, "lang-pairs")?;
     let cfg = train::TrainConfig {
         pairs,
         corpus,
@@ -140,6 +141,7 @@ pub fn train_ocr(
         iterations: 4,
         words,
         common,
+        lang_pairs,
     };
     print!("{}", train::train(&cfg)?);
     Ok(())

@@ -64,6 +64,10 @@ pub struct TrainConfig {
     /// Lists of the forms a web crawl found per language (tesseract's word list): the
     /// dictionary forms among them are marked common in `<lang>.fst` (see `build_dict`).
     pub common: Vec<(String, PathBuf)>,
+    /// Pairs files per language (`kk`/`ru`) that train only that language's channel (not its case
+    /// tables), on top of `pairs`: more Kazakh renders taught the Kazakh channel rare garbles
+    /// but, shared, cost Russian words (the one channel is then mostly Kazakh garble).
+    pub lang_pairs: Vec<(String, PathBuf)>,
 }
 
 /// Compile word lists into a map of lower-case word forms (letters only) as an FST: a million
@@ -148,36 +152,37 @@ pub fn md_to_text(md: &str) -> String {
     out
 }
 
-/// Train both models and write `kk.json.gz` and `ru.json.gz` into `cfg.out`; returns a summary.
-pub fn train(cfg: &TrainConfig) -> Result<String> {
-    let mut pairs = Vec::new();
-    for p in &cfg.pairs {
-        pairs.extend(read_pairs(p)?);
-    }
-    let train_pairs: Vec<&Pair> = pairs
-        .iter()
-        .filter(|p| !p.in_docs(&cfg.held_out_docs))
-        .collect();
-    // The glyph confusions belong to the OCR and fonts, not to the language: one channel for both.
-    let aligned: Vec<(String, String)> = train_pairs
+/// What one language's model learns from its pairs: the channel's counts (from `channel_pairs`),
+/// the case tables (from `pairs`) and, from the pairs of that language, the digit tokens.
+struct PairStats {
+    channel_rows: Vec<(char, String, u32)>,
+    case_table: Vec<[u32; 3]>,
+    first_glyphs: Vec<(char, [u32; 3])>,
+    digit_tokens: Vec<(String, u32, u32)>,
+    digit_forms: Vec<(String, String, u32)>,
+}
+
+fn pair_stats(
+    channel_pairs: &[&Pair],
+    train_pairs: &[&Pair],
+    lang: &str,
+    iterations: usize,
+) -> PairStats {
+    // The glyph confusions belong to the OCR and fonts more than to the language: the pairs of
+    // both languages train each channel (see `TrainConfig::lang_pairs`).
+    let aligned: Vec<(String, String)> = channel_pairs
         .iter()
         .map(|p| (p.clean.clone(), p.garbled.clone()))
         .collect();
-    let counts = channel::train(&aligned, cfg.iterations);
+    let counts = channel::train(&aligned, iterations);
     let mut channel_rows: Vec<(char, String, u32)> = counts
         .iter()
         .flat_map(|(c, row)| row.iter().map(move |(s, n)| (*c, s.clone(), *n)))
         .collect();
     channel_rows.sort();
-    let mut summary = format!(
-        "channel: {} training pairs ({} held out), {} emissions\n",
-        train_pairs.len(),
-        pairs.len() - train_pairs.len(),
-        channel_rows.len()
-    );
     let mut case_table = [[0u32; 3]; super::CASE_KEYS * super::CASE_CTXS];
     let mut first_glyphs: std::collections::BTreeMap<char, [u32; 3]> = Default::default();
-    for p in &train_pairs {
+    for p in train_pairs {
         let g: Vec<&str> = p.garbled.split_whitespace().collect();
         let c: Vec<&str> = p.clean.split_whitespace().collect();
         if g.len() != c.len() {
@@ -197,14 +202,12 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
             }
         }
     }
-    // Tokens of digits only, by language: how often each was a number and how often a garbled
+    // Tokens of digits only, of the model's language: how often each was a number and how often a garbled
     // word (`06` = об, `110` = по in Russian).
-    let mut digit_tokens: std::collections::BTreeMap<(String, String), [u32; 2]> =
-        Default::default();
-    // The words they were (`10` = по), by language.
-    let mut digit_forms: std::collections::BTreeMap<(String, String, String), u32> =
-        Default::default();
-    for p in &train_pairs {
+    let mut digit_tokens: std::collections::BTreeMap<String, [u32; 2]> = Default::default();
+    // The words they were (`10` = по).
+    let mut digit_forms: std::collections::BTreeMap<(String, String), u32> = Default::default();
+    for p in train_pairs.iter().filter(|p| p.lang == lang) {
         let g: Vec<&str> = p.garbled.split_whitespace().collect();
         let c: Vec<&str> = p.clean.split_whitespace().collect();
         if g.len() != c.len() {
@@ -217,18 +220,44 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
             }
             if let Some(core) = super::digit_core(gw) {
                 let word = !cw.chars().any(|c| c.is_ascii_digit());
-                digit_tokens
-                    .entry((p.lang.clone(), core.to_string()))
-                    .or_default()[usize::from(word)] += 1;
+                digit_tokens.entry(core.to_string()).or_default()[usize::from(word)] += 1;
                 let form = cw.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
                 if word && !form.is_empty() {
-                    *digit_forms
-                        .entry((p.lang.clone(), core.to_string(), form))
-                        .or_default() += 1;
+                    *digit_forms.entry((core.to_string(), form)).or_default() += 1;
                 }
             }
         }
     }
+    PairStats {
+        channel_rows,
+        case_table: case_table.to_vec(),
+        first_glyphs: first_glyphs.into_iter().collect(),
+        digit_tokens: digit_tokens
+            .into_iter()
+            .map(|(t, n)| (t, n[0], n[1]))
+            .collect(),
+        digit_forms: digit_forms
+            .into_iter()
+            .map(|((t, f), n)| (t, f, n))
+            .collect(),
+    }
+}
+
+/// Train both models and write `kk.json.gz` and `ru.json.gz` into `cfg.out`; returns a summary.
+pub fn train(cfg: &TrainConfig) -> Result<String> {
+    let mut pairs = Vec::new();
+    for p in &cfg.pairs {
+        pairs.extend(read_pairs(p)?);
+    }
+    let mut lang_pairs = Vec::new();
+    for (lang, p) in &cfg.lang_pairs {
+        lang_pairs.extend(read_pairs(p)?.into_iter().map(|p| (lang.clone(), p)));
+    }
+    let train_pairs: Vec<&Pair> = pairs
+        .iter()
+        .filter(|p| !p.in_docs(&cfg.held_out_docs))
+        .collect();
+    let mut summary = String::new();
     std::fs::create_dir_all(&cfg.out).with_context(|| format!("{}", cfg.out.display()))?;
     for lang in ["kk", "ru"] {
         let (files, common) = (of_lang(&cfg.words, lang), of_lang(&cfg.common, lang));
@@ -265,21 +294,30 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
             }
         }
 
+        let mine: Vec<&Pair> = train_pairs
+            .iter()
+            .copied()
+            .chain(
+                lang_pairs
+                    .iter()
+                    .filter(|(l, p)| l == lang && !p.in_docs(&cfg.held_out_docs))
+                    .map(|(_, p)| p),
+            )
+            .collect();
+        let stats = pair_stats(&mine, &train_pairs, lang, cfg.iterations);
+        summary.push_str(&format!(
+            "{lang}: channel from {} training pairs ({} held out), {} emissions\n",
+            mine.len(),
+            pairs.len() + lang_pairs.iter().filter(|(l, _)| l == lang).count() - mine.len(),
+            stats.channel_rows.len()
+        ));
         let file = ModelFile {
             lang: lang.to_string(),
-            channel: channel_rows.clone(),
-            case_table: case_table.to_vec(),
-            first_glyphs: first_glyphs.iter().map(|(g, c)| (*g, *c)).collect(),
-            digit_tokens: digit_tokens
-                .iter()
-                .filter(|((l, _), _)| l == lang)
-                .map(|((_, t), n)| (t.clone(), n[0], n[1]))
-                .collect(),
-            digit_forms: digit_forms
-                .iter()
-                .filter(|((l, _, _), _)| l == lang)
-                .map(|((_, t, f), n)| (t.clone(), f.clone(), *n))
-                .collect(),
+            channel: stats.channel_rows,
+            case_table: stats.case_table,
+            first_glyphs: stats.first_glyphs,
+            digit_tokens: stats.digit_tokens,
+            digit_forms: stats.digit_forms,
             text,
             sources,
         };
