@@ -355,6 +355,29 @@ mod tests {
     }
 
     #[test]
+    fn language_pairs_train_the_channel_only() {
+        // A line of kk-acts3.jsonl (training acts) and one of ru-acts.jsonl.
+        let kk: Pair = serde_json::from_str(
+            r#"{"lang":"kk","garbled":"MemnekeTTik KbI3MeT KepceTy Mep3iMi","clean":"Мемлекеттік қызмет көрсету мерзімі","src":"kk3.txt:1"}"#,
+        )
+        .unwrap();
+        let ru: Pair = serde_json::from_str(
+            r#"{"lang":"ru","garbled":"«Ipeaocrapienue HHcopMaliMn 06 yuacTHH B kayuecTBe","clean":"«Предоставление информации об участии в качестве","src":"ru.txt:10"}"#,
+        )
+        .unwrap();
+        let with = pair_stats(&[&ru, &kk], &[&ru], "kk", 2);
+        let without = pair_stats(&[&ru], &[&ru], "kk", 2);
+        // The Kazakh line teaches the channel its `3` for з ...
+        let z3 = |s: &PairStats| s.channel_rows.iter().any(|(c, g, _)| *c == 'з' && g == "3");
+        assert!(z3(&with) && !z3(&without));
+        // ... but neither the case tables nor, in Kazakh, the Russian `06` = об.
+        assert_eq!(with.case_table, without.case_table);
+        assert!(with.digit_tokens.is_empty());
+        let ru_stats = pair_stats(&[&ru], &[&ru], "ru", 2);
+        assert_eq!(ru_stats.digit_forms, vec![("06".into(), "об".into(), 1)]);
+    }
+
+    #[test]
     fn markdown_to_text() {
         let t = md_to_text("# Заголовок\n\n> *Сноска. Текст*\n| а | б |\n|---|---|\n");
         assert_eq!(t, "Заголовок\nСноска. Текст\nа\nб\n");
