@@ -161,7 +161,7 @@ impl OcrModel {
             let w = &self.weights;
             let min = if self.reading_terms_fall() {
                 let top_ln = self.lex.best_below_ln(0).unwrap_or(0.0);
-                beat - (w.lex_bonus + w.freq.max(0.0) * top_ln) - 1.0
+                beat - w.corpus_word_bound(top_ln) - 1.0
             } else {
                 f32::NEG_INFINITY
             };
@@ -545,8 +545,7 @@ impl OcrModel {
                 // Letters of the reading so far (lead, prefix, trail): its LM term only falls
                 // with more (`reading_terms_fall`).
                 let chars = gate.lead_chars + depth + 1 + gate.trail.chars().count();
-                let bound =
-                    best + self.known_lm_term(lm, chars) + wt.lex_bonus + wt.freq.max(0.0) * ln;
+                let bound = best + self.known_lm_term(lm, chars) + wt.corpus_word_bound(ln);
                 if bound < bar {
                     skipped = skipped.max(best);
                     continue;
@@ -556,10 +555,7 @@ impl OcrModel {
                 let n = self.lex.count(node);
                 if n > 0 && last >= cut {
                     let own = (n as f32).ln();
-                    let bound = last
-                        + self.known_lm_term(lm, chars)
-                        + wt.lex_bonus
-                        + wt.freq.max(0.0) * own;
+                    let bound = last + self.known_lm_term(lm, chars) + wt.corpus_word_bound(own);
                     // The reading's score, its terms added as `reading` adds them.
                     let (full, st) = self.lm.walk_known(next, lm, gate.trail);
                     let full = full + self.lm.logp_known(st, BOUND);

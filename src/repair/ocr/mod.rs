@@ -179,6 +179,15 @@ impl Weights {
     pub fn corpus_word(&self, ln_count: f32) -> f32 {
         self.lex_bonus + self.freq * ln_count + self.top * (ln_count - self.top_ln).max(0.0)
     }
+
+    /// An upper bound of `corpus_word` for every word whose log count is at most `ln_count`
+    /// (the fuzzy gate's bounds: each term is non-decreasing in the count once its weight is
+    /// taken as at least 0).
+    pub fn corpus_word_bound(&self, ln_count: f32) -> f32 {
+        self.lex_bonus
+            + self.freq.max(0.0) * ln_count
+            + self.top.max(0.0) * (ln_count - self.top_ln).max(0.0)
+    }
 }
 
 impl Default for Weights {
@@ -2337,6 +2346,28 @@ mod tests {
         assert_eq!(case_ctx(Some("a"), "(Mem"), CTX_BRACKET);
         assert_eq!(case_ctx(None, "Mem"), CTX_LINE_START);
         assert_eq!(case_ctx(Some("a"), "Mem"), CTX_MID);
+    }
+
+    #[test]
+    fn the_corpus_word_bound_covers_the_frequent_words_weight() {
+        // The fuzzy gate bounds a subtree's words by the largest log count below it; with
+        // Kazakh's extra weight of the most frequent words, the bound must still cover them.
+        let (top, top_ln) = top_words(Lang::Kk);
+        let w = Weights {
+            top,
+            top_ln,
+            ..Weights::default()
+        };
+        assert!(w.top > 0.0);
+        for hi in (0..=100).map(|i| i as f32 * 0.1) {
+            for lo in (0..=100).map(|i| i as f32 * 0.1).filter(|&x| x <= hi) {
+                assert!(
+                    w.corpus_word(lo) <= w.corpus_word_bound(hi) + 1e-5,
+                    "{lo} {hi}"
+                );
+            }
+        }
+        assert!(w.corpus_word(8.0) > Weights::default().corpus_word_bound(8.0));
     }
 
     #[test]
