@@ -113,6 +113,9 @@ static PARADIGM: Lazy<(usize, usize, usize)> = Lazy::new(|| {
         .map_or((3, 3, 5), |v| (v[0] as usize, v[1] as usize, v[2] as usize))
 });
 
+/// A garbled word's emissions `emit` and their table by letter `et` (see `edit_tables`).
+type EditTables = (Vec<f32>, Vec<[f32; MAX_GLYPHS + 1]>);
+
 /// Number of letter symbols (index 0 unused).
 const LETTERS: usize = 43;
 
@@ -146,10 +149,12 @@ impl OcrModel {
         // A compound (`Tipkesin-GeKiTiyiH`): each part on its own, the best two of each combined.
         let hyphens: Vec<usize> = (0..g.len()).filter(|&i| g[i] == '-').collect();
         if let [h] = hyphens[..] {
-            let (x, y) = (
-                self.fuzzy_words(&g[..h], costs, f32::NEG_INFINITY, None),
-                self.fuzzy_words(&g[h + 1..], costs, f32::NEG_INFINITY, None),
-            );
+            let part = |p: &[char]| {
+                self.fuzzy_tables(p, costs).map_or_else(Vec::new, |t| {
+                    self.fuzzy_words(p, &t, costs, f32::NEG_INFINITY, None)
+                })
+            };
+            let (x, y) = (part(&g[..h]), part(&g[h + 1..]));
             for (wx, sx) in x.iter().take(2) {
                 for (wy, sy) in y.iter().take(2) {
                     out.push(self.reading(format!("{lead}{wx}-{wy}{trail}"), sx + sy));
@@ -166,7 +171,11 @@ impl OcrModel {
                 f32::NEG_INFINITY
             };
             let gate = (beat > f32::NEG_INFINITY).then_some((beat, lead.as_str(), trail.as_str()));
-            let found = self.fuzzy_words(g, costs, min, gate);
+            // One set of edit tables for the search and the other forms of its words.
+            let tables = self.fuzzy_tables(g, costs);
+            let found = tables
+                .as_ref()
+                .map_or_else(Vec::new, |t| self.fuzzy_words(g, t, costs, min, gate));
             let read = |w: &str, score: f32| self.reading(format!("{lead}{w}{trail}"), score);
             out.extend(found.iter().map(|(w, score)| read(w, *score)));
             let mut by_reading: Vec<usize> = (0..found.len()).collect();
@@ -180,8 +189,10 @@ impl OcrModel {
                 .take(k)
                 .map(|&i| found[i].clone())
                 .collect();
-            let forms = self.paradigm_readings(g, costs, &sources, &found, cut, extra);
-            out.extend(forms.iter().map(|(w, score)| read(w, *score)));
+            if let Some((_, et)) = &tables {
+                let forms = self.paradigm_readings(g, et, costs, &sources, &found, (cut, extra));
+                out.extend(forms.iter().map(|(w, score)| read(w, *score)));
+            }
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score));
         out.truncate(4);
@@ -198,17 +209,16 @@ impl OcrModel {
     fn paradigm_readings(
         &self,
         g: &[char],
+        et: &[[f32; MAX_GLYPHS + 1]],
         costs: &FuzzyCosts,
         sources: &[(String, f32)],
         found: &[(String, f32)],
-        cut: usize,
-        extra: usize,
+        (cut, extra): (usize, usize),
     ) -> Vec<(String, f32)> {
         let mut out: Vec<(String, f32)> = Vec::new();
         if sources.is_empty() || self.dict_root() == super::NO_DICT {
             return out;
         }
-        let (_, et) = self.edit_tables(g, costs);
         let m = g.len();
         let bar = sources[0].1 - costs.margin;
         let mut kids = Vec::new();
@@ -228,7 +238,7 @@ impl OcrModel {
                 .fold(self.dict_root(), |n, &s| self.dict_step(n, s));
             let mut col: Vec<f32> = (0..=m).map(|j| j as f32 * costs.skip).collect();
             for &s in stem {
-                col = Self::edit_column(&col, &et, costs, s);
+                col = Self::edit_column(&col, et, costs, s);
             }
             // Depth-first below the stem, at most `extra` letters; a letter only lowers the
             // column, so a subtree whose column is below the bar throughout holds no reading.
@@ -243,7 +253,7 @@ impl OcrModel {
                     word.truncate(stem.len() + depth - 1);
                     cols.truncate(depth);
                     word.push(s);
-                    cols.push(Self::edit_column(&cols[depth - 1], &et, costs, s));
+                    cols.push(Self::edit_column(&cols[depth - 1], et, costs, s));
                     if cols[depth]
                         .iter()
                         .fold(f32::NEG_INFINITY, |a, &b| fmax(a, b))
@@ -294,12 +304,7 @@ impl OcrModel {
     /// The edit tables of garbled word `g`: `emit[(j * MAX_GLYPHS + k) * LETTERS + s]`, log
     /// P(g[j..j+k+1] | letter s), weighted, and the same by letter and by the glyph they end
     /// at, with the letter's drop first (see `fuzzy_words`).
-    #[allow(clippy::type_complexity)]
-    fn edit_tables(
-        &self,
-        g: &[char],
-        costs: &FuzzyCosts,
-    ) -> (Vec<f32>, Vec<[f32; MAX_GLYPHS + 1]>) {
+    fn edit_tables(&self, g: &[char], costs: &FuzzyCosts) -> EditTables {
         let m = g.len();
         let ch = self.weights.channel;
         // emit[(j * MAX_GLYPHS + k) * LETTERS + s]: log P(g[j..j+k+1] | letter s), weighted.
@@ -352,24 +357,29 @@ impl OcrModel {
         (emit, et)
     }
 
-    /// The lexicon words within reach of the garbled word `g`, with their channel scores
-    /// (none below `min`). With `beat` (a reading score, and the characters the reading has
-    /// before the word), only the words whose reading could score `beat` are sure to be there.
+    /// The edit tables of garbled word `g` if the fuzzy search reads it at all (2 to 24
+    /// characters, no hyphen, dash or slash, two Latin letters or more).
+    fn fuzzy_tables(&self, g: &[char], costs: &FuzzyCosts) -> Option<EditTables> {
+        let m = g.len();
+        let searchable = (2..=24).contains(&m)
+            && !g.iter().any(|&c| matches!(c, '-' | '/' | '–' | '—'))
+            && g.iter().filter(|c| c.is_ascii_alphabetic()).count() >= 2;
+        searchable.then(|| self.edit_tables(g, costs))
+    }
+
+    /// The lexicon words within reach of the garbled word `g` (its `fuzzy_tables`), with their
+    /// channel scores (none below `min`). With `beat` (a reading score, and the characters the
+    /// reading has before the word), only the words whose reading could score `beat` are sure
+    /// to be there.
     fn fuzzy_words(
         &self,
         g: &[char],
+        (emit, et): &EditTables,
         costs: &FuzzyCosts,
         min: f32,
         beat: Option<(f32, &str, &str)>,
     ) -> Vec<(String, f32)> {
         let m = g.len();
-        if !(2..=24).contains(&m)
-            || g.iter().any(|&c| matches!(c, '-' | '/' | '–' | '—'))
-            || g.iter().filter(|c| c.is_ascii_alphabetic()).count() < 2
-        {
-            return Vec::new();
-        }
-        let (emit, et) = self.edit_tables(g, costs);
         // rest_h[h * (m + 1) + j]: the best any word with at most h letters left could still
         // score on g[j..] (each glyph string read as its likeliest letter, or skipped): a column
         // entry plus it bounds every completion in a subtree of that height.
@@ -415,7 +425,7 @@ impl OcrModel {
                 }
             });
         let dfs = |gate: Option<&Gate>, rise: bool| {
-            self.fuzzy_dfs(m, &et, &rest_h, costs, start, gate, rise)
+            self.fuzzy_dfs(m, et, &rest_h, costs, start, gate, rise)
         };
         let (found, cut) = gate
             .as_ref()
@@ -640,7 +650,7 @@ mod tests {
             col[g.len()]
         };
         let found = vec![("эксперта".to_string(), score("эксперта"))];
-        let forms = m.paradigm_readings(&g, &c, &found, &found, 3, 5);
+        let forms = m.paradigm_readings(&g, &et, &c, &found, &found, (3, 5));
         let form = forms.iter().find(|f| f.0 == "экспертам");
         assert!(form.is_some_and(|f| f.1 > found[0].1), "{forms:?}");
         assert!(forms.iter().all(|f| f.0.starts_with("экспе")));
