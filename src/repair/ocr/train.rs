@@ -249,10 +249,17 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
     for p in &cfg.pairs {
         pairs.extend(read_pairs(p)?);
     }
-    let mut lang_pairs = Vec::new();
-    for (lang, p) in &cfg.lang_pairs {
-        lang_pairs.extend(read_pairs(p)?.into_iter().map(|p| (lang.clone(), p)));
-    }
+    // Each language's own pairs (`TrainConfig::lang_pairs`), read before anything is written.
+    let own: Vec<Vec<Pair>> = ["kk", "ru"]
+        .iter()
+        .map(|lang| {
+            let mut v = Vec::new();
+            for p in of_lang(&cfg.lang_pairs, lang) {
+                v.extend(read_pairs(p)?);
+            }
+            Ok(v)
+        })
+        .collect::<Result<_>>()?;
     let train_pairs: Vec<&Pair> = pairs
         .iter()
         .filter(|p| !p.in_docs(&cfg.held_out_docs))
@@ -272,7 +279,7 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
             ));
         }
     }
-    for (lang, md_name) in [("kk", "kaz.md"), ("ru", "rus.md")] {
+    for ((lang, md_name), own) in [("kk", "kaz.md"), ("ru", "rus.md")].into_iter().zip(&own) {
         let mut text = String::new();
         let mut sources = Vec::new();
         let acts = cfg.corpus.join("acts");
@@ -297,18 +304,13 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
         let mine: Vec<&Pair> = train_pairs
             .iter()
             .copied()
-            .chain(
-                lang_pairs
-                    .iter()
-                    .filter(|(l, p)| l == lang && !p.in_docs(&cfg.held_out_docs))
-                    .map(|(_, p)| p),
-            )
+            .chain(own.iter().filter(|p| !p.in_docs(&cfg.held_out_docs)))
             .collect();
         let stats = pair_stats(&mine, &train_pairs, lang, cfg.iterations);
         summary.push_str(&format!(
             "{lang}: channel from {} training pairs ({} held out), {} emissions\n",
             mine.len(),
-            pairs.len() + lang_pairs.iter().filter(|(l, _)| l == lang).count() - mine.len(),
+            pairs.len() + own.len() - mine.len(),
             stats.channel_rows.len()
         ));
         let file = ModelFile {
