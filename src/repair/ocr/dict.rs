@@ -169,6 +169,18 @@ impl DictTrie {
         out.extend((a..b).map(|c| (self.nodes[c].sym & SYM, c)));
     }
 
+    /// The letter symbols that continue node `n`, one bit each (one scan of its children where
+    /// a `step` per letter scans them once per letter).
+    pub fn child_mask(&self, n: usize) -> u64 {
+        if n == NONE {
+            return 0;
+        }
+        let (a, b) = (self.first(n), self.first(n + 1));
+        self.nodes[a..b]
+            .iter()
+            .fold(0, |m, x| m | 1 << (x.sym & SYM))
+    }
+
     pub fn nodes(&self) -> usize {
         self.nodes.len() - 1
     }
@@ -227,6 +239,14 @@ mod tests {
         assert_eq!(syms, vec![sym('л'), sym('р')]);
         t.children(t.root(), &mut kids);
         assert_eq!(kids.len(), 3);
+        // The child mask has a bit for each letter a step follows, at every node.
+        for n in ["", "ба", "бала", "қала", "ән", "бар"].map(walk) {
+            let mask = t.child_mask(n);
+            for s in 1..43u8 {
+                assert_eq!(mask & 1 << s != 0, t.step(n, s) != NONE);
+            }
+        }
+        assert_eq!(t.child_mask(NONE), 0);
     }
 
     #[test]

@@ -445,6 +445,20 @@ impl Beam<'_> {
         }
     }
 
+    /// The letter symbols a letter after `h` may be (one bit each): those that continue a word
+    /// of the dictionary or the lexicon from where `h` stands.
+    fn letter_mask(&self, h: &Hyp) -> u64 {
+        let Some((dict, lex)) = self.letter_base(h) else {
+            return 0;
+        };
+        let d = self.m.trie.as_ref().map_or(0, |t| t.child_mask(dict));
+        self.m
+            .lex
+            .children(lex)
+            .iter()
+            .fold(d, |m, e| m | 1 << (e.0 & 63))
+    }
+
     /// Queue `x` at position `to`, unless the margin would prune it there (`top` only rises).
     fn push(&mut self, to: usize, x: Hyp) {
         let v = x.score + x.prior;
@@ -503,6 +517,9 @@ impl Beam<'_> {
         let m = self.g.len();
         let ch = self.w.channel;
         let mut went_on = false;
+        // The letters `emit` could continue with, asked once `h` tries a letter: each letter not
+        // among them would fail `emit` (a trie step per candidate letter was the search's cost).
+        let mut letters: Option<u64> = None;
         for k in 0..MAX_GLYPHS.min(m - i) {
             let Some(list) = self.cands[i][k] else {
                 continue;
@@ -515,6 +532,12 @@ impl Beam<'_> {
                     // Out of the margin at its position; the list is sorted, so are the rest.
                     went_on = true;
                     break;
+                }
+                if is_letter_sym(cand.sym) {
+                    let l = *letters.get_or_insert_with(|| self.letter_mask(h));
+                    if l & 1 << (cand.sym & 63) == 0 {
+                        continue;
+                    }
                 }
                 if let Some(x) = self.emit(h, cand.c, cand.sym, ch * cand.logp) {
                     self.push(i + k + 1, x);
