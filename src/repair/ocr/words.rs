@@ -765,8 +765,8 @@ impl OcrModel {
             let n = self.lex.word_count(wd);
             word += if n > 0 {
                 w.corpus_word((n as f32).ln())
-            } else if let Some(common) = self.dict_form(wd) {
-                w.dict_bonus + if common { 0.0 } else { w.dict_rare }
+            } else if let Some(term) = self.dict_word_term(wd) {
+                term
             } else {
                 known = false;
                 w.oov
