@@ -2179,6 +2179,25 @@ mod tests {
     }
 
     #[test]
+    fn general_frequency_orders_russian_dictionary_forms() {
+        // wordfreq's Zipf (`--word-freq`): `условий` 4.6, `условии` 4.3; `помеченная` is rare.
+        let m = model(Lang::Ru).expect("the embedded Russian model");
+        let term = |w: &str| m.dict_word_term(w).expect(w);
+        assert!(term("условий") > term("условии"));
+        assert!(term("попечения") > term("помеченная") + 3.0);
+        // Capped at the centre: no form the corpus lacks scores above the flat bonus.
+        assert!(term("и") <= m.weights.dict_bonus + 1e-6);
+        // Dev2 lines (act 146415), the rarer form before: `орган для`, `сомы`.
+        let (out, _) = repair_line_with(m, "(HaHMCHOBaHhe oprar 1a)");
+        assert_eq!(out.to_lowercase(), "(наименование органа)");
+        let (out, _) = repair_line_with(m, "B TOCTEBYHO COMBID BOSMOXHO:");
+        assert_eq!(out, "в гостевую семью возможно:");
+        // Kazakh has no frequencies: the flat bonus.
+        let kk = model(Lang::Kk).expect("the embedded Kazakh model");
+        assert_eq!(kk.dict_word_term("ұшырап"), Some(kk.weights.dict_bonus));
+    }
+
+    #[test]
     fn split_words_are_joined() {
         let m = model(Lang::Kk).expect("the embedded Kazakh model");
         let (out, _) = repair_line_with(m, "MemJlekeTTiK KbI3 MeTTep KepceTy");
