@@ -462,17 +462,30 @@ impl OcrModel {
     fn dict_word_term(&self, word: &str) -> Option<f32> {
         let t = self.trie.as_ref()?;
         let n = word.chars().fold(t.root(), |n, c| t.step(n, sym(c)));
+        self.dict_node_term(n)
+    }
+
+    /// `dict_word_term` of the form dictionary node `n` ends (None: it ends none).
+    fn dict_node_term(&self, n: usize) -> Option<f32> {
+        let t = self.trie.as_ref()?;
         if !t.is_final(n) {
             return None;
         }
-        let w = &self.weights;
-        let rare = if t.is_common(n) { 0.0 } else { w.dict_rare };
-        let freq = if t.has_freq() {
-            w.dict_freq.term(t.zipf(n))
-        } else {
+        let rare = if t.is_common(n) {
             0.0
+        } else {
+            self.weights.dict_rare
         };
-        Some(w.dict_bonus + rare + freq)
+        Some(self.weights.dict_bonus + rare + self.dict_freq_term(n))
+    }
+
+    /// The general frequency's term of the form dictionary node `n` ends (`DictFreq`; 0 for a
+    /// dictionary without frequencies).
+    fn dict_freq_term(&self, n: usize) -> f32 {
+        match &self.trie {
+            Some(t) if t.has_freq() => self.weights.dict_freq.term(t.zipf(n)),
+            _ => 0.0,
+        }
     }
 
     fn dict_final(&self, addr: usize) -> bool {
