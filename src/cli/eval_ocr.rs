@@ -118,7 +118,7 @@ pub fn train_ocr(
     held_out_docs: Vec<String>,
     held_out_acts: Vec<String>,
     out: PathBuf,
-    (words, common, lang_pairs): (Vec<String>, Vec<String>, Vec<String>),
+    (words, common, lang_pairs, word_freq): (Vec<String>, Vec<String>, Vec<String>, Vec<String>),
 ) -> Result<()> {
     let lists = |v: &[String], flag: &str| {
         v.iter()
@@ -132,6 +132,7 @@ pub fn train_ocr(
     let words = lists(&words, "words")?;
     let common = lists(&common, "common-words")?;
     let lang_pairs = lists(&lang_pairs, "lang-pairs")?;
+    let word_freq = lists(&word_freq, "word-freq")?;
     let cfg = train::TrainConfig {
         pairs,
         corpus,
@@ -142,6 +143,7 @@ pub fn train_ocr(
         words,
         common,
         lang_pairs,
+        word_freq,
     };
     print!("{}", train::train(&cfg)?);
     Ok(())

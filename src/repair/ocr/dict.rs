@@ -51,29 +51,41 @@ pub struct DictTrie {
     level2: Vec<u32>,
     /// Whether any form is marked common.
     marks_common: bool,
+    /// Per node: the Zipf class of the form it ends (`train::zipf_class`, 0: none known), or
+    /// empty when the dictionary has no frequencies (Kazakh).
+    freq: Vec<u8>,
 }
+
+/// FST addresses in the trie builder's queue fit these bits (the shipped dictionaries are a few
+/// megabytes); the path's output sum, at most a value (`train::build_dict`, 7 bits), sits above.
+const ADDR_BITS: u32 = 25;
 
 impl DictTrie {
     /// Build from the FST's words by walking its graph breadth first (each trie node is one
     /// path prefix); a character outside the letter symbols cuts its branch (the FST holds
-    /// letter words only). A word whose outputs sum to `train::COMMON` is common (a set's
-    /// outputs are all 0).
-    pub fn from_fst<D: AsRef<[u8]>>(fst: &fst::raw::Fst<D>) -> DictTrie {
+    /// letter words only). A word's outputs sum to its value: the `train::COMMON` bit marks a
+    /// common form, the bits from `train::FREQ_SHIFT` its Zipf class (a set's outputs are all 0).
+    /// None for an FST too large for the queue's addresses or with values above 7 bits.
+    pub fn from_fst<D: AsRef<[u8]>>(fst: &fst::raw::Fst<D>) -> Option<DictTrie> {
+        if fst.as_bytes().len() >= 1 << ADDR_BITS {
+            return None;
+        }
         let mut t = DictTrie {
             nodes: vec![Node { first: 0, sym: 0 }],
             level1: [0; 64],
             level2: Vec::new(),
             marks_common: false,
+            freq: vec![0],
         };
-        // The FST node of each trie node not yet expanded, in the same order (a queue; FST
-        // addresses fit 31 bits: the shipped dictionaries are a few megabytes), with the output
-        // of its path in the top bit (the outputs along a word's path sum to 0 or 1; a wide
-        // queue cost megabytes at its peak).
-        const OUT: u32 = 1 << 31;
+        // The FST node of each trie node not yet expanded, in the same order (a queue), with
+        // the output of its path in the top bits (a wide queue cost megabytes at its peak).
         let mut queue: std::collections::VecDeque<u32> = [fst.root().addr() as u32].into();
         let mut b = 0;
         while let Some(entry) = queue.pop_front() {
-            let (addr, out) = (entry & !OUT, u64::from(entry >> 31));
+            let (addr, out) = (
+                entry & ((1 << ADDR_BITS) - 1),
+                u64::from(entry >> ADDR_BITS),
+            );
             let len = t.nodes.len() as u32;
             t.nodes[b].first = len;
             for t1 in fst.node(addr as usize).transitions() {
@@ -85,16 +97,23 @@ impl DictTrie {
                     }
                     let child = fst.node(t2.addr);
                     let out = out + t1.out.value() + t2.out.value();
+                    if out >= 1 << (32 - ADDR_BITS) {
+                        return None;
+                    }
                     let mut sym = s;
+                    let mut class = 0;
                     if child.is_final() {
                         sym |= FINAL;
-                        if out + child.final_output().value() == super::train::COMMON {
+                        let value = out + child.final_output().value();
+                        if value & super::train::COMMON != 0 {
                             sym |= COMMON;
                             t.marks_common = true;
                         }
+                        class = (value >> super::train::FREQ_SHIFT) as u8;
                     }
                     t.nodes.push(Node { first: 0, sym });
-                    queue.push_back(t2.addr as u32 | if out > 0 { OUT } else { 0 });
+                    t.freq.push(class);
+                    queue.push_back(t2.addr as u32 | (out as u32) << ADDR_BITS);
                 }
             }
             b += 1;
@@ -103,6 +122,10 @@ impl DictTrie {
         let len = t.nodes.len() as u32;
         t.nodes.push(Node { first: len, sym: 0 });
         t.nodes.shrink_to_fit();
+        if t.freq.iter().all(|&c| c == 0) {
+            t.freq = Vec::new();
+        }
+        t.freq.shrink_to_fit();
         let (a, b) = (t.first(0), t.first(1));
         t.level2 = vec![0; (b - a) * 64];
         for c in a..b {
@@ -111,7 +134,7 @@ impl DictTrie {
                 t.level2[(c - a) * 64 + (t.nodes[g].sym & SYM) as usize] = g as u32;
             }
         }
-        t
+        Some(t)
     }
 
     #[inline]
@@ -157,6 +180,16 @@ impl DictTrie {
     /// that marks none (built without `--common-words`) says nothing of it: all count as common.
     pub fn is_common(&self, n: usize) -> bool {
         n != NONE && (!self.marks_common || self.nodes[n].sym & COMMON != 0)
+    }
+
+    /// Whether the forms have general frequencies (`zipf`).
+    pub fn has_freq(&self) -> bool {
+        !self.freq.is_empty()
+    }
+
+    /// The general Zipf frequency of the form node `n` ends (`train::build_dict`), if known.
+    pub fn zipf(&self, n: usize) -> Option<f32> {
+        super::train::class_zipf(self.freq.get(n).copied().unwrap_or(0))
     }
 
     /// The letters that continue node `n`, with their nodes.
@@ -223,7 +256,7 @@ mod tests {
         let mut sorted = words.to_vec();
         sorted.sort();
         let set = fst::Set::from_iter(sorted).unwrap();
-        let t = DictTrie::from_fst(set.as_fst());
+        let t = DictTrie::from_fst(set.as_fst()).unwrap();
         let walk = |w: &str| w.chars().fold(t.root(), |n, c| t.step(n, sym(c)));
         for w in words {
             assert!(t.is_final(walk(w)), "{w}");
@@ -254,16 +287,39 @@ mod tests {
         // Values as `train::build_dict` writes them: 1 for a form the web crawl list has.
         let words = [("бала", 1), ("балалар", 0), ("балаларды", 1), ("бар", 0)];
         let map = fst::Map::from_iter(words).unwrap();
-        let t = DictTrie::from_fst(map.as_fst());
+        let t = DictTrie::from_fst(map.as_fst()).unwrap();
         let walk = |w: &str| w.chars().fold(t.root(), |n, c| t.step(n, sym(c)));
         for (w, v) in words {
             assert!(t.is_final(walk(w)), "{w}");
             assert_eq!(t.is_common(walk(w)), v == 1, "{w}");
         }
         assert!(!t.is_common(walk("бал")));
+        assert_eq!(t.zipf(walk("бала")), None);
         // A plain set marks none: no evidence, so no form counts as rare.
         let set = fst::Set::from_iter(["бала", "бар"]).unwrap();
-        let t = DictTrie::from_fst(set.as_fst());
+        let t = DictTrie::from_fst(set.as_fst()).unwrap();
         assert!(t.is_common(t.step(t.step(t.step(t.root(), sym('б')), sym('а')), sym('р'))));
+    }
+
+    #[test]
+    fn trie_reads_zipf_classes() {
+        // Values as `train::build_dict` writes them: the COMMON bit, the Zipf class above it.
+        use crate::repair::ocr::train::{zipf_class, COMMON, FREQ_SHIFT};
+        let class = |z: f32| u64::from(zipf_class(z)) << FREQ_SHIFT;
+        let words = [
+            ("условии", COMMON | class(4.27)),
+            ("условий", COMMON | class(4.6)),
+            ("условию", 0),
+            ("условия", class(4.95)),
+        ];
+        let map = fst::Map::from_iter(words).unwrap();
+        let t = DictTrie::from_fst(map.as_fst()).unwrap();
+        let walk = |w: &str| w.chars().fold(t.root(), |n, c| t.step(n, sym(c)));
+        assert!(t.has_freq());
+        assert_eq!(t.zipf(walk("условий")), Some(4.625));
+        assert_eq!(t.zipf(walk("условии")), Some(4.25));
+        assert_eq!(t.zipf(walk("условию")), None);
+        assert_eq!(t.zipf(walk("услови")), None);
+        assert!(t.is_common(walk("условий")) && !t.is_common(walk("условия")));
     }
 }

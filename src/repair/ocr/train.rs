@@ -68,25 +68,31 @@ pub struct TrainConfig {
     /// tables), on top of `pairs`: more Kazakh renders taught the Kazakh channel rare garbles
     /// but, shared, cost Russian words (the one channel is then mostly Kazakh garble).
     pub lang_pairs: Vec<(String, PathBuf)>,
+    /// General word frequencies per language (`word<TAB>zipf` lines, `wordfreq-dump.py`): each
+    /// dictionary form's Zipf class goes into its FST value (see `build_dict`).
+    pub word_freq: Vec<(String, PathBuf)>,
 }
 
 /// Compile word lists into a map of lower-case word forms (letters only) as an FST: a million
 /// Kazakh forms take a few MB and are searched letter by letter without being loaded. A form
-/// also in the `common` lists maps to 1 (`COMMON`), the rest to 0: that a web crawl wrote a form
-/// is the only frequency evidence a dictionary form has (hunspell forms any ending of any stem).
-pub fn build_dict(files: &[&Path], common: &[&Path], out: &Path) -> Result<usize> {
+/// also in the `common` lists has the `COMMON` bit (hunspell forms any ending of any stem; that a
+/// web crawl wrote a form says it is used), and a form of the `freq` lists its general Zipf
+/// frequency's class above it (`FREQ_SHIFT`, `zipf_class`): which of two forms real text uses
+/// more (`условий` 4.6, `условии` 4.3), where the small corpus has neither.
+pub fn build_dict(files: &[&Path], common: &[&Path], freq: &[&Path], out: &Path) -> Result<usize> {
+    let letters = |w: &str| {
+        let n = w.chars().count();
+        n > 0
+            && n <= 40
+            && w.chars()
+                .all(|c| super::lm::is_letter_sym(super::lm::sym(c)))
+    };
     let forms = |f: &Path| -> Result<Vec<String>> {
         let text = std::fs::read_to_string(f).with_context(|| format!("{}", f.display()))?;
         let mut v = Vec::new();
         for w in text.lines() {
             let w = w.split('/').next().unwrap_or("").trim().to_lowercase();
-            let n = w.chars().count();
-            if n == 0
-                || n > 40
-                || !w
-                    .chars()
-                    .all(|c| super::lm::is_letter_sym(super::lm::sym(c)))
-            {
+            if !letters(&w) {
                 continue;
             }
             if w.contains('ё') {
@@ -106,11 +112,34 @@ pub fn build_dict(files: &[&Path], common: &[&Path], out: &Path) -> Result<usize
     for f in common {
         frequent.extend(forms(f)?);
     }
-    let map = fst::Map::from_iter(
-        words
-            .iter()
-            .map(|w| (w, u64::from(frequent.contains(w.as_str())) * COMMON)),
-    )
+    // A form's class: the highest of its spellings (`её` and `ее` are one form here).
+    let mut class: rustc_hash::FxHashMap<String, u64> = rustc_hash::FxHashMap::default();
+    for f in freq {
+        let text = std::fs::read_to_string(f).with_context(|| format!("{}", f.display()))?;
+        for line in text.lines() {
+            let Some((w, z)) = line.split_once('\t') else {
+                continue;
+            };
+            let (w, Ok(z)) = (w.trim().to_lowercase(), z.trim().parse::<f32>()) else {
+                continue;
+            };
+            if !letters(&w) {
+                continue;
+            }
+            let c = u64::from(zipf_class(z));
+            for w in [w.replace('ё', "е"), w] {
+                let e = class.entry(w).or_insert(0);
+                *e = (*e).max(c);
+            }
+        }
+    }
+    let map = fst::Map::from_iter(words.iter().map(|w| {
+        let common = u64::from(frequent.contains(w.as_str())) * COMMON;
+        (
+            w,
+            common | class.get(w.as_str()).copied().unwrap_or(0) << FREQ_SHIFT,
+        )
+    }))
     .context("building the word FST")?;
     std::fs::write(out, map.as_fst().as_bytes()).with_context(|| format!("{}", out.display()))?;
     Ok(words.len())
@@ -125,8 +154,24 @@ fn of_lang<'a>(lists: &'a [(String, PathBuf)], lang: &str) -> Vec<&'a Path> {
         .collect()
 }
 
-/// The value of a common form in the dictionary FST (`build_dict`).
+/// The value bit of a common form in the dictionary FST (`build_dict`).
 pub const COMMON: u64 = 1;
+
+/// Where a form's Zipf class starts in its FST value (above `COMMON`; 0: no frequency known).
+pub const FREQ_SHIFT: u32 = 1;
+
+/// Zipf classes per Zipf unit (a factor of 10 in frequency): eighths, 0.29 nats apart.
+const ZIPF_STEPS: f32 = 8.0;
+
+/// The Zipf class of a frequency, 1..=63 (Zipf 1/8 to 7.9: wordfreq's lists run from 1 to 7.6).
+pub fn zipf_class(zipf: f32) -> u8 {
+    (zipf * ZIPF_STEPS).round().clamp(1.0, 63.0) as u8
+}
+
+/// The Zipf frequency of a class (`zipf_class`; None for 0, no frequency known).
+pub fn class_zipf(class: u8) -> Option<f32> {
+    (class > 0).then(|| f32::from(class) / ZIPF_STEPS)
+}
 
 /// Markdown of a corpus act → plain paragraphs (marks dropped, table cells split).
 pub fn md_to_text(md: &str) -> String {
@@ -270,7 +315,7 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
         let (files, common) = (of_lang(&cfg.words, lang), of_lang(&cfg.common, lang));
         if !files.is_empty() {
             let path = cfg.out.join(format!("{lang}.fst"));
-            let n = build_dict(&files, &common, &path)?;
+            let n = build_dict(&files, &common, &of_lang(&cfg.word_freq, lang), &path)?;
             let size = std::fs::metadata(&path)?.len();
             summary.push_str(&format!(
                 "{lang}: dictionary of {n} word forms → {} ({} KB)\n",
@@ -377,6 +422,40 @@ mod tests {
         assert!(with.digit_tokens.is_empty());
         let ru_stats = pair_stats(&[&ru], &[&ru], "ru", 2);
         assert_eq!(ru_stats.digit_forms, vec![("06".into(), "об".into(), 1)]);
+    }
+
+    #[test]
+    fn dictionary_values_hold_common_marks_and_zipf_classes() {
+        let dir = std::env::temp_dir().join(format!("zan-dict-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = |name: &str, text: &str| {
+            let p = dir.join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let words = file("w", "условие\nусловии\nусловий\nеё\n");
+        let common = file("c", "условий\n");
+        // wordfreq-dump.py lines; a word the dictionary lacks stays out.
+        let freq = file(
+            "f",
+            "условий\t4.60\nусловии\t4.27\nеё\t5.90\nусловиях\t4.00\n",
+        );
+        let out = dir.join("d.fst");
+        assert_eq!(
+            build_dict(&[&words], &[&common], &[&freq], &out).unwrap(),
+            5
+        );
+        let map = fst::Map::new(std::fs::read(&out).unwrap()).unwrap();
+        let class = |z: f32| u64::from(zipf_class(z)) << FREQ_SHIFT;
+        assert_eq!(map.get("условий"), Some(COMMON | class(4.6)));
+        assert_eq!(map.get("условии"), Some(class(4.27)));
+        assert_eq!(map.get("условие"), Some(0));
+        // `её` counts for `ее` too (the decoder reads е for ё as well).
+        assert_eq!(map.get("её"), Some(class(5.9)));
+        assert_eq!(map.get("ее"), Some(class(5.9)));
+        assert_eq!(map.get("условиях"), None);
+        assert_eq!(class_zipf(zipf_class(4.6)), Some(4.625));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
