@@ -454,6 +454,12 @@ impl OcrModel {
             .dict
             .as_ref()
             .and_then(|d| dict::DictTrie::from_fst(d.as_fst()));
+        if self.dict.is_some() && self.trie.is_none() {
+            eprintln!(
+                "zan: the {} OCR dictionary is too large or has values above 7 bits; decoding without it",
+                self.lang.code()
+            );
+        }
         self
     }
 
