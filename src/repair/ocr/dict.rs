@@ -54,6 +54,10 @@ pub struct DictTrie {
     /// Per node: the Zipf class of the form it ends (`train::zipf_class`, 0: none known), or
     /// empty when the dictionary has no frequencies (Kazakh).
     freq: Vec<u8>,
+    /// Per node: the highest Zipf class of a form at or below it (a form with none counts as
+    /// Zipf 1, as `DictFreq::term` takes it), empty with `freq`: the word search's look-ahead,
+    /// so a frequent form's prefix outranks a rare form's before either word ends.
+    best: Vec<u8>,
 }
 
 /// FST addresses in the trie builder's queue fit these bits (the shipped dictionaries are a few
@@ -76,6 +80,7 @@ impl DictTrie {
             level2: Vec::new(),
             marks_common: false,
             freq: vec![0],
+            best: Vec::new(),
         };
         // The FST node of each trie node not yet expanded, in the same order (a queue), with
         // the output of its path in the top bits (a wide queue cost megabytes at its peak).
@@ -126,6 +131,20 @@ impl DictTrie {
             t.freq = Vec::new();
         }
         t.freq.shrink_to_fit();
+        if !t.freq.is_empty() {
+            // Children come after their parent in breadth-first order: one backward pass.
+            let floor = super::train::zipf_class(1.0);
+            t.best = vec![0; t.freq.len()];
+            for n in (0..t.freq.len()).rev() {
+                let own = if t.is_final(n) {
+                    t.freq[n].max(floor)
+                } else {
+                    0
+                };
+                let kids = t.best[t.first(n)..t.first(n + 1)].iter().max();
+                t.best[n] = own.max(kids.copied().unwrap_or(0));
+            }
+        }
         let (a, b) = (t.first(0), t.first(1));
         t.level2 = vec![0; (b - a) * 64];
         for c in a..b {
@@ -190,6 +209,12 @@ impl DictTrie {
     /// The general Zipf frequency of the form node `n` ends (`train::build_dict`), if known.
     pub fn zipf(&self, n: usize) -> Option<f32> {
         super::train::class_zipf(self.freq.get(n).copied().unwrap_or(0))
+    }
+
+    /// The highest Zipf frequency of a form node `n` ends or leads to (forms the list lacks
+    /// count as Zipf 1), if the dictionary has frequencies.
+    pub fn zipf_below(&self, n: usize) -> Option<f32> {
+        super::train::class_zipf(self.best.get(n).copied().unwrap_or(0))
     }
 
     /// The letters that continue node `n`, with their nodes.
@@ -321,5 +346,10 @@ mod tests {
         assert_eq!(t.zipf(walk("условию")), None);
         assert_eq!(t.zipf(walk("услови")), None);
         assert!(t.is_common(walk("условий")) && !t.is_common(walk("условия")));
+        // The look-ahead: the best form at or below a node; a form the list lacks counts as 1.
+        assert_eq!(t.zipf_below(walk("услов")), Some(5.0));
+        assert_eq!(t.zipf_below(walk("условий")), Some(4.625));
+        assert_eq!(t.zipf_below(walk("условию")), Some(1.0));
+        assert_eq!(t.zipf_below(NONE), None);
     }
 }

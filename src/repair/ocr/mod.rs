@@ -524,6 +524,15 @@ impl OcrModel {
         }
     }
 
+    /// The best `dict_freq_term` of a form dictionary node `n` ends or leads to (the word
+    /// search's look-ahead; 0 without frequencies or without a node).
+    fn dict_freq_below(&self, n: usize) -> f32 {
+        match &self.trie {
+            Some(t) if t.has_freq() && n != NO_DICT => self.weights.dict_freq.term(t.zipf_below(n)),
+            _ => 0.0,
+        }
+    }
+
     fn dict_final(&self, addr: usize) -> bool {
         self.trie.as_ref().is_some_and(|t| t.is_final(addr))
     }

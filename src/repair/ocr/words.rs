@@ -413,10 +413,11 @@ thread_local! {
 }
 
 impl Beam<'_> {
-    /// The word term a prefix at lexicon node `lex` can still earn (see `Hyp::prior`).
-    fn prior(&self, lex: u32) -> f32 {
+    /// The word term a prefix at lexicon node `lex` and dictionary node `dict` can still earn
+    /// (see `Hyp::prior`; a dictionary-only prefix, its best form's general frequency).
+    fn prior(&self, dict: usize, lex: u32) -> f32 {
         match self.m.lex.best_below_ln(lex) {
-            None => self.w.dict_bonus,
+            None => self.w.dict_bonus + self.m.dict_freq_below(dict),
             Some(ln) => self.w.corpus_word(ln),
         }
     }
@@ -499,7 +500,7 @@ impl Beam<'_> {
                 x.done = h.done + self.finished(h);
             }
             x.phase = 1;
-            x.prior = x.done + self.prior(x.lex);
+            x.prior = x.done + self.prior(x.dict, x.lex);
         } else {
             if s == BOUND || (h.phase == 1 && !self.word_final(h)) {
                 return None;
@@ -612,7 +613,7 @@ impl Beam<'_> {
             if x.dict == NO_DICT && x.lex == NO_NODE {
                 continue;
             }
-            x.prior = x.done + self.prior(x.lex);
+            x.prior = x.done + self.prior(x.dict, x.lex);
             self.arena.push(Emit {
                 parent: h.back,
                 c: d.c,
