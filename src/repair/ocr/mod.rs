@@ -289,11 +289,22 @@ fn dict_freq_weights(lang: Lang) -> DictFreq {
     )
 }
 
-/// Weight of the two-letter endings' association (`Bigrams::ending_pmi`; `ZAN_OCR_END2`, a
-/// tuning hook): Russian only. Russian agreement shows in two letters; in Kazakh it was mixed
-/// on the development pairs (dev WER 10.73 -> 10.94, dev2 9.64 -> 9.34).
-fn end2_weight(lang: Lang) -> f32 {
-    tuning_hook("ZAN_OCR_END2", 1).map_or(if lang == Lang::Ru { 1.0 } else { 0.0 }, |v| v[0])
+/// Weight of the longer endings' association (`Bigrams::ending_pmi`; `ZAN_OCR_END2`, a tuning
+/// hook) and the letters it takes of the left and right word (`ZAN_OCR_END2_LEN="left,right"`).
+/// Russian agreement shows in the last two letters of both (`-ым экспертом`). In Kazakh two and
+/// two was mixed on the development pairs (dev WER 9.54 -> 9.62, dev2 7.78 -> 7.59 at 0.5);
+/// the left word's case ending takes three letters (`-ның` against `-ны`, `-дың` against `-ды`)
+/// and the right word's possessive and case four (`-ының`, `-сына`): 3 and 4 at 0.5 gained dev
+/// kk 9.54 -> 9.51, dev2 7.78 -> 7.59, a fresh render of the dev text 9.08 -> 9.01 (0.3 to 0.7
+/// alike; 1.0 lost on that render).
+fn end2_weight(lang: Lang) -> (f32, (usize, usize)) {
+    let w =
+        tuning_hook("ZAN_OCR_END2", 1).map_or(if lang == Lang::Ru { 1.0 } else { 0.5 }, |v| v[0]);
+    let len = tuning_hook("ZAN_OCR_END2_LEN", 2)
+        .map_or(if lang == Lang::Ru { (2, 2) } else { (3, 4) }, |v| {
+            (v[0].max(1.0) as usize, v[1].max(1.0) as usize)
+        });
+    (w, len)
 }
 
 /// Weight of the endings' association between two inflected words in the line Viterbi
@@ -415,7 +426,10 @@ impl OcrModel {
             channel: Channel::from_counts(&counts),
             lm: LmTable::new(&CharLm::train(&file.text)),
             lex: Lexicon::train(&file.text),
-            bigrams: words::Bigrams::train(&file.text, end2_weight(lang), agree_weight(lang)),
+            bigrams: {
+                let (end2, len2) = end2_weight(lang);
+                words::Bigrams::train(&file.text, end2, len2, agree_weight(lang))
+            },
             dict: None,
             trie: None,
             case_table: case_logp(&file.case_table),

@@ -74,6 +74,8 @@ pub struct Bigrams {
     /// Weight of the endings' association between two inflected words (`inflected`) in the
     /// line Viterbi, where it differs from `ReadWeights::ending` (see `ending_term`).
     agree: Option<f32>,
+    /// Letters of the left and right words' endings at the second level (`ending_n`).
+    len2: (usize, usize),
 }
 
 /// Pseudo-count of the prior of `ending_pmi`: a left ending seen less often than this says
@@ -116,9 +118,10 @@ fn key(k: impl Hash) -> u64 {
 }
 
 impl Bigrams {
-    /// Word pairs of `text`; `end2` weighs the two-letter endings' association (`ending_pmi`),
-    /// `agree` the association between inflected words (`ending_term`; None: as any pair).
-    pub fn train(text: &str, end2: f32, agree: Option<f32>) -> Bigrams {
+    /// Word pairs of `text`; `end2` weighs the longer endings' association (`ending_pmi`) of
+    /// the last `len2` letters of the left and right words, `agree` the association between
+    /// inflected words (`ending_term`; None: as any pair).
+    pub fn train(text: &str, end2: f32, len2: (usize, usize), agree: Option<f32>) -> Bigrams {
         let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
         let (mut ends, mut left, mut right) = (
             FxHashMap::default(),
@@ -146,7 +149,7 @@ impl Bigrams {
                     *left.entry(key(a)).or_insert(0) += 1;
                     *right.entry(key(b)).or_insert(0) += 1;
                     end_pairs.insert((a.to_string(), b.to_string()));
-                    let (a2, b2) = (ending_n(p, 2), ending_n(first, 2));
+                    let (a2, b2) = (ending_n(p, len2.0), ending_n(first, len2.1));
                     *ends.entry(key((END2, a2, b2))).or_insert(0) += 1;
                     *left.entry(key((END2, a2))).or_insert(0) += 1;
                     *right.entry(key((END2, b2))).or_insert(0) += 1;
@@ -167,6 +170,7 @@ impl Bigrams {
             pairs,
             end2,
             agree,
+            len2,
         };
         b.pmi_range = b.pmi_bounds(&end_pairs, &end2_pairs);
         b
@@ -225,7 +229,7 @@ impl Bigrams {
         }
         // The two-letter endings only where they weigh (Russian): this runs for every pair of
         // readings the line Viterbi compares.
-        let two = (self.end2 != 0.0).then(|| (ending_n(a, 2), ending_n(b, 2)));
+        let two = (self.end2 != 0.0).then(|| (ending_n(a, self.len2.0), ending_n(b, self.len2.1)));
         self.pmi(ending(a), ending(b), two)
     }
 
@@ -891,7 +895,12 @@ mod tests {
 
     #[test]
     fn bigrams_count_adjacent_words() {
-        let b = Bigrams::train("Мемлекеттік қызмет көрсету\nқызмет, көрсету.\n", 0.0, None);
+        let b = Bigrams::train(
+            "Мемлекеттік қызмет көрсету\nқызмет, көрсету.\n",
+            0.0,
+            (2, 2),
+            None,
+        );
         assert_eq!(b.count("мемлекеттік", "қызмет"), 1);
         assert_eq!(b.count("қызмет", "көрсету"), 2);
         assert_eq!(b.count("көрсету", "қызмет"), 0);
@@ -902,6 +911,7 @@ mod tests {
         let b = Bigrams::train(
             "приказ от 18.08.2022 № 374\nсогласно приказу № 12\n",
             0.0,
+            (2, 2),
             None,
         );
         assert_eq!(b.count("0", "№"), 1);
@@ -911,7 +921,7 @@ mod tests {
 
     #[test]
     fn ending_pairs_that_go_together_score_above_those_that_do_not() {
-        let b = Bigrams::train("жаңа үй\nжаңа үй\nескі кітап\n", 0.0, None);
+        let b = Bigrams::train("жаңа үй\nжаңа үй\nескі кітап\n", 0.0, (2, 2), None);
         assert!(b.ending_pmi("жаңа", "үй") > 0.0);
         assert!(b.ending_pmi("жаңа", "кітап") < 0.0);
         assert_eq!(b.ending_pmi("", "үй"), 0.0);
@@ -921,14 +931,30 @@ mod tests {
     fn two_letter_endings_tell_agreement_the_last_letter_misses() {
         let text = "с независимым экспертом\nнезависимым экспертом\nпо опеке и попечительству\n";
         let (one, two) = (
-            Bigrams::train(text, 0.0, None),
-            Bigrams::train(text, 1.0, None),
+            Bigrams::train(text, 0.0, (2, 2), None),
+            Bigrams::train(text, 1.0, (2, 2), None),
         );
         let (a, b) = ("независимым", "экспертам");
         assert_eq!(one.ending_pmi(a, "экспертом"), one.ending_pmi(a, b));
         assert!(two.ending_pmi(a, "экспертом") > two.ending_pmi(a, b));
         let (lo, hi) = two.pmi_range;
         assert!(lo <= two.ending_pmi(a, b) && two.ending_pmi(a, "экспертом") <= hi);
+    }
+
+    #[test]
+    fn kazakh_genitive_goes_with_a_possessive_on_the_next_word() {
+        // `-ның` before a possessive (`-ының`, `-ы`) as in `баланың тұрғылықты жерінің`,
+        // `-ны` before a verb; the last letter of each (`ң`, `ы`) is the same for both readings.
+        let text = "баланың жерінің\nбаланың жерінің\nбаланы жерледі\nбаланы қабылдады\n";
+        let b = Bigrams::train(text, 0.5, (3, 4), None);
+        let g = b.ending_pmi("баланың", "анасының") - b.ending_pmi("баланы", "анасының");
+        let one = Bigrams::train(text, 0.0, (3, 4), None);
+        let g1 = one.ending_pmi("баланың", "анасының") - one.ending_pmi("баланы", "анасының");
+        assert!(g > g1, "{g} {g1}");
+        let (lo, hi) = b.pmi_range;
+        assert!(
+            lo <= b.ending_pmi("баланы", "анасының") && b.ending_pmi("баланың", "анасының") <= hi
+        );
     }
 
     #[test]
