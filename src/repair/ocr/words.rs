@@ -69,7 +69,8 @@ pub struct Bigrams {
     left: FxHashMap<u64, u32>,
     right: FxHashMap<u64, u32>,
     pairs: u32,
-    /// Weight of the two-letter endings' association over the one-letter one (0: unused).
+    /// Weight of the longer endings' association over the one-letter one (0: unused); the
+    /// letters taken of each word are `len2` (two and two in Russian, three and four in Kazakh).
     end2: f32,
     /// Weight of the endings' association between two inflected words (`inflected`) in the
     /// line Viterbi, where it differs from `ReadWeights::ending` (see `ending_term`).
@@ -219,15 +220,16 @@ impl Bigrams {
     /// How much more (log) the ending of `b` follows the ending of `a` than it follows any word
     /// (smoothed towards 0 where the pair's left ending is rare).
     ///
-    /// With `end2`, the two-letter endings' association too, backed off to the one-letter
-    /// one where the left two-letter ending is rare: Russian agreement shows in two letters
+    /// With `end2`, the longer endings' association too (`len2` letters), backed off to the
+    /// one-letter one where the left longer ending is rare: Russian agreement shows in two letters
     /// (`независимым экспертам`, `-ый`/`-ой` against `-ом`/`-ым`), where the last letter alone
-    /// (`й`, `м`) is the same for the cases the garble leaves open.
+    /// (`й`, `м`) is the same for the cases the garble leaves open; a Kazakh case ending in
+    /// three (`-ның` against `-ны`) before a possessive and case ending in four (`-ының`).
     pub fn ending_pmi(&self, a: &str, b: &str) -> f32 {
         if a.is_empty() || b.is_empty() || self.pairs == 0 {
             return 0.0;
         }
-        // The two-letter endings only where they weigh (Russian): this runs for every pair of
+        // The longer endings only where they weigh (`end2` set): this runs for every pair of
         // readings the line Viterbi compares.
         let two = (self.end2 != 0.0).then(|| (ending_n(a, self.len2.0), ending_n(b, self.len2.1)));
         self.pmi(ending(a), ending(b), two)
