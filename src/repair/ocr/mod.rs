@@ -141,7 +141,7 @@ pub struct Weights {
 
 /// The general frequency's term of a dictionary form the corpus lacks: `weight` × (its Zipf,
 /// at most `cap`, less `centre`); a form the frequency list lacks counts as Zipf 1, the list's
-/// floor. See `dict_freq_weights`.
+/// floor. See `Weights::of_lang`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct DictFreq {
     pub weight: f32,
@@ -160,7 +160,8 @@ impl Weights {
     /// The defaults of `lang`, or the tuning hooks (unset in normal use; each read as
     /// `NAME_KK` / `NAME_RU` for one language, else `NAME` for both):
     /// `ZAN_OCR_WEIGHTS="lm,channel,lex_bonus,dict_bonus,oov,skip,beam,case_habit,fall_off"`,
-    /// `ZAN_OCR_FIRST_GLYPH`, `ZAN_OCR_DICT_RARE` and `ZAN_OCR_WORD_WEIGHTS="freq,bigram,beam_below,subst"`.
+    /// `ZAN_OCR_FIRST_GLYPH`, `ZAN_OCR_DICT_RARE`, `ZAN_OCR_DICT_FREQ="weight,centre,cap"` and
+    /// `ZAN_OCR_WORD_WEIGHTS="freq,bigram,beam_below,subst"`.
     pub fn from_env(lang: Lang) -> Weights {
         let mut w = Weights::of_lang(lang);
         if let Some(f) = lang_hook("ZAN_OCR_WEIGHTS", lang, 9) {
@@ -182,6 +183,13 @@ impl Weights {
         }
         if let Some(f) = lang_hook("ZAN_OCR_DICT_RARE", lang, 1) {
             w.dict_rare = f[0];
+        }
+        if let Some(f) = lang_hook("ZAN_OCR_DICT_FREQ", lang, 3) {
+            w.dict_freq = DictFreq {
+                weight: f[0],
+                centre: f[1],
+                cap: f[2],
+            };
         }
         // `ZAN_OCR_WORD_WEIGHTS="freq,bigram,beam_below,subst"`, the word-level weights (same purpose).
         if let Some(f) = lang_hook("ZAN_OCR_WORD_WEIGHTS", lang, 4) {
@@ -214,8 +222,20 @@ impl Weights {
             // frequency's term (`dict_freq`) already weighs it (wordfreq seldom has it: Zipf 1,
             // 7 below the centre); -3 on top cost forms the garble leaves open (dev2 ru WER
             // 4.07 -> 4.01, thin-corpus dev2 5.86 -> 5.80, dev and thin dev the same; -1 as -3).
+            // The general frequency's term (`DictFreq`, hook `ZAN_OCR_DICT_FREQ`): Russian only,
+            // the one dictionary with frequencies (wordfreq has no Kazakh). Twice the Zipf above
+            // or below 4.5, and no more than 4.5: a form the corpus lacks never scores above the
+            // flat dictionary bonus, but one real text seldom writes (`помеченная`) falls below a
+            // frequent one (`условий` 4.6 against `условии` 4.3). Dev ru WER 6.82 -> 6.82, dev2
+            // 4.37 -> 4.07; on thin-corpus dev models (four more acts out of the LM and lexicon)
+            // 10.18 -> 9.91, 6.34 -> 5.86. Uncapped, the frequent forms beat the corpus words
+            // (dev 6.98 at 1,4,9), and a weight of 1 gained less (dev2 4.19, thin 9.91, 6.16).
             Lang::Ru => Weights {
                 dict_rare: 0.0,
+                dict_freq: DictFreq {
+                    weight: 2.0,
+                    ..w.dict_freq
+                },
                 ..w
             },
         }
@@ -260,33 +280,13 @@ impl Default for Weights {
             first_glyph: 0.5,
             top: 0.0,
             top_ln: 0.0,
-            dict_freq: DictFreq::default(),
+            dict_freq: DictFreq {
+                weight: 0.0,
+                centre: 4.5,
+                cap: 4.5,
+            },
         }
     }
-}
-
-/// The general-frequency term's weights (`DictFreq`; `ZAN_OCR_DICT_FREQ="weight,centre,cap"`, a
-/// tuning hook): Russian only, the one dictionary with frequencies (wordfreq has no Kazakh).
-/// Twice the Zipf above or below 4.5, and no more than 4.5: a form the corpus lacks never
-/// scores above the flat dictionary bonus, but one real text seldom writes (`помеченная`)
-/// falls below a frequent one (`условий` 4.6 against `условии` 4.3). Dev ru WER 6.82 -> 6.82,
-/// dev2 4.37 -> 4.07; on thin-corpus dev models (four more acts out of the LM and lexicon)
-/// 10.18 -> 9.91, 6.34 -> 5.86. Uncapped, the frequent forms beat the corpus words (dev 6.98 at
-/// 1,4,9), and a weight of 1 gained less (dev2 4.19, thin 9.91, 6.16).
-fn dict_freq_weights(lang: Lang) -> DictFreq {
-    let default = if lang == Lang::Ru { 2.0 } else { 0.0 };
-    tuning_hook("ZAN_OCR_DICT_FREQ", 3).map_or(
-        DictFreq {
-            weight: default,
-            centre: 4.5,
-            cap: 4.5,
-        },
-        |v| DictFreq {
-            weight: v[0],
-            centre: v[1],
-            cap: v[2],
-        },
-    )
 }
 
 /// Weight of the longer endings' association (`Bigrams::ending_pmi`; `ZAN_OCR_END2`, a tuning
@@ -454,7 +454,6 @@ impl OcrModel {
                 Weights {
                     top,
                     top_ln,
-                    dict_freq: dict_freq_weights(lang),
                     ..Weights::from_env(lang)
                 }
             },
@@ -501,18 +500,21 @@ impl OcrModel {
     /// Whether a lower-case letter word is a dictionary form, and if so whether a common one
     /// (walks the trie, not the FST).
     fn dict_form(&self, word: &str) -> Option<bool> {
-        let t = self.trie.as_ref()?;
-        let n = word.chars().fold(t.root(), |n, c| t.step(n, sym(c)));
+        let (t, n) = (self.trie.as_ref()?, self.dict_walk(word)?);
         t.is_final(n).then(|| t.is_common(n))
+    }
+
+    /// The dictionary trie node a lower-case letter word leads to (None without a dictionary).
+    fn dict_walk(&self, word: &str) -> Option<usize> {
+        let t = self.trie.as_ref()?;
+        Some(word.chars().fold(t.root(), |n, c| t.step(n, sym(c))))
     }
 
     /// The word term of a lower-case letter word as a dictionary form the corpus lacks, if it
     /// is one: the dictionary bonus, less `dict_rare` for a form no web crawl wrote, plus its
     /// general frequency's term where the dictionary has frequencies (`DictFreq`).
     fn dict_word_term(&self, word: &str) -> Option<f32> {
-        let t = self.trie.as_ref()?;
-        let n = word.chars().fold(t.root(), |n, c| t.step(n, sym(c)));
-        self.dict_node_term(n)
+        self.dict_node_term(self.dict_walk(word)?)
     }
 
     /// `dict_word_term` of the form dictionary node `n` ends (None: it ends none).
@@ -890,7 +892,7 @@ impl OcrModel {
                 // In a word of capitals the font writes small letters as capitals too: the
                 // first letter's capital glyph string says nothing more there.
                 if *FIRST_LETTER != 0.0 && key % 4 != KEY_CAPITALS {
-                    let body = token.trim_start_matches(['«', '"', '“', '„', '\'', '(']);
+                    let body = behind_openers(token);
                     let l = chars[i];
                     let lr = body
                         .char_indices()
@@ -1134,12 +1136,14 @@ static CASE_HOOK: Lazy<(f32, f32, f32)> = Lazy::new(|| match tuning_hook("ZAN_OC
     None => (2.0, 2.0, 3.0),
 });
 
+/// `token` behind its opening quotes and brackets (`«`, `(`, …).
+fn behind_openers(token: &str) -> &str {
+    token.trim_start_matches(['«', '"', '“', '„', '\'', '('])
+}
+
 /// The first glyph of a garbled word, behind opening quotes and brackets.
 pub fn first_glyph(token: &str) -> Option<char> {
-    token
-        .trim_start_matches(['«', '"', '“', '„', '\'', '('])
-        .chars()
-        .next()
+    behind_openers(token).chars().next()
 }
 
 /// Weight of the first glyph's case evidence (`ZAN_OCR_FIRST_GLYPH_LR`, a tuning hook; unset
@@ -1201,7 +1205,7 @@ pub struct CaseHabits {
 /// A token of one to three single letters each with a point (`Т.`, `М.С.`, `(н.к.`), behind
 /// any opening bracket or quote: its letters and points lower-cased, else None.
 fn initials_group(tok: &str) -> Option<String> {
-    let body = tok.trim_start_matches(['(', '«', '"', '“', '„', '\'']);
+    let body = behind_openers(tok);
     let cs: Vec<char> = body.chars().collect();
     let shape = !cs.is_empty()
         && cs.len() <= 6
@@ -1213,9 +1217,7 @@ fn initials_group(tok: &str) -> Option<String> {
 /// Whether `tok` (behind any opening bracket or quote) opens with a word of two or more
 /// letters written Title: a capital, then a small letter.
 fn title_word(tok: &str) -> bool {
-    let mut it = tok
-        .trim_start_matches(['(', '«', '"', '“', '„', '\''])
-        .chars();
+    let mut it = behind_openers(tok).chars();
     matches!((it.next(), it.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase())
 }
 
@@ -2127,7 +2129,10 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
     // case model reads each letter as a word (`т.б.`) and mostly gets them small.
     let alnum = |k: usize| units[k].1 && units[k].0.chars().any(char::is_alphanumeric);
     for k in 0..units.len() {
-        let Some(g) = lattice[k].get(pick[k]).and(initials_group(&texts[k])) else {
+        let Some(g) = lattice[k]
+            .get(pick[k])
+            .and_then(|_| initials_group(&texts[k]))
+        else {
             continue;
         };
         let next = (k + 1..units.len()).find(|&j| alnum(j));
