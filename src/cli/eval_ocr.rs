@@ -116,7 +116,7 @@ pub fn train_ocr(
     pairs: Vec<PathBuf>,
     corpus: PathBuf,
     held_out_docs: Vec<String>,
-    held_out_acts: Vec<String>,
+    (held_out_acts, extra_acts): (Vec<String>, Vec<PathBuf>),
     out: PathBuf,
     (words, common, lang_pairs, word_freq): (Vec<String>, Vec<String>, Vec<String>, Vec<String>),
 ) -> Result<()> {
@@ -138,6 +138,7 @@ pub fn train_ocr(
         corpus,
         held_out_docs,
         held_out_acts,
+        extra_acts,
         out,
         iterations: 4,
         words,

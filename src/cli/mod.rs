@@ -227,6 +227,10 @@ enum TrainCmd {
             default_value = "141011,97449,125804,142171,142971"
         )]
         held_out_acts: Vec<String>,
+        /// More folders of acts (`<code>/kaz.md`, `<code>/rus.md`) whose text trains the
+        /// language models beside the corpus's; `--held-out-acts` applies to them too.
+        #[arg(long)]
+        acts: Vec<PathBuf>,
         #[arg(long, default_value = "src/repair/ocr/models")]
         out: PathBuf,
         /// Word lists as LANG=FILE (one form a line, e.g. `unmunch` of hunspell-kk / hunspell-ru).
@@ -416,6 +420,7 @@ pub fn run() -> i32 {
                     corpus,
                     held_out_docs,
                     held_out_acts,
+                    acts,
                     out,
                     words,
                     common_words,
@@ -426,7 +431,7 @@ pub fn run() -> i32 {
             pairs,
             corpus,
             held_out_docs,
-            held_out_acts,
+            (held_out_acts, acts),
             out,
             (words, common_words, lang_pairs, word_freq),
         ),

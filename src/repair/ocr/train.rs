@@ -56,6 +56,10 @@ pub struct TrainConfig {
     pub held_out_docs: Vec<String>,
     /// Corpus act codes kept out of the language models (clean-text false-positive tests).
     pub held_out_acts: Vec<String>,
+    /// More folders of acts (`<code>/kaz.md`, `<code>/rus.md`, as in `corpus/acts`) whose text
+    /// trains the language models beside the corpus: the corpus is a few acts, and most words the
+    /// decoder gets wrong are words its text lacks.
+    pub extra_acts: Vec<PathBuf>,
     pub out: PathBuf,
     pub iterations: usize,
     /// Public word lists per language (`kk`/`ru`, one word form a line, e.g. hunspell expanded
@@ -288,6 +292,36 @@ fn pair_stats(
     }
 }
 
+/// Append the text of each act folder's `md_name` under `dir` (in code order, `held_out` acts
+/// left out) to `text`, and its path (the folder's last two components) to `sources`.
+fn read_acts(
+    dir: &Path,
+    md_name: &str,
+    held_out: &[String],
+    text: &mut String,
+    sources: &mut Vec<String>,
+) -> Result<()> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("{}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let base = dir.file_name().and_then(|s| s.to_str()).unwrap_or("");
+    for d in dirs {
+        let code = d.file_name().and_then(|s| s.to_str()).unwrap_or("");
+        if held_out.iter().any(|h| h == code) {
+            continue;
+        }
+        let f = d.join(md_name);
+        if let Ok(md) = std::fs::read_to_string(&f) {
+            text.push_str(&md_to_text(&md));
+            sources.push(format!("{base}/{code}/{md_name}"));
+        }
+    }
+    Ok(())
+}
+
 /// Train both models and write `kk.json.gz` and `ru.json.gz` into `cfg.out`; returns a summary.
 pub fn train(cfg: &TrainConfig) -> Result<String> {
     let mut pairs = Vec::new();
@@ -327,23 +361,9 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
     for ((lang, md_name), own) in [("kk", "kaz.md"), ("ru", "rus.md")].into_iter().zip(&own) {
         let mut text = String::new();
         let mut sources = Vec::new();
-        let acts = cfg.corpus.join("acts");
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&acts)
-            .with_context(|| format!("{}", acts.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_dir())
-            .collect();
-        dirs.sort();
-        for d in dirs {
-            let code = d.file_name().and_then(|s| s.to_str()).unwrap_or("");
-            if cfg.held_out_acts.iter().any(|h| h == code) {
-                continue;
-            }
-            let f = d.join(md_name);
-            if let Ok(md) = std::fs::read_to_string(&f) {
-                text.push_str(&md_to_text(&md));
-                sources.push(format!("acts/{code}/{md_name}"));
-            }
+        let corpus_acts = cfg.corpus.join("acts");
+        for dir in std::iter::once(&corpus_acts).chain(&cfg.extra_acts) {
+            read_acts(dir, md_name, &cfg.held_out_acts, &mut text, &mut sources)?;
         }
 
         let mine: Vec<&Pair> = train_pairs
@@ -462,5 +482,46 @@ mod tests {
     fn markdown_to_text() {
         let t = md_to_text("# Заголовок\n\n> *Сноска. Текст*\n| а | б |\n|---|---|\n");
         assert_eq!(t, "Заголовок\nСноска. Текст\nа\nб\n");
+    }
+
+    #[test]
+    fn act_folders_are_read_in_code_order_without_held_out_acts() {
+        // Two folders as `--acts` takes them: the corpus's and one more, each act a folder of
+        // `kaz.md` / `rus.md`; an act without the language's file is skipped, not an error.
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("acts"), tmp.path().join("more"));
+        for (dir, code, kaz) in [
+            (&a, "200", Some("# Екінші бұйрық")),
+            (&a, "100", Some("# Бірінші бұйрық")),
+            (&b, "300", None),
+            (&b, "400", Some("# Үшінші бұйрық")),
+            (&b, "500", Some("# Алынбайтын бұйрық")),
+        ] {
+            std::fs::create_dir_all(dir.join(code)).unwrap();
+            std::fs::write(dir.join(code).join("rus.md"), "# Приказ").unwrap();
+            if let Some(k) = kaz {
+                std::fs::write(dir.join(code).join("kaz.md"), k).unwrap();
+            }
+        }
+        let (mut text, mut sources) = (String::new(), Vec::new());
+        let held = vec!["500".to_string()];
+        for dir in [&a, &b] {
+            read_acts(dir, "kaz.md", &held, &mut text, &mut sources).unwrap();
+        }
+        assert_eq!(text, "Бірінші бұйрық\nЕкінші бұйрық\nҮшінші бұйрық\n");
+        assert_eq!(
+            sources,
+            ["acts/100/kaz.md", "acts/200/kaz.md", "more/400/kaz.md"]
+        );
+        // A folder that is not there is an error that names it.
+        let err = read_acts(
+            &tmp.path().join("none"),
+            "kaz.md",
+            &held,
+            &mut text,
+            &mut sources,
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("none"), "{err:#}");
     }
 }
