@@ -3,6 +3,7 @@
 
 use super::channel;
 use super::ModelFile;
+use crate::model::Lang;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::io::Write;
@@ -293,10 +294,14 @@ fn pair_stats(
 }
 
 /// Append the text of each act folder's `md_name` under `dir` (in code order, `held_out` acts
-/// left out) to `text`, and its path (the folder's last two components) to `sources`.
+/// left out) to `text`, and its path (the folder's last two components) to `sources`. Latin
+/// look-alikes inside Cyrillic words are repaired first (`fix_lookalikes`), as `zan repair`
+/// does: many Kazakh files type `і` as a Latin `i` (`бiлiм`), which would split the word in the
+/// lexicon and teach the character model Latin letters inside Kazakh words.
 fn read_acts(
     dir: &Path,
     md_name: &str,
+    lang: Lang,
     held_out: &[String],
     text: &mut String,
     sources: &mut Vec<String>,
@@ -315,7 +320,10 @@ fn read_acts(
         }
         let f = d.join(md_name);
         if let Ok(md) = std::fs::read_to_string(&f) {
-            text.push_str(&md_to_text(&md));
+            for line in md_to_text(&md).lines() {
+                text.push_str(&crate::repair::fix_lookalikes(line, lang).0);
+                text.push('\n');
+            }
             sources.push(format!("{base}/{code}/{md_name}"));
         }
     }
@@ -363,7 +371,8 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
         let mut sources = Vec::new();
         let corpus_acts = cfg.corpus.join("acts");
         for dir in std::iter::once(&corpus_acts).chain(&cfg.extra_acts) {
-            read_acts(dir, md_name, &cfg.held_out_acts, &mut text, &mut sources)?;
+            let l = Lang::parse(lang).unwrap_or(Lang::Kk);
+            read_acts(dir, md_name, l, &cfg.held_out_acts, &mut text, &mut sources)?;
         }
 
         let mine: Vec<&Pair> = train_pairs
@@ -506,7 +515,7 @@ mod tests {
         let (mut text, mut sources) = (String::new(), Vec::new());
         let held = vec!["500".to_string()];
         for dir in [&a, &b] {
-            read_acts(dir, "kaz.md", &held, &mut text, &mut sources).unwrap();
+            read_acts(dir, "kaz.md", Lang::Kk, &held, &mut text, &mut sources).unwrap();
         }
         assert_eq!(text, "Бірінші бұйрық\nЕкінші бұйрық\nҮшінші бұйрық\n");
         assert_eq!(
@@ -517,6 +526,7 @@ mod tests {
         let err = read_acts(
             &tmp.path().join("none"),
             "kaz.md",
+            Lang::Kk,
             &held,
             &mut text,
             &mut sources,
