@@ -208,7 +208,7 @@ enum Cmd {
 enum TrainCmd {
     /// Train the OCR garble decoder (substitution model + kk/ru language models) into src/repair/ocr/models.
     #[command(
-        after_help = "Example (the shipped models; the seed pairs in ../shared/ocr are test data, never trained on;\nREADME \"OCR garble\" gives the word lists' commands):\n  zan train ocr --pairs src/repair/ocr/data/kk-acts.jsonl --pairs src/repair/ocr/data/ru-acts.jsonl \\\n    --pairs src/repair/ocr/data/kk-acts2.jsonl --pairs src/repair/ocr/data/ru-acts2.jsonl \\\n    --lang-pairs kk=src/repair/ocr/data/kk-acts3.jsonl --lang-pairs kk=src/repair/ocr/data/kk-acts4.jsonl \\\n    --lang-pairs kk=src/repair/ocr/data/kk-acts5.jsonl \\\n    --words kk=/tmp/kk.words --words ru=/tmp/ru.words --words kk=/tmp/kk.tess --words ru=/tmp/ru.tess \\\n    --common-words kk=/tmp/kk.tessall --common-words ru=/tmp/ru.tessall --word-freq ru=/tmp/ru.freq"
+        after_help = "Example (the shipped models; the seed pairs in ../shared/ocr are test data, never trained on;\nREADME \"OCR garble\" gives the word lists' commands):\n  zan train ocr --pairs src/repair/ocr/data/kk-acts.jsonl --pairs src/repair/ocr/data/ru-acts.jsonl \\\n    --pairs src/repair/ocr/data/kk-acts2.jsonl --pairs src/repair/ocr/data/ru-acts2.jsonl \\\n    --lang-pairs kk=src/repair/ocr/data/kk-acts3.jsonl --lang-pairs kk=src/repair/ocr/data/kk-acts4.jsonl \\\n    --lang-pairs kk=src/repair/ocr/data/kk-acts5.jsonl --acts src/repair/ocr/data/acts \\\n    --words kk=/tmp/kk.words --words ru=/tmp/ru.words --words kk=/tmp/kk.tess --words ru=/tmp/ru.tess \\\n    --common-words kk=/tmp/kk.tessall --common-words ru=/tmp/ru.tessall --word-freq ru=/tmp/ru.freq"
     )]
     Ocr {
         /// OCR pairs files; pairs of held-out documents are skipped.
