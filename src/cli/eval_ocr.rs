@@ -113,14 +113,21 @@ pub fn eval_ocr(file: &Path, lang: Option<&str>, docs: &[String], clean: &[PathB
     Ok(())
 }
 
-pub fn train_ocr(
-    pairs: Vec<PathBuf>,
-    corpus: PathBuf,
-    held_out_docs: Vec<String>,
-    (held_out_acts, extra_acts): (Vec<String>, Vec<PathBuf>),
-    out: PathBuf,
-    (words, common, lang_pairs, word_freq): (Vec<String>, Vec<String>, Vec<String>, Vec<String>),
-) -> Result<()> {
+/// The arguments of `zan train ocr` as given (the `LANG=FILE` lists not yet split).
+pub struct TrainOcrArgs {
+    pub pairs: Vec<PathBuf>,
+    pub corpus: PathBuf,
+    pub held_out_docs: Vec<String>,
+    pub held_out_acts: Vec<String>,
+    pub acts: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub words: Vec<String>,
+    pub common_words: Vec<String>,
+    pub lang_pairs: Vec<String>,
+    pub word_freq: Vec<String>,
+}
+
+pub fn train_ocr(args: TrainOcrArgs) -> Result<()> {
     let lists = |v: &[String], flag: &str| {
         v.iter()
             .map(|w| {
@@ -130,22 +137,18 @@ pub fn train_ocr(
             })
             .collect::<Result<Vec<_>>>()
     };
-    let words = lists(&words, "words")?;
-    let common = lists(&common, "common-words")?;
-    let lang_pairs = lists(&lang_pairs, "lang-pairs")?;
-    let word_freq = lists(&word_freq, "word-freq")?;
     let cfg = train::TrainConfig {
-        pairs,
-        corpus,
-        held_out_docs,
-        held_out_acts,
-        extra_acts,
-        out,
+        words: lists(&args.words, "words")?,
+        common: lists(&args.common_words, "common-words")?,
+        lang_pairs: lists(&args.lang_pairs, "lang-pairs")?,
+        word_freq: lists(&args.word_freq, "word-freq")?,
+        pairs: args.pairs,
+        corpus: args.corpus,
+        held_out_docs: args.held_out_docs,
+        held_out_acts: args.held_out_acts,
+        extra_acts: args.acts,
+        out: args.out,
         iterations: 4,
-        words,
-        common,
-        lang_pairs,
-        word_freq,
     };
     print!("{}", train::train(&cfg)?);
     Ok(())

@@ -427,14 +427,18 @@ pub fn run() -> i32 {
                     lang_pairs,
                     word_freq,
                 },
-        } => eval_ocr::train_ocr(
+        } => eval_ocr::train_ocr(eval_ocr::TrainOcrArgs {
             pairs,
             corpus,
             held_out_docs,
-            (held_out_acts, acts),
+            held_out_acts,
+            acts,
             out,
-            (words, common_words, lang_pairs, word_freq),
-        ),
+            words,
+            common_words,
+            lang_pairs,
+            word_freq,
+        }),
     };
     match res {
         Ok(()) => 0,

@@ -678,6 +678,13 @@ impl Lexicon {
         &self.edges[self.first[n] as usize..self.first[n + 1] as usize]
     }
 
+    /// The symbols that continue `node`, one bit each (as `DictTrie::child_mask`).
+    pub fn child_mask(&self, node: u32) -> u64 {
+        self.children(node)
+            .iter()
+            .fold(0, |m, e| m | 1 << (e.0 & 63))
+    }
+
     /// Follow symbol `s` from `node` (a short scan of the node's edges: a node has a few).
     #[inline]
     pub fn child(&self, node: u32, s: u8) -> u32 {

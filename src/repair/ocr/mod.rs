@@ -46,14 +46,15 @@ static RU: Lazy<Option<OcrModel>> = Lazy::new(|| load("ru", RU_BYTES, RU_DICT));
 /// some documents held out, for tuning; unset in normal use).
 fn load(lang: &str, gz: &'static [u8], dict: &'static [u8]) -> Option<OcrModel> {
     fixed_mmap_threshold();
-    if let Some(dir) = std::env::var_os("ZAN_OCR_MODEL_DIR") {
+    let m = if let Some(dir) = std::env::var_os("ZAN_OCR_MODEL_DIR") {
         let dir = std::path::Path::new(&dir);
         let gz = std::fs::read(dir.join(format!("{lang}.json.gz"))).ok()?;
         let dict = std::fs::read(dir.join(format!("{lang}.fst"))).unwrap_or_default();
         let dict: &'static [u8] = Box::leak(dict.into_boxed_slice());
-        return OcrModel::from_gz(&gz).ok().map(|m| m.with_dict(dict));
-    }
-    let m = OcrModel::from_gz(gz).ok().map(|m| m.with_dict(dict));
+        OcrModel::from_gz(&gz).ok().map(|m| m.with_dict(dict))
+    } else {
+        OcrModel::from_gz(gz).ok().map(|m| m.with_dict(dict))
+    };
     release_freed_memory();
     m
 }
@@ -461,7 +462,7 @@ impl OcrModel {
         }
         let lang = Lang::parse(&file.lang).unwrap_or(Lang::Kk);
         let lex = Lexicon::train(&file.text);
-        let words = lex.total;
+        let text_words = lex.total;
         OcrModel {
             lang,
             channel: Channel::from_counts(&counts),
@@ -491,7 +492,7 @@ impl OcrModel {
                 .collect(),
             digit_forms: digit_form_logp(&file.digit_tokens, &file.digit_forms),
             weights: {
-                let (top, top_ln) = top_words(lang, words);
+                let (top, top_ln) = top_words(lang, text_words);
                 Weights {
                     top,
                     top_ln,

@@ -370,8 +370,8 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
         let mut text = String::new();
         let mut sources = Vec::new();
         let corpus_acts = cfg.corpus.join("acts");
+        let l = Lang::parse(lang).unwrap_or(Lang::Kk);
         for dir in std::iter::once(&corpus_acts).chain(&cfg.extra_acts) {
-            let l = Lang::parse(lang).unwrap_or(Lang::Kk);
             read_acts(dir, md_name, l, &cfg.held_out_acts, &mut text, &mut sources)?;
         }
 

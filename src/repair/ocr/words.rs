@@ -461,11 +461,7 @@ impl Beam<'_> {
             return 0;
         };
         let d = self.m.trie.as_ref().map_or(0, |t| t.child_mask(dict));
-        self.m
-            .lex
-            .children(lex)
-            .iter()
-            .fold(d, |m, e| m | 1 << (e.0 & 63))
+        d | self.m.lex.child_mask(lex)
     }
 
     /// Queue `x` at position `to`, unless the margin would prune it there (`top` only rises).
