@@ -69,14 +69,39 @@ pub struct Bigrams {
     left: FxHashMap<u64, u32>,
     right: FxHashMap<u64, u32>,
     pairs: u32,
-    /// Weight of the longer endings' association over the one-letter one (0: unused); the
-    /// letters taken of each word are `len2` (two and two in Russian, three and four in Kazakh).
-    end2: f32,
+    /// The longer endings' association (see `LongEndings`).
+    end2: LongEndings,
     /// Weight of the endings' association between two inflected words (`inflected`) in the
     /// line Viterbi, where it differs from `ReadWeights::ending` (see `ending_term`).
     agree: Option<f32>,
-    /// Letters of the left and right words' endings at the second level (`ending_n`).
-    len2: (usize, usize),
+}
+
+/// How `Bigrams::ending_pmi` weighs the association of the words' longer endings.
+#[derive(Clone, Copy, Debug)]
+pub struct LongEndings {
+    /// Weight over the one-letter association (0: unused).
+    pub weight: f32,
+    /// Letters taken of the left and right words (`ending_n`): two and two in Russian, three
+    /// and four in Kazakh.
+    pub len: (usize, usize),
+    /// Pseudo-count of its prior, the one-letter association: a left ending seen far more
+    /// often than this, never before some right ending, makes that pair unlikely.
+    pub prior: f32,
+}
+
+impl Default for LongEndings {
+    fn default() -> Self {
+        LongEndings::NONE
+    }
+}
+
+impl LongEndings {
+    /// No longer endings: the one-letter association alone.
+    pub const NONE: LongEndings = LongEndings {
+        weight: 0.0,
+        len: (2, 2),
+        prior: 10.0,
+    };
 }
 
 /// Pseudo-count of the prior of `ending_pmi`: a left ending seen less often than this says
@@ -108,9 +133,6 @@ fn inflected(w: &str) -> bool {
 /// Tag of the two-letter endings' keys (they share the maps of the one-letter ones).
 const END2: u8 = 2;
 
-/// Pseudo-count of the two-letter association's prior (the one-letter association).
-const PMI2_PRIOR: f32 = 10.0;
-
 /// The map key of a word, an ending or a pair of them.
 fn key(k: impl Hash) -> u64 {
     let mut h = FxHasher::default();
@@ -119,10 +141,10 @@ fn key(k: impl Hash) -> u64 {
 }
 
 impl Bigrams {
-    /// Word pairs of `text`; `end2` weighs the longer endings' association (`ending_pmi`) of
-    /// the last `len2` letters of the left and right words, `agree` the association between
-    /// inflected words (`ending_term`; None: as any pair).
-    pub fn train(text: &str, end2: f32, len2: (usize, usize), agree: Option<f32>) -> Bigrams {
+    /// Word pairs of `text`; `end2` weighs the longer endings' association (`ending_pmi`),
+    /// `agree` the association between inflected words (`ending_term`; None: as any pair).
+    pub fn train(text: &str, end2: LongEndings, agree: Option<f32>) -> Bigrams {
+        let len2 = end2.len;
         let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
         let (mut ends, mut left, mut right) = (
             FxHashMap::default(),
@@ -171,7 +193,6 @@ impl Bigrams {
             pairs,
             end2,
             agree,
-            len2,
         };
         b.pmi_range = b.pmi_bounds(&end_pairs, &end2_pairs);
         b
@@ -192,7 +213,9 @@ impl Bigrams {
         let c1max = self.left.values().copied().max().unwrap_or(0) as f32;
         let lo1 = (PMI_PRIOR / (c1max + PMI_PRIOR)).ln().min(0.0);
         // A two-letter ending is seen no more often than its one-letter one.
-        let lo = lo1 + self.end2.min(1.0) * (PMI2_PRIOR / (c1max + PMI2_PRIOR)).ln().min(0.0);
+        let lo = lo1
+            + self.end2.weight.min(1.0)
+                * (self.end2.prior / (c1max + self.end2.prior)).ln().min(0.0);
         let hi1 = end_pairs
             .iter()
             .map(|(a, b)| self.pmi(a, b, None))
@@ -231,7 +254,8 @@ impl Bigrams {
         }
         // The longer endings only where they weigh (`end2` set): this runs for every pair of
         // readings the line Viterbi compares.
-        let two = (self.end2 != 0.0).then(|| (ending_n(a, self.len2.0), ending_n(b, self.len2.1)));
+        let two = (self.end2.weight != 0.0)
+            .then(|| (ending_n(a, self.end2.len.0), ending_n(b, self.end2.len.1)));
         self.pmi(ending(a), ending(b), two)
     }
 
@@ -266,8 +290,8 @@ impl Bigrams {
         let d1 = get(&self.left, key((END2, fa)));
         let q2 = (get(&self.right, key((END2, fb))) + 0.5) / (self.pairs as f32 + 0.5);
         // P(fb | fa), its prior P(fb | ea) taken as P(eb | ea) shared out by P(fb) / P(eb).
-        let cond2 = (d12 + PMI2_PRIOR * cond * q2 / p2) / (d1 + PMI2_PRIOR);
-        pmi1 + self.end2 * ((cond2 / q2).ln() - pmi1)
+        let cond2 = (d12 + self.end2.prior * cond * q2 / p2) / (d1 + self.end2.prior);
+        pmi1 + self.end2.weight * ((cond2 / q2).ln() - pmi1)
     }
 
     pub fn count(&self, a: &str, b: &str) -> u32 {
@@ -895,8 +919,7 @@ mod tests {
     fn bigrams_count_adjacent_words() {
         let b = Bigrams::train(
             "Мемлекеттік қызмет көрсету\nқызмет, көрсету.\n",
-            0.0,
-            (2, 2),
+            LongEndings::NONE,
             None,
         );
         assert_eq!(b.count("мемлекеттік", "қызмет"), 1);
@@ -908,8 +931,7 @@ mod tests {
     fn numbers_and_number_signs_are_bigram_words() {
         let b = Bigrams::train(
             "приказ от 18.08.2022 № 374\nсогласно приказу № 12\n",
-            0.0,
-            (2, 2),
+            LongEndings::NONE,
             None,
         );
         assert_eq!(b.count("0", "№"), 1);
@@ -919,7 +941,7 @@ mod tests {
 
     #[test]
     fn ending_pairs_that_go_together_score_above_those_that_do_not() {
-        let b = Bigrams::train("жаңа үй\nжаңа үй\nескі кітап\n", 0.0, (2, 2), None);
+        let b = Bigrams::train("жаңа үй\nжаңа үй\nескі кітап\n", LongEndings::NONE, None);
         assert!(b.ending_pmi("жаңа", "үй") > 0.0);
         assert!(b.ending_pmi("жаңа", "кітап") < 0.0);
         assert_eq!(b.ending_pmi("", "үй"), 0.0);
@@ -929,8 +951,15 @@ mod tests {
     fn two_letter_endings_tell_agreement_the_last_letter_misses() {
         let text = "с независимым экспертом\nнезависимым экспертом\nпо опеке и попечительству\n";
         let (one, two) = (
-            Bigrams::train(text, 0.0, (2, 2), None),
-            Bigrams::train(text, 1.0, (2, 2), None),
+            Bigrams::train(text, LongEndings::NONE, None),
+            Bigrams::train(
+                text,
+                LongEndings {
+                    weight: 1.0,
+                    ..LongEndings::NONE
+                },
+                None,
+            ),
         );
         let (a, b) = ("независимым", "экспертам");
         assert_eq!(one.ending_pmi(a, "экспертом"), one.ending_pmi(a, b));
@@ -944,9 +973,17 @@ mod tests {
         // `-ның` before a possessive (`-ының`, `-ы`) as in `баланың тұрғылықты жерінің`,
         // `-ны` before a verb; the last letter of each (`ң`, `ы`) is the same for both readings.
         let text = "баланың жерінің\nбаланың жерінің\nбаланы жерледі\nбаланы қабылдады\n";
-        let b = Bigrams::train(text, 0.5, (3, 4), None);
+        let b = Bigrams::train(
+            text,
+            LongEndings {
+                weight: 0.5,
+                len: (3, 4),
+                prior: 10.0,
+            },
+            None,
+        );
         let g = b.ending_pmi("баланың", "анасының") - b.ending_pmi("баланы", "анасының");
-        let one = Bigrams::train(text, 0.0, (3, 4), None);
+        let one = Bigrams::train(text, LongEndings::NONE, None);
         let g1 = one.ending_pmi("баланың", "анасының") - one.ending_pmi("баланы", "анасының");
         assert!(g > g1, "{g} {g1}");
         let (lo, hi) = b.pmi_range;
