@@ -68,16 +68,18 @@ impl FuzzyCosts {
     }
 }
 
-/// Characters around a word that read as themselves (quotes, brackets, sentence marks; not `!`,
-/// which the OCR writes for the end of ы, `b!`, far more often than legal text has it).
+/// Characters around a word that read as themselves (quotes, round brackets, sentence marks;
+/// not `!`, which the OCR writes for the end of ы, `b!`, far more often than legal text has it,
+/// nor square brackets, which the training text never has and the OCR writes for the strokes of
+/// П and Д: `[lepesenb` is `Перечень`, `[JIA` `для`).
 fn is_lead(c: char) -> bool {
-    matches!(c, '"' | '“' | '”' | '„' | '«' | '\'' | '(' | '[')
+    matches!(c, '"' | '“' | '”' | '„' | '«' | '\'' | '(')
 }
 
 fn is_trail(c: char) -> bool {
     matches!(
         c,
-        '"' | '“' | '”' | '„' | '»' | '\'' | ')' | ']' | '.' | ',' | ';' | ':'
+        '"' | '“' | '”' | '„' | '»' | '\'' | ')' | '.' | ',' | ';' | ':'
     )
 }
 

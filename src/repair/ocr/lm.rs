@@ -82,7 +82,9 @@ pub fn sym(c: char) -> u8 {
         '.' => SYM_DOT,
         ',' => 46,
         '-' | '–' | '—' => 47,
-        '(' | ')' | '[' | ']' => SYM_BRACKET,
+        // Square brackets are no brackets here: the training text has none, and in garble they
+        // are the strokes of П or Д (`[pu` for `При`), which the round brackets' symbol made cheap.
+        '(' | ')' => SYM_BRACKET,
         '"' | '«' | '»' | '“' | '”' | '„' | '\'' => 49,
         ':' | ';' | '!' | '?' => 50,
         '№' => 51,
