@@ -1653,12 +1653,17 @@ fn html_tag_len(s: &str) -> usize {
 
 /// The line without its HTML tags.
 fn strip_tags(line: &str) -> String {
+    replace_tags(line, ' ')
+}
+
+/// The line with each HTML tag replaced by `with`.
+fn replace_tags(line: &str, with: char) -> String {
     let mut out = String::with_capacity(line.len());
     let mut i = 0;
     while i < line.len() {
         let t = html_tag_len(&line[i..]);
         if t > 0 {
-            out.push(' ');
+            out.push(with);
             i += t;
         } else {
             let c = line[i..].chars().next().unwrap_or(' ');

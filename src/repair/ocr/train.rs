@@ -178,7 +178,9 @@ pub fn class_zipf(class: u8) -> Option<f32> {
     (class > 0).then(|| f32::from(class) / ZIPF_STEPS)
 }
 
-/// Markdown of a corpus act → plain paragraphs (marks dropped, table cells split).
+/// Markdown of a corpus act → plain paragraphs (marks dropped, table cells split, HTML tags
+/// dropped: the acts' HTML tables and anchors, `<td>`, `<a id="p1"></a>`, are no text, and the
+/// language model had learnt `<`, `>` and Latin tag names as a common part of it).
 pub fn md_to_text(md: &str) -> String {
     let mut out = String::with_capacity(md.len());
     for line in md.lines() {
@@ -186,6 +188,15 @@ pub fn md_to_text(md: &str) -> String {
         if l.starts_with("|-") || l.starts_with("| -") || l.starts_with("|:") {
             continue;
         }
+        let untagged;
+        let l = if l.contains('<') {
+            // Each tag a cell break: a table cell or row ends at its tag, and an anchor
+            // (`<a id="p1"></a>`) stands before its paragraph.
+            untagged = super::replace_tags(l, '|');
+            untagged.as_str()
+        } else {
+            l
+        };
         for cell in l.split('|') {
             let t: String = cell
                 .trim_start_matches(['#', '>', ' '])
@@ -491,6 +502,10 @@ mod tests {
     fn markdown_to_text() {
         let t = md_to_text("# Заголовок\n\n> *Сноска. Текст*\n| а | б |\n|---|---|\n");
         assert_eq!(t, "Заголовок\nСноска. Текст\nа\nб\n");
+        let t = md_to_text(
+            "<table>\n<tr>\n<td>№</td>\n<td>«» 20 года</td>\n</tr>\n<a id=\"p1\"></a>1. Текст",
+        );
+        assert_eq!(t, "№\n«» 20 года\n1. Текст\n");
     }
 
     #[test]
