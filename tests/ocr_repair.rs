@@ -85,14 +85,18 @@ fn wrapped_kazakh_line_keeps_its_small_first_letter() {
 }
 
 /// A line after one that ends a list item (`;`) opens a new paragraph with a capital, though the
-/// OCR writes small к as `K` (act 105095, a dev line); after a wrapped line it stays small.
+/// OCR writes small к as `K` (act 105095, a dev line); after a wrapped line it stays small; after
+/// a short line with no sign, one that had room for the first word, it opens a paragraph too.
 #[test]
 fn a_line_after_a_list_item_opens_with_a_capital() {
     let line = "KouvuecTBO XXWIBIX KOMHAT MpomvicaHbl (NOCTOAHHO,";
     let (after_item, _) = ocr::repair_line_after_lang(line, Some("родительских прав;"), Lang::Ru);
     assert!(after_item.starts_with("Количество "), "{after_item}");
-    let (after_word, _) = ocr::repair_line_after_lang(line, Some("родительских прав"), Lang::Ru);
+    let wrapped = "не лишенных родительских прав и не ограниченных в правах";
+    let (after_word, _) = ocr::repair_line_after_lang(line, Some(wrapped), Lang::Ru);
     assert!(after_word.starts_with("количество "), "{after_word}");
+    let (after_label, _) = ocr::repair_line_after_lang(line, Some("Место работы"), Lang::Ru);
+    assert!(after_label.starts_with("Количество "), "{after_label}");
 }
 
 /// Letters the OCR drops seldom (`и`: 1 in 116) are still dropped letters to the fuzzy search:

@@ -2007,6 +2007,27 @@ fn line_start_place(lang: Lang, before: Option<&str>) -> usize {
     }
 }
 
+/// Whether the line before (`before` characters, as repaired) ended its paragraph, by the
+/// width of this line (`line` characters, its first word `first`): wrapped text breaks a line
+/// only where the next word would not fit, so a line that holds the line before and its own
+/// first word had room for that word, and the line before stopped short of the width. Then the
+/// first word opens a paragraph (mostly a capital: a form's field, a heading, an item), though
+/// the line before ends with no sign (`Руководитель` / `Место работы`). `FIT_SLACK` characters
+/// of room more than that are asked for: the repaired lengths can be a letter or two off.
+/// Dev kk WER 6.78 -> 6.64, dev2 5.55 -> 5.42, fresh render 6.39 -> 6.24, unseen act 99760
+/// 10.23 -> 10.10, unseen act 147887 17.01 the same; dev ru 5.86 -> 5.70, dev2 3.29 -> 3.23,
+/// fresh render 6.18 -> 6.07, unseen acts 8.33 -> 8.27 and 11.84 -> 11.71 (27 words fixed, 8
+/// broken; slack 0 and 4 alike). The converse, a line before too long to have held the word
+/// read as a wrapped sentence going on, lost in both languages.
+fn ended_paragraph(before: usize, first: usize, line: usize) -> bool {
+    (before + 1 + first) as f32 + *FIT_SLACK <= line as f32
+}
+
+/// Room asked for by `ended_paragraph` (`ZAN_OCR_FIT_SLACK`, a tuning hook; unset in normal
+/// use).
+static FIT_SLACK: Lazy<f32> =
+    Lazy::new(|| tuning_hook("ZAN_OCR_FIT_SLACK", 1).map_or(2.0, |v| v[0]));
+
 /// Repair the OCR garble of one line with `model`; returns the line and the tokens rewritten.
 pub fn repair_line_with(model: &OcrModel, line: &str) -> (String, usize) {
     repair_line_after(model, line, None)
@@ -2158,7 +2179,19 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
     // Only a sentence end or a clause number there speaks for the first word: a line that just
     // stops may be a wrapped sentence as well as a heading or a table cell.
     let before_tok = before.and_then(last_word_token);
-    let start_place = line_start_place(model.lang, before_tok);
+    let mut start_place = line_start_place(model.lang, before_tok);
+    if let Some(b) = before.filter(|_| before_tok.is_some_and(|t| !t.ends_with(['.', '!', '?']))) {
+        let len = |k: usize| {
+            lattice[k]
+                .get(pick[k])
+                .map_or_else(|| units[k].0.chars().count(), |r| r.text.chars().count())
+        };
+        let first = (0..units.len()).find(|&k| units[k].1).map_or(0, len);
+        let line_len: usize = (0..units.len()).map(len).sum();
+        if ended_paragraph(b.trim_end().chars().count(), first, line_len) {
+            start_place = CTX_SENTENCE;
+        }
+    }
     let before = before_tok.filter(|t| matches!(case_ctx(Some(t), ""), CTX_SENTENCE | CTX_CLAUSE));
     // Each unit's text as repaired.
     let mut texts: Vec<String> = Vec::with_capacity(units.len());
