@@ -121,7 +121,68 @@ static PARADIGM: Lazy<(usize, usize, usize)> = Lazy::new(|| {
 });
 
 /// A garbled word's emissions `emit` and their table by letter `et` (see `edit_tables`).
-type EditTables = (Vec<f32>, Vec<[f32; MAX_GLYPHS + 1]>);
+type EditTables = (Vec<f32>, ByLetter);
+
+/// A garbled word's emissions by letter, as the DP columns read them: `at(s, k)[j]` is the
+/// log P of letter `s` dropped (k = 0) or read from the k glyphs before j (`g[j-k..j]`), -inf
+/// where there are none. Rows are `stride` cells, the word's m + 1 rounded up to four and -inf
+/// past m, so a column's cells are computed four at a time (see `emissions`).
+struct ByLetter {
+    stride: usize,
+    e: Vec<f32>,
+}
+
+impl ByLetter {
+    #[inline(always)]
+    fn at(&self, s: u8, k: usize) -> &[f32] {
+        let r = (s as usize * (MAX_GLYPHS + 1) + k) * self.stride;
+        &self.e[r..r + self.stride]
+    }
+}
+
+/// Cells of -inf in front of each DP column, so cell j reads its parent's cells j - k
+/// (k <= MAX_GLYPHS) without a test.
+const P: usize = MAX_GLYPHS;
+
+/// Four cells, from `at`.
+#[inline(always)]
+fn quad(v: &[f32], at: usize) -> [f32; 4] {
+    let mut q = [f32::NEG_INFINITY; 4];
+    q.copy_from_slice(&v[at..at + 4]);
+    q
+}
+
+/// The emission part of the DP column of letter `s` after column `par` (padded, see `P`), four
+/// cells at a time over `c0..c1` (multiples of four): `base[j]`, the best of `par` at j with `s`
+/// dropped and at j - k with `s` read from the k glyphs before j. Returns the best `base[j] +
+/// rest[j]`. A column's first live cell is such a cell (a skip needs a live cell before it), so
+/// that best is below the search's cut exactly when the whole column is: most columns the
+/// search visits die there, before the serial chain of skips is computed. Split from that
+/// chain, the cells are independent and the compiler keeps four in one register.
+#[inline(always)]
+fn emissions(
+    par: &[f32],
+    et: &ByLetter,
+    s: u8,
+    rest: &[f32],
+    base: &mut [f32],
+    (c0, c1): (usize, usize),
+) -> f32 {
+    let e: [&[f32]; MAX_GLYPHS + 1] = std::array::from_fn(|k| et.at(s, k));
+    let mut acc = [f32::NEG_INFINITY; 4];
+    for c in (c0..c1).step_by(4) {
+        let (p0, e0) = (quad(par, P + c), quad(e[0], c));
+        let mut b: [f32; 4] = std::array::from_fn(|i| p0[i] + e0[i]);
+        for (k, ek) in e.iter().enumerate().skip(1) {
+            let (pk, ek) = (quad(par, P + c - k), quad(ek, c));
+            b = std::array::from_fn(|i| fmax(b[i], pk[i] + ek[i]));
+        }
+        let r = quad(rest, c);
+        acc = std::array::from_fn(|i| fmax(acc[i], b[i] + r[i]));
+        base[c..c + 4].copy_from_slice(&b);
+    }
+    fmax(fmax(acc[0], acc[1]), fmax(acc[2], acc[3]))
+}
 
 /// Number of letter symbols (index 0 unused).
 const LETTERS: usize = 43;
@@ -216,7 +277,7 @@ impl OcrModel {
     fn paradigm_readings(
         &self,
         g: &[char],
-        et: &[[f32; MAX_GLYPHS + 1]],
+        et: &ByLetter,
         costs: &FuzzyCosts,
         sources: &[(String, f32)],
         found: &[(String, f32)],
@@ -285,25 +346,16 @@ impl OcrModel {
         out
     }
 
-    /// The DP column of one more letter `s` after column `par` (see `fuzzy_dfs`).
-    fn edit_column(
-        par: &[f32],
-        et: &[[f32; MAX_GLYPHS + 1]],
-        costs: &FuzzyCosts,
-        s: u8,
-    ) -> Vec<f32> {
-        let w = par.len();
-        let ev = &et[s as usize * w..(s as usize + 1) * w];
-        let mut child = vec![f32::NEG_INFINITY; w];
-        for j in 0..w {
-            let mut v = par[j] + ev[j][0];
-            for k in 1..=MAX_GLYPHS.min(j) {
-                v = fmax(v, par[j - k] + ev[j][k]);
-            }
-            if j > 0 {
-                v = fmax(v, child[j - 1] + costs.skip);
-            }
-            child[j] = v;
+    /// The DP column of one more letter `s` after column `par` (cells 0..=m; see `fuzzy_dfs`).
+    fn edit_column(par: &[f32], et: &ByLetter, costs: &FuzzyCosts, s: u8) -> Vec<f32> {
+        let l = et.stride;
+        let mut padded = vec![f32::NEG_INFINITY; P + l];
+        padded[P..P + par.len()].copy_from_slice(par);
+        let mut child = vec![f32::NEG_INFINITY; l];
+        emissions(&padded, et, s, &vec![0.0; l], &mut child, (0, l));
+        child.truncate(par.len());
+        for j in 1..child.len() {
+            child[j] = fmax(child[j], child[j - 1] + costs.skip);
         }
         child
     }
@@ -348,16 +400,19 @@ impl OcrModel {
                 drop[d.sym as usize] = drop[d.sym as usize].max(ch * d.logp);
             }
         }
-        // The same emissions by letter and by the glyph they end at, with the letter's drop
-        // first: et[s * (m + 1) + j] = [drop, g[j-1..j], g[j-2..j], g[j-3..j] read as s], so a
-        // column's cell reads one entry.
-        let mut et = vec![[f32::NEG_INFINITY; MAX_GLYPHS + 1]; LETTERS * (m + 1)];
+        // The same emissions by letter and by the glyph they end at, the letter's drop first
+        // (see `ByLetter`).
+        let stride = (m + 4) & !3;
+        let mut et = ByLetter {
+            stride,
+            e: vec![f32::NEG_INFINITY; LETTERS * (MAX_GLYPHS + 1) * stride],
+        };
         for si in 1..LETTERS {
-            for j in 0..=m {
-                let e = &mut et[si * (m + 1) + j];
-                e[0] = drop[si];
-                for k in 1..=MAX_GLYPHS.min(j) {
-                    e[k] = emit[((j - k) * MAX_GLYPHS + k - 1) * LETTERS + si];
+            let row = |k: usize| (si * (MAX_GLYPHS + 1) + k) * stride;
+            et.e[row(0)..row(0) + m + 1].fill(drop[si]);
+            for k in 1..=MAX_GLYPHS {
+                for j in k..=m {
+                    et.e[row(k) + j] = emit[((j - k) * MAX_GLYPHS + k - 1) * LETTERS + si];
                 }
             }
         }
@@ -387,10 +442,12 @@ impl OcrModel {
         beat: Option<(f32, &str, &str)>,
     ) -> Vec<(String, f32)> {
         let m = g.len();
-        // rest_h[h * (m + 1) + j]: the best any word with at most h letters left could still
-        // score on g[j..] (each glyph string read as its likeliest letter, or skipped): a column
-        // entry plus it bounds every completion in a subtree of that height.
+        // rest_h[h * l + j]: the best any word with at most h letters left could still score on
+        // g[j..] (each glyph string read as its likeliest letter, or skipped): a column entry
+        // plus it bounds every completion in a subtree of that height. Rows are as long as
+        // the emission table's (`ByLetter`), 0 past m.
         let w = m + 1;
+        let l = et.stride;
         // The likeliest letter's emission of each glyph string.
         let ebest: Vec<f32> = (0..m * MAX_GLYPHS)
             .map(|i| {
@@ -399,18 +456,18 @@ impl OcrModel {
                     .fold(f32::NEG_INFINITY, |a, &b| a.max(b))
             })
             .collect();
-        let mut rest_h = vec![0.0f32; w * w];
+        let mut rest_h = vec![0.0f32; w * l];
         for (j, r) in rest_h[..m].iter_mut().enumerate() {
             *r = (m - j) as f32 * costs.skip;
         }
         for h in 1..=m {
             for j in (0..m).rev() {
-                let mut v = rest_h[h * w + j + 1] + costs.skip;
-                v = v.max(rest_h[(h - 1) * w + j]);
+                let mut v = rest_h[h * l + j + 1] + costs.skip;
+                v = v.max(rest_h[(h - 1) * l + j]);
                 for k in 0..MAX_GLYPHS.min(m - j) {
-                    v = v.max(rest_h[(h - 1) * w + j + k + 1] + ebest[j * MAX_GLYPHS + k]);
+                    v = v.max(rest_h[(h - 1) * l + j + k + 1] + ebest[j * MAX_GLYPHS + k]);
                 }
-                rest_h[h * w + j] = v;
+                rest_h[h * l + j] = v;
             }
         }
         let floor = costs.floor * m as f32;
@@ -463,7 +520,7 @@ impl OcrModel {
     fn fuzzy_dfs(
         &self,
         m: usize,
-        et: &[[f32; MAX_GLYPHS + 1]],
+        et: &ByLetter,
         rest_h: &[f32],
         costs: &FuzzyCosts,
         start: f32,
@@ -480,12 +537,12 @@ impl OcrModel {
         let mut skipped = f32::NEG_INFINITY;
         let mut scores: Vec<(f32, f32)> = Vec::new();
         let mut raised: Option<usize> = None;
-        // Columns by depth, flat, each behind MAX_GLYPHS cells of -inf (so a cell reads its
-        // parent's cells j - k without a test): cols[d * wd + P + j] = best score of the
-        // prefix's d letters against g[..j].
-        const P: usize = MAX_GLYPHS;
-        let w = m + 1;
-        let wd = w + P;
+        // Columns by depth, flat, each behind P cells of -inf: cols[d * wd + P + j] = best
+        // score of the prefix's d letters against g[..j]; -inf past m.
+        let l = et.stride;
+        let wd = P + l;
+        // The emission part of the column being computed (see `emissions`).
+        let mut base = vec![f32::NEG_INFINITY; l];
         let mut cols: Vec<f32> = vec![f32::NEG_INFINITY; wd * 8];
         for j in 0..=m {
             cols[P + j] = j as f32 * costs.skip;
@@ -508,32 +565,31 @@ impl OcrModel {
             if !is_letter_sym(s) {
                 continue;
             }
-            let si = s as usize;
             if cols.len() < (depth + 2) * wd {
                 cols.resize((depth + 2) * wd, f32::NEG_INFINITY);
             }
             let (par, child) = cols.split_at_mut((depth + 1) * wd);
             let par = &par[depth * wd..];
             let child = &mut child[P..wd];
-            let ev = &et[si * w..(si + 1) * w];
             let h = self.lex.height(node).min(m);
-            let rest = &rest_h[h * w..(h + 1) * w];
+            let rest = &rest_h[h * l..(h + 1) * l];
             let (lo_p, hi_p) = span[depth];
             // Cells that cannot reach the cut are -inf: a column's live cells form a narrow band
-            // (its parent's, shifted by at most MAX_GLYPHS, plus a dying chain of skips).
+            // (its parent's, shifted by at most MAX_GLYPHS, plus a dying chain of skips). The
+            // emissions reach no further than its parent's last live cell plus MAX_GLYPHS.
+            // A column whose emissions all fall below the cut is dead (see `emissions`).
+            let c1 = (m.min(hi_p + MAX_GLYPHS) + 4) & !3;
+            if emissions(par, et, s, rest, &mut base, (lo_p & !3, c1)) < cut {
+                continue;
+            }
             let mut best = f32::NEG_INFINITY;
             let (mut lo, mut hi) = (usize::MAX, 0);
             child[..lo_p].fill(f32::NEG_INFINITY);
             let mut left = f32::NEG_INFINITY;
             let mut j = lo_p;
             while j <= m {
-                let e = &ev[j];
-                let p = &par[j..j + P + 1];
-                let mut v = p[P] + e[0];
-                for k in 1..=P {
-                    v = fmax(v, p[P - k] + e[k]);
-                }
-                v = fmax(v, left + costs.skip);
+                let b = if j < c1 { base[j] } else { f32::NEG_INFINITY };
+                let mut v = fmax(b, left + costs.skip);
                 if v + rest[j] < cut {
                     v = f32::NEG_INFINITY;
                 } else {
@@ -551,9 +607,6 @@ impl OcrModel {
             child[j..].fill(f32::NEG_INFINITY);
             span.truncate(depth + 1);
             span.push((lo.min(m), hi));
-            if best < cut {
-                continue;
-            }
             let last = cols[(depth + 1) * wd + P + m];
             if let Some(gate) = gate {
                 let (lp, next) = self.lm.step_known(lms[depth].0, s);
