@@ -114,17 +114,44 @@ pub fn eval_ocr(file: &Path, lang: Option<&str>, docs: &[String], clean: &[PathB
 }
 
 /// The arguments of `zan train ocr` as given (the `LANG=FILE` lists not yet split).
+#[derive(clap::Args)]
 pub struct TrainOcrArgs {
-    pub pairs: Vec<PathBuf>,
-    pub corpus: PathBuf,
-    pub held_out_docs: Vec<String>,
-    pub held_out_acts: Vec<String>,
-    pub acts: Vec<PathBuf>,
-    pub out: PathBuf,
-    pub words: Vec<String>,
-    pub common_words: Vec<String>,
-    pub lang_pairs: Vec<String>,
-    pub word_freq: Vec<String>,
+    /// OCR pairs files; pairs of held-out documents are skipped.
+    #[arg(long, required = true)]
+    pairs: Vec<PathBuf>,
+    #[arg(long, default_value = "corpus")]
+    corpus: PathBuf,
+    /// Documents kept out for testing (prefixes of the pairs' `src`).
+    #[arg(long, value_delimiter = ',', default_value = "000,001,002,003,004")]
+    held_out_docs: Vec<String>,
+    /// Corpus acts kept out of the language models: the clean-text tests (141011, 97449) and
+    /// the acts the seeds amend, whose wording the test pairs repeat (125804, 142171, 142971).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "141011,97449,125804,142171,142971"
+    )]
+    held_out_acts: Vec<String>,
+    /// More folders of acts (`<code>/kaz.md`, `<code>/rus.md`) whose text trains the
+    /// language models beside the corpus's; `--held-out-acts` applies to them too.
+    #[arg(long)]
+    acts: Vec<PathBuf>,
+    #[arg(long, default_value = "src/repair/ocr/models")]
+    out: PathBuf,
+    /// Word lists as LANG=FILE (one form a line, e.g. `unmunch` of hunspell-kk / hunspell-ru).
+    #[arg(long)]
+    words: Vec<String>,
+    /// Word lists as LANG=FILE of forms a web crawl found (`tess-words.sh LANG all`): the
+    /// dictionary forms among them count as common.
+    #[arg(long)]
+    common_words: Vec<String>,
+    /// OCR pairs files as LANG=FILE that train only that language's channel.
+    #[arg(long)]
+    lang_pairs: Vec<String>,
+    /// Word frequency lists as LANG=FILE (`word<TAB>zipf`, `wordfreq-dump.py`): the general
+    /// frequency of each dictionary form, stored in the dictionary FST's values.
+    #[arg(long)]
+    word_freq: Vec<String>,
 }
 
 pub fn train_ocr(args: TrainOcrArgs) -> Result<()> {

@@ -210,44 +210,7 @@ enum TrainCmd {
     #[command(
         after_help = "Example (the shipped models; the seed pairs in ../shared/ocr are test data, never trained on;\nREADME \"OCR garble\" gives the word lists' commands):\n  zan train ocr --pairs src/repair/ocr/data/kk-acts.jsonl --pairs src/repair/ocr/data/ru-acts.jsonl \\\n    --pairs src/repair/ocr/data/kk-acts2.jsonl --pairs src/repair/ocr/data/ru-acts2.jsonl \\\n    --lang-pairs kk=src/repair/ocr/data/kk-acts3.jsonl --lang-pairs kk=src/repair/ocr/data/kk-acts4.jsonl \\\n    --lang-pairs kk=src/repair/ocr/data/kk-acts5.jsonl --acts src/repair/ocr/data/acts \\\n    --words kk=/tmp/kk.words --words ru=/tmp/ru.words --words kk=/tmp/kk.tess --words ru=/tmp/ru.tess \\\n    --common-words kk=/tmp/kk.tessall --common-words ru=/tmp/ru.tessall --word-freq ru=/tmp/ru.freq"
     )]
-    Ocr {
-        /// OCR pairs files; pairs of held-out documents are skipped.
-        #[arg(long, required = true)]
-        pairs: Vec<PathBuf>,
-        #[arg(long, default_value = "corpus")]
-        corpus: PathBuf,
-        /// Documents kept out for testing (prefixes of the pairs' `src`).
-        #[arg(long, value_delimiter = ',', default_value = "000,001,002,003,004")]
-        held_out_docs: Vec<String>,
-        /// Corpus acts kept out of the language models: the clean-text tests (141011, 97449) and
-        /// the acts the seeds amend, whose wording the test pairs repeat (125804, 142171, 142971).
-        #[arg(
-            long,
-            value_delimiter = ',',
-            default_value = "141011,97449,125804,142171,142971"
-        )]
-        held_out_acts: Vec<String>,
-        /// More folders of acts (`<code>/kaz.md`, `<code>/rus.md`) whose text trains the
-        /// language models beside the corpus's; `--held-out-acts` applies to them too.
-        #[arg(long)]
-        acts: Vec<PathBuf>,
-        #[arg(long, default_value = "src/repair/ocr/models")]
-        out: PathBuf,
-        /// Word lists as LANG=FILE (one form a line, e.g. `unmunch` of hunspell-kk / hunspell-ru).
-        #[arg(long)]
-        words: Vec<String>,
-        /// Word lists as LANG=FILE of forms a web crawl found (`tess-words.sh LANG all`): the
-        /// dictionary forms among them count as common.
-        #[arg(long)]
-        common_words: Vec<String>,
-        /// OCR pairs files as LANG=FILE that train only that language's channel.
-        #[arg(long)]
-        lang_pairs: Vec<String>,
-        /// Word frequency lists as LANG=FILE (`word<TAB>zipf`, `wordfreq-dump.py`): the general
-        /// frequency of each dictionary form, stored in the dictionary FST's values.
-        #[arg(long)]
-        word_freq: Vec<String>,
-    },
+    Ocr(eval_ocr::TrainOcrArgs),
 }
 
 #[derive(Subcommand)]
@@ -414,31 +377,8 @@ pub fn run() -> i32 {
         } => bench::gen(acts, seed, &out, corpus),
         Cmd::Bench { cmd } => bench::run(cmd),
         Cmd::Train {
-            cmd:
-                TrainCmd::Ocr {
-                    pairs,
-                    corpus,
-                    held_out_docs,
-                    held_out_acts,
-                    acts,
-                    out,
-                    words,
-                    common_words,
-                    lang_pairs,
-                    word_freq,
-                },
-        } => eval_ocr::train_ocr(eval_ocr::TrainOcrArgs {
-            pairs,
-            corpus,
-            held_out_docs,
-            held_out_acts,
-            acts,
-            out,
-            words,
-            common_words,
-            lang_pairs,
-            word_freq,
-        }),
+            cmd: TrainCmd::Ocr(args),
+        } => eval_ocr::train_ocr(args),
     };
     match res {
         Ok(()) => 0,

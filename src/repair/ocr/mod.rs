@@ -1991,13 +1991,15 @@ fn debug_readings(model: &OcrModel, tok: &str, readings: &[words::Reading], pick
 
 /// The case place of a line's first word when the line before (its last word token `before`)
 /// ends with no sentence end or clause number (those speak through `case_ctx`): one place for
-/// what the line before says.
-fn line_start_place(lang: Lang, before: Option<&str>) -> usize {
+/// what the line before says. `ended`: the line before ended its paragraph by the lines'
+/// widths (`ended_paragraph`).
+fn line_start_place(lang: Lang, before: Option<&str>, ended: bool) -> usize {
     match before {
         // A line after one that ends a list item or an introduction (`;`, `:`) mostly opens a
         // new paragraph with a capital (in both languages' training pairs, 3 in 4 such lines
-        // that open with a word), unlike a word after `;` inside a line.
-        Some(t) if t.ends_with([';', ':']) => CTX_SENTENCE,
+        // that open with a word), unlike a word after `;` inside a line; so does a line after
+        // one that stopped short of the width.
+        Some(t) if t.ends_with([';', ':']) || ended => CTX_SENTENCE,
         // A line after one that stops on a small letter mostly goes on with its sentence in
         // Kazakh (wrapped text), so its first word takes the case of a word inside a line. Not
         // in Russian: there such lines are as often headings and form fields after a wrapped
@@ -2179,8 +2181,8 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
     // Only a sentence end or a clause number there speaks for the first word: a line that just
     // stops may be a wrapped sentence as well as a heading or a table cell.
     let before_tok = before.and_then(last_word_token);
-    let mut start_place = line_start_place(model.lang, before_tok);
-    if let Some(b) = before.filter(|_| before_tok.is_some_and(|t| !t.ends_with(['.', '!', '?']))) {
+    // The lines' widths as repaired: this line's, its first word's, the line before's.
+    let ended = before.is_some_and(|b| {
         let len = |k: usize| {
             lattice[k]
                 .get(pick[k])
@@ -2188,10 +2190,9 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
         };
         let first = (0..units.len()).find(|&k| units[k].1).map_or(0, len);
         let line_len: usize = (0..units.len()).map(len).sum();
-        if ended_paragraph(b.trim_end().chars().count(), first, line_len) {
-            start_place = CTX_SENTENCE;
-        }
-    }
+        ended_paragraph(b.trim_end().chars().count(), first, line_len)
+    });
+    let start_place = line_start_place(model.lang, before_tok, ended);
     let before = before_tok.filter(|t| matches!(case_ctx(Some(t), ""), CTX_SENTENCE | CTX_CLAUSE));
     // Each unit's text as repaired.
     let mut texts: Vec<String> = Vec::with_capacity(units.len());

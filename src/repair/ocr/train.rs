@@ -377,11 +377,14 @@ pub fn train(cfg: &TrainConfig) -> Result<String> {
             ));
         }
     }
-    for ((lang, md_name), own) in [("kk", "kaz.md"), ("ru", "rus.md")].into_iter().zip(&own) {
+    for ((l, md_name), own) in [(Lang::Kk, "kaz.md"), (Lang::Ru, "rus.md")]
+        .into_iter()
+        .zip(&own)
+    {
+        let lang = l.code();
         let mut text = String::new();
         let mut sources = Vec::new();
         let corpus_acts = cfg.corpus.join("acts");
-        let l = Lang::parse(lang).unwrap_or(Lang::Kk);
         for dir in std::iter::once(&corpus_acts).chain(&cfg.extra_acts) {
             read_acts(dir, md_name, l, &cfg.held_out_acts, &mut text, &mut sources)?;
         }
