@@ -116,3 +116,19 @@ fn rarely_dropped_letters_are_found() {
         assert_eq!(ocr::repair_line(garbled, Lang::Ru).0, clean);
     }
 }
+
+#[test]
+fn the_ocrs_curly_quotes_are_the_prints_straight_ones() {
+    // Renders of training acts written with straight quotes, as Adilet's text exports write
+    // them: the English OCR reads about one `"` in ten as `“`, `”` or `"”`. Through the whole
+    // pipeline: a lone `“` before Latin letters is no mojibake capital either.
+    let r = repair_text(
+        "“Tipapin paccneqopaHHA Cry4aeB MH(PeCKUMOHHEIX H\n3upaBooxpaHeHnn” TIPAKA3bIBAIO:\n",
+        Some(Lang::Ru),
+    );
+    assert_eq!(
+        r.text,
+        "\"Правил расследования случаев инфекционных и\nздравоохранения\" ПРИКАЗЫВАЮ:\n"
+    );
+    assert_eq!(r.report.mojibake_lines, 0);
+}

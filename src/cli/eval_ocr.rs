@@ -28,7 +28,8 @@ pub fn eval_ocr(file: &Path, lang: Option<&str>, docs: &[String], clean: &[PathB
             "split (shipped models): channel from pairs rendered from training acts \
              (src/repair/ocr/data); LM from corpus acts less 125804, 142171, 142971 (amended by \
              seeds 000, 003, 004) and 141011, 97449 (clean-text tests), and from the training acts \
-             of src/repair/ocr/data/acts; seeds 000-004 and the acts of dev3-*.jsonl are test only"
+             of src/repair/ocr/data/acts; seeds 000-004 and the acts of dev3-*.jsonl and \
+             dev4*-*.jsonl are test only"
         ),
     }
     for lang in langs {

@@ -651,11 +651,16 @@ pub fn best_chain(s: &str) -> Option<(Vec<Step>, String)> {
     // A line of kk/ru letters and marks only (a swap between Cyrillic pages maps letters to
     // letters) is repaired on lexical evidence: the repair must make more known words. Letter
     // statistics alone would "repair" rare but right words (`Художественный`).
-    // A repair that makes no letter (windows-1251 read as Mac Cyrillic changes only marks in a
-    // line without capitals: `Ђэлектронного правительстваї`) is taken when it leaves no odd
-    // character in a line of known words.
-    let marks_only_ok = odd_chars(&t) == 0 && known_words(&t) >= 2;
-    (makes_letters(s, &t) || marks_only_ok).then_some((chain, t))
+    repairs(s, &t).then_some((chain, t))
+}
+
+/// Whether `t` is a repair of `s` at all: it makes a letter in a kk/ru word, or it leaves no odd
+/// character in a line of known words. A repair that makes no letter (windows-1251 read as Mac
+/// Cyrillic changes only marks in a line without capitals: `Ђэлектронного правительстваї`) is
+/// one only there: an English OCR's garble has no kk/ru words, and its lone `“` is a quote
+/// (`“Tipapin` = `"Правил`), not a mark of another page.
+fn repairs(s: &str, t: &str) -> bool {
+    makes_letters(s, t) || (odd_chars(t) == 0 && known_words(t) >= 2)
 }
 
 /// Known words, less words with a capital after a lower-case start (`выЯвление`) and
@@ -795,7 +800,7 @@ fn quiet_swap(s: &str) -> Option<(Vec<Step>, String)> {
     let mut best: Option<(i64, bool, f64, Vec<Step>, String)> = None;
     for (chain, t) in cands {
         let ev = lexical_evidence(&t);
-        if ev <= known || strongly_suspicious(&t) {
+        if ev <= known || strongly_suspicious(&t) || !repairs(s, &t) {
             continue;
         }
         let p = score(&t).0;
@@ -988,6 +993,24 @@ mod tests {
                 assert_eq!(unpaired_quotes(&chars), naive, "{chars:?}");
             }
         }
+    }
+
+    #[test]
+    fn an_ocr_garbles_lone_quote_is_no_mark_of_another_page() {
+        // English OCR garble of `"Шартты` and `"Правил`: no kk/ru word, so turning the lone `“`
+        // into `’` or a capital repairs nothing.
+        for line in ["“UWaptrsi cosgay", "“Tipapin paccneqopaHHA Cry4aeB"] {
+            assert_eq!(fix_text(line).1, 0, "{line}");
+        }
+        // A mark-only repair in a line of known words is still one (`лицИ` = `лиц»`).
+        let clean = "настоящие правила определяют «порядок оказания услуги»";
+        let st = Step {
+            truth: Page::MacCyrillic,
+            shown: Page::Cp1251,
+        };
+        let bad = st.garble(clean).unwrap();
+        assert_ne!(bad, clean);
+        assert_eq!(fix_text(&bad).0, clean);
     }
 
     #[test]

@@ -1196,6 +1196,39 @@ fn case_smoothing(lang: Lang) -> (f32, f32, f32) {
     }
 }
 
+/// `token` with its opening and closing runs of quote glyphs read as the straight quote `"`
+/// when the run holds a curly double quote or two glyphs (`“`, `”"`, `''`). Kazakhstan's
+/// legal texts quote with `«»` or `"`, never curly quotes; the English OCR reads `«»` as `«»`
+/// or `<>`, but about one `"` in ten as `“`, `”`, `''` or `"”` (renders of training acts with
+/// straight quotes). A lone `'` or `’` stays: it is as often a stroke of a letter.
+fn straight_quotes(token: &str) -> std::borrow::Cow<'_, str> {
+    let is_quote = |c: char| matches!(c, '"' | '“' | '”' | '„' | '\'' | '‘' | '’' | '`');
+    let is_double = |c: char| matches!(c, '"' | '“' | '”' | '„');
+    let reads_as_quote =
+        |run: &str| run != "\"" && (run.chars().any(is_double) || run.chars().count() >= 2);
+    let lead = token.len() - token.trim_start_matches(is_quote).len();
+    let body = &token[lead..];
+    // The closing run stands before the sentence signs that end the token (`здравоохранения"”;`).
+    let signs = body.len()
+        - body
+            .trim_end_matches(['.', ',', ';', ':', ')', '!', '?'])
+            .len();
+    let before_signs = &body[..body.len() - signs];
+    let trail = before_signs.len() - before_signs.trim_end_matches(is_quote).len();
+    let (open, close) = (&token[..lead], &before_signs[before_signs.len() - trail..]);
+    let (fix_open, fix_close) = (reads_as_quote(open), reads_as_quote(close));
+    if !fix_open && !fix_close {
+        return std::borrow::Cow::Borrowed(token);
+    }
+    let core = &before_signs[..before_signs.len() - trail];
+    let mut out = String::with_capacity(token.len());
+    out.push_str(if fix_open { "\"" } else { open });
+    out.push_str(core);
+    out.push_str(if fix_close { "\"" } else { close });
+    out.push_str(&body[body.len() - signs..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// `token` behind its opening quotes and brackets (`«`, `(`, …).
 fn behind_openers(token: &str) -> &str {
     token.trim_start_matches(['«', '"', '“', '„', '\'', '('])
@@ -2091,6 +2124,8 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
             if !candidate {
                 return Vec::new();
             }
+            // Decoded with its quotes as the print had them (`“Tipapin` = `"Правил`).
+            let tok = &*straight_quotes(tok);
             let mut r = token_readings(model, tok);
             words::merge_readings(&mut r, doubled_letter_readings(model, tok));
             // A digit token mostly garbled words (`06` = об): its word readings only.
@@ -2215,7 +2250,7 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
             }
             // Signs alone on a garbled line: the OCR's stand-ins (`—` for `–`, `|` for `1`).
             None if garbled && units[k].1 && !tok.chars().any(char::is_alphanumeric) => {
-                model.signs(tok)
+                model.signs(&straight_quotes(tok))
             }
             None => tok.to_string(),
         };
@@ -2610,6 +2645,23 @@ mod tests {
         let mut r = vec![reading("сторон;", -3.0)];
         keep_final_sign("CTOPOH", &mut r);
         assert_eq!(r[0].text, "сторон;");
+    }
+
+    #[test]
+    fn edge_runs_of_quote_glyphs_read_as_one_straight_quote() {
+        assert_eq!(straight_quotes("“Tipapin"), "\"Tipapin");
+        assert_eq!(straight_quotes("3npaBooxpanenua\"”"), "3npaBooxpanenua\"");
+        assert_eq!(straight_quotes("HaceeHHA”;"), "HaceeHHA\";");
+        assert_eq!(straight_quotes("''O6"), "\"O6");
+        assert_eq!(straight_quotes("”"), "\"");
+        // A lone single quote may be a stroke of a letter; a straight quote is already one; a
+        // curly quote inside a word is a letter (`HCKJIIO“UeHHeEM` = `исключением`).
+        for t in ["yueTos’", "\"O6", "HCKJIIO“UeHHeEM", "cTauHoHapa\","] {
+            assert!(
+                matches!(straight_quotes(t), std::borrow::Cow::Borrowed(_)),
+                "{t}"
+            );
+        }
     }
 
     #[test]
