@@ -287,3 +287,18 @@ fn every_subcommand_has_help_with_an_example() {
         );
     }
 }
+
+#[test]
+fn eval_encoding_reports_a_missing_ftfy_and_goes_on() {
+    // The ftfy comparison runs Python; where ftfy is missing, Python exits at once, and the
+    // evaluation must say so and finish (it once died of SIGPIPE writing to the dead pipe).
+    let o = zan(&["eval", "encoding", "--per-kind", "1", "--per-kind-two", "0"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("One deep"), "{out}");
+    let ftfy = out.lines().find(|l| l.starts_with("ftfy: "));
+    let ftfy_ran = out
+        .lines()
+        .any(|l| l.contains("ALL one-deep") && l.trim_end().ends_with('%'));
+    assert!(ftfy.is_some() || ftfy_ran, "{out}");
+}

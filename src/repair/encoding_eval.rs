@@ -5,7 +5,6 @@
 
 use super::mojibake::{self, all_steps, Page, Step, TRAINING_ACT};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -210,26 +209,28 @@ pub fn build_cases(
     Ok(cases)
 }
 
-/// Python ftfy's `fix_encoding` on every text, or why it could not run.
+/// Python ftfy's `fix_encoding` on every text, or why it could not run. The texts go in from
+/// a file, not a pipe: `zan` restores the default SIGPIPE action, so writing to a Python that
+/// died (ftfy not installed) would kill the whole command without a word.
 pub fn run_ftfy(texts: &[&str]) -> Result<Vec<String>, String> {
     const SCRIPT: &str = "import sys, json, ftfy\n\
         for line in sys.stdin:\n    \
             print(json.dumps(ftfy.fix_encoding(json.loads(line))))\n";
-    let mut child = Command::new("python3")
-        .args(["-c", SCRIPT])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("python3 not found ({e})"))?;
-    let mut stdin = child.stdin.take().ok_or("no stdin")?;
     let input: String = texts
         .iter()
         .map(|t| serde_json::to_string(t).unwrap_or_default() + "\n")
         .collect();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().map_err(|e| e.to_string())?;
-    let _ = writer.join();
+    let path = std::env::temp_dir().join(format!("zan-ftfy-{}.jsonl", std::process::id()));
+    std::fs::write(&path, input).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()));
+    let _ = std::fs::remove_file(&path);
+    let out = Command::new("python3")
+        .args(["-c", SCRIPT])
+        .stdin(Stdio::from(file?))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("python3 not found ({e})"))?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         return Err(if err.contains("No module named 'ftfy'") {
