@@ -1196,16 +1196,30 @@ fn case_smoothing(lang: Lang) -> (f32, f32, f32) {
     }
 }
 
-/// `token` with its opening and closing runs of quote glyphs read as the straight quote `"`
-/// when the run holds a curly double quote or two glyphs (`“`, `”"`, `''`). Kazakhstan's
-/// legal texts quote with `«»` or `"`, never curly quotes; the English OCR reads `«»` as `«»`
-/// or `<>`, but about one `"` in ten as `“`, `”`, `''` or `"”` (renders of training acts with
-/// straight quotes). A lone `'` or `’` stays: it is as often a stroke of a letter.
+/// `token` with its opening and closing runs of quote glyphs read as the straight quote `"`.
+/// Kazakhstan's legal texts quote with `«»` or `"`, never curly quotes; the English OCR reads
+/// `«»` as `«»` or `<>`, but about one `"` in ten as `“`, `”`, `''`, `’` or `"”` (renders of
+/// training acts with straight quotes). An opening run is read so when it holds a curly double
+/// quote or two glyphs: a lone opening `'` or `‘` is as often a stroke of a letter. A closing
+/// run always is (the training pairs end a word with `’` once in 6,000 lines), and a token of
+/// quotes alone is one quote or a pair (`""` of a date to fill in). A `“` inside a word is a
+/// letter (`HCKJIIO“UeHHeEM` = `исключением`).
 fn straight_quotes(token: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
     let is_quote = |c: char| matches!(c, '"' | '“' | '”' | '„' | '\'' | '‘' | '’' | '`');
     let is_double = |c: char| matches!(c, '"' | '“' | '”' | '„');
-    let reads_as_quote =
-        |run: &str| run != "\"" && (run.chars().any(is_double) || run.chars().count() >= 2);
+    if !token.is_empty() && token.chars().all(is_quote) {
+        let pair = if token.chars().count() >= 2 {
+            "\"\""
+        } else {
+            "\""
+        };
+        return if token == pair {
+            Cow::Borrowed(token)
+        } else {
+            Cow::Owned(pair.into())
+        };
+    }
     let lead = token.len() - token.trim_start_matches(is_quote).len();
     let body = &token[lead..];
     // The closing run stands before the sentence signs that end the token (`здравоохранения"”;`).
@@ -1216,9 +1230,10 @@ fn straight_quotes(token: &str) -> std::borrow::Cow<'_, str> {
     let before_signs = &body[..body.len() - signs];
     let trail = before_signs.len() - before_signs.trim_end_matches(is_quote).len();
     let (open, close) = (&token[..lead], &before_signs[before_signs.len() - trail..]);
-    let (fix_open, fix_close) = (reads_as_quote(open), reads_as_quote(close));
+    let fix_open = open != "\"" && (open.chars().any(is_double) || open.chars().count() >= 2);
+    let fix_close = !close.is_empty() && close != "\"";
     if !fix_open && !fix_close {
-        return std::borrow::Cow::Borrowed(token);
+        return Cow::Borrowed(token);
     }
     let core = &before_signs[..before_signs.len() - trail];
     let mut out = String::with_capacity(token.len());
@@ -1226,7 +1241,7 @@ fn straight_quotes(token: &str) -> std::borrow::Cow<'_, str> {
     out.push_str(core);
     out.push_str(if fix_close { "\"" } else { close });
     out.push_str(&body[body.len() - signs..]);
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
 /// `token` behind its opening quotes and brackets (`«`, `(`, …).
@@ -2654,9 +2669,11 @@ mod tests {
         assert_eq!(straight_quotes("HaceeHHA”;"), "HaceeHHA\";");
         assert_eq!(straight_quotes("''O6"), "\"O6");
         assert_eq!(straight_quotes("”"), "\"");
-        // A lone single quote may be a stroke of a letter; a straight quote is already one; a
-        // curly quote inside a word is a letter (`HCKJIIO“UeHHeEM` = `исключением`).
-        for t in ["yueTos’", "\"O6", "HCKJIIO“UeHHeEM", "cTauHoHapa\","] {
+        assert_eq!(straight_quotes("yueTos’"), "yueTos\"");
+        assert_eq!(straight_quotes("“”"), "\"\"");
+        // A lone opening single quote may be a stroke of a letter; a straight quote is already
+        // one, and so is a pair (a date to fill in); a curly quote inside a word is a letter.
+        for t in ["‘)KaHe", "\"O6", "\"\"", "HCKJIIO“UeHHeEM", "cTauHoHapa\","] {
             assert!(
                 matches!(straight_quotes(t), std::borrow::Cow::Borrowed(_)),
                 "{t}"
