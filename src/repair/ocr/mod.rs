@@ -2185,6 +2185,14 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
         })
         .collect();
     let (mut units, lattice) = join_split_tokens(model, &units, lattice);
+    // Only a line before that stops inside a sentence (a paragraph's last line ends with a
+    // sign; a heading or a table cell above says nothing of this line's words).
+    let line_before_last = before
+        .filter(|b| {
+            b.trim_end()
+                .ends_with(|c: char| c.is_alphabetic() || c == ',')
+        })
+        .and_then(last_word_token);
     let mut n = 0;
     if garbled {
         n += mend_clause_number(&mut units, &lattice);
@@ -2209,10 +2217,16 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
             let after = toks.get(n + 1).copied();
             let fixed = |k: usize| vec![words::Reading::fixed(&units[k].0)];
             let mut cols: Vec<Vec<words::Reading>> = before.map(fixed).into_iter().collect();
+            // The line's first word goes on from the line before's last (a line break is no
+            // word break for the word pairs: `в` / `Республике`).
+            if first == 0 && *LINE_PAIRS {
+                cols.extend(line_before_last.map(|t| vec![words::Reading::fixed(t)]));
+            }
+            let lead = cols.len();
             cols.extend(run.iter().map(|&k| lattice[k].clone()));
             cols.extend(after.map(fixed));
             let picks = words::viterbi(model, &cols);
-            for (&k, p) in run.iter().zip(&picks[usize::from(before.is_some())..]) {
+            for (&k, p) in run.iter().zip(&picks[lead..]) {
                 pick[k] = *p;
                 if *DEBUG_READINGS {
                     debug_readings(model, units[k].0.as_str(), &lattice[k], *p);
@@ -2331,6 +2345,11 @@ fn mend_clause_number(units: &mut [(String, bool)], lattice: &[Vec<words::Readin
         _ => 0,
     }
 }
+
+/// Whether a line's first word pairs with the last word of the line before (`ZAN_OCR_LINE_PAIRS`,
+/// 0 = no; a tuning hook, unset in normal use).
+static LINE_PAIRS: Lazy<bool> =
+    Lazy::new(|| tuning_hook("ZAN_OCR_LINE_PAIRS", 1).is_none_or(|v| v[0] != 0.0));
 
 /// Score bonus (log scale) of reading two space-separated garbled tokens as one word over
 /// reading them apart (`ZAN_OCR_JOIN`, a tuning hook; unset in normal use).
@@ -2660,6 +2679,26 @@ mod tests {
         let mut r = vec![reading("сторон;", -3.0)];
         keep_final_sign("CTOPOH", &mut r);
         assert_eq!(r[0].text, "сторон;");
+    }
+
+    #[test]
+    fn a_line_goes_on_from_the_line_befores_last_word() {
+        // A narrow render of an act no model trains on (dev4, not a seed): alone, the line's
+        // first word is read by the word after it (`Республики Казахстан`); after `в` it is
+        // `Республике`. A line before that ends a sentence says nothing of it.
+        let ru = model(Lang::Ru).expect("the embedded Russian model");
+        let line = "Pecny6nnke Ka3axctaH\"";
+        assert_eq!(repair_line_with(ru, line).0, "Республики Казахстан\"");
+        let before = Some("регулировании в");
+        assert_eq!(
+            repair_line_after(ru, line, before).0,
+            "Республике Казахстан\""
+        );
+        let before = Some("регулировании.");
+        assert_eq!(
+            repair_line_after(ru, line, before).0,
+            "Республики Казахстан\""
+        );
     }
 
     #[test]
