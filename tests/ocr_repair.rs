@@ -132,3 +132,23 @@ fn the_ocrs_curly_quotes_are_the_prints_straight_ones() {
     );
     assert_eq!(r.report.mojibake_lines, 0);
 }
+
+#[test]
+fn a_russian_texts_dash_between_words_is_the_en_dash_it_writes() {
+    // Garble of acts no model trains on (dev4, not seeds). The OCR reads two `–` in three as
+    // `—` and the rest as `-`: beside `—` elsewhere in the text, a lone `-` is `–` too.
+    let text =
+        "TOBapoB (Jasee — IIpapnia) paspa6oTaHbl B\n5) Kputepun “Tlepnog ocyuectanenua BOY\" -\n";
+    let r = repair_text(text, Some(Lang::Ru));
+    let last = r.text.lines().nth(1).unwrap_or_default();
+    assert!(last.ends_with("\" –"), "{}", r.text);
+    assert!(
+        r.text.starts_with("товаров (далее – Правила)"),
+        "{}",
+        r.text
+    );
+    // Alone, with nothing to say the text writes `–`, the `-` stays: a text that writes `-`
+    // shows no `—`.
+    let alone = ocr::repair_line("5) Kputepun “Tlepnog ocyuectanenua BOY\" -", Lang::Ru).0;
+    assert!(alone.ends_with("\" -"), "{alone}");
+}

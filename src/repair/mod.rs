@@ -138,6 +138,24 @@ pub fn repair_line_after(
     lang: Lang,
     report: &mut RepairReport,
 ) -> String {
+    repair_line_in(
+        line,
+        before,
+        lang,
+        &ocr::DashCounts::of_lines([line]),
+        report,
+    )
+}
+
+/// `repair_line_after` of a line of a text whose garbled lines hold `dashes` (how the text
+/// writes a dash between words: `ocr::DashCounts`).
+pub fn repair_line_in(
+    line: &str,
+    before: Option<&str>,
+    lang: Lang,
+    dashes: &ocr::DashCounts,
+    report: &mut RepairReport,
+) -> String {
     let mut s: String = if is_nfc(line) {
         line.to_string()
     } else {
@@ -145,7 +163,7 @@ pub fn repair_line_after(
         line.nfc().collect()
     };
     // Before the look-alike fixer: on a garbled line the decoder also takes the mixed tokens.
-    let (decoded, n) = ocr::repair_line_after_lang(&s, before, lang);
+    let (decoded, n) = ocr::repair_line_in_lang(&s, before, lang, dashes);
     if n > 0 {
         report.ocr_tokens += n;
         s = decoded;
@@ -180,6 +198,7 @@ pub fn repair_text(text: &str, lang: Option<Lang>) -> Repaired {
         mojibake,
         ..Default::default()
     };
+    let dashes = ocr::DashCounts::of_lines(text.lines());
     let mut originals = Vec::new();
     let mut fixed = Vec::new();
     let mut crs = Vec::new();
@@ -189,7 +208,7 @@ pub fn repair_text(text: &str, lang: Option<Lang>) -> Repaired {
             None => (raw, ""),
         };
         let before = fixed.last().map(String::as_str);
-        let repaired = repair_line_after(line, before, lang, &mut report);
+        let repaired = repair_line_in(line, before, lang, &dashes, &mut report);
         fixed.push(repaired);
         originals.push(line);
         crs.push(cr);
