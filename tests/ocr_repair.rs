@@ -152,3 +152,18 @@ fn a_russian_texts_dash_between_words_is_the_en_dash_it_writes() {
     let alone = ocr::repair_line("5) Kputepun “Tlepnog ocyuectanenua BOY\" -", Lang::Ru).0;
     assert!(alone.ends_with("\" -"), "{alone}");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    /// Garble with every quote and dash glyph the OCR makes, anywhere in a token: the quote and
+    /// dash readings never panic and keep the lines.
+    #[test]
+    fn garble_with_quotes_and_dashes_keeps_its_lines(
+        s in "[A-Za-z0-9 \"“”„'‘’`«»<>—–\\-\n().,;:]{0,100}"
+    ) {
+        for lang in [Lang::Ru, Lang::Kk] {
+            let r = repair_text(&s, Some(lang));
+            proptest::prop_assert_eq!(r.text.split('\n').count(), s.split('\n').count());
+        }
+    }
+}
