@@ -609,14 +609,21 @@ impl OcrModel {
             span.push((lo.min(m), hi));
             let last = cols[(depth + 1) * wd + P + m];
             if let Some(gate) = gate {
-                let (lp, next) = self.lm.step_known(lms[depth].0, s);
-                let lm = lms[depth].1 + lp;
                 let ln = self.lex.best_below_ln(node).unwrap_or(0.0);
                 // Letters of the reading so far (lead, prefix, trail): its LM term only falls
-                // with more (`reading_terms_fall`).
+                // with more (`reading_terms_fall`), and each word below has at least `low` more.
                 let chars = gate.lead_chars + depth + 1 + gate.trail.chars().count();
-                let bound = best + self.known_lm_term(lm, chars) + wt.corpus_word_bound(ln);
-                if bound < bar {
+                let least = chars + self.lex.low(node);
+                let word_bound = wt.corpus_word_bound(ln);
+                // First with the LM score before the letter (a letter's log P is at most 0),
+                // which spares most cut subtrees the LM table's load.
+                if best + self.known_lm_term(lms[depth].1, least) + word_bound < bar {
+                    skipped = skipped.max(best);
+                    continue;
+                }
+                let (lp, next) = self.lm.step_known(lms[depth].0, s);
+                let lm = lms[depth].1 + lp;
+                if best + self.known_lm_term(lm, least) + word_bound < bar {
                     skipped = skipped.max(best);
                     continue;
                 }
@@ -653,7 +660,12 @@ impl OcrModel {
                 top = top.max(last);
                 cut = cut.max(top - costs.margin);
             }
-            for &(t, n) in self.lex.children(node) {
+            let kids = self.lex.children(node);
+            if gate.is_some() {
+                self.lm
+                    .prefetch_known(lms[depth + 1].0, kids.iter().map(|k| k.0));
+            }
+            for &(t, n) in kids {
                 stack.push((n, depth + 1, t));
             }
         }
