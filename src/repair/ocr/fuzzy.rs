@@ -184,6 +184,11 @@ fn emissions(
     fmax(fmax(acc[0], acc[1]), fmax(acc[2], acc[3]))
 }
 
+/// How far a column's best (`fuzzy_dfs`) may lie above the best of its emissions (`emissions`):
+/// the chain of skips after a cell only falls, but its sums round apart (by a few ulps, in
+/// about one column in ten thousand).
+const CHAIN_SLACK: f32 = 0.01;
+
 /// Number of letter symbols (index 0 unused).
 const LETTERS: usize = 43;
 
@@ -489,7 +494,7 @@ impl OcrModel {
                 }
             });
         let dfs = |gate: Option<&Gate>, rise: bool| {
-            self.fuzzy_dfs(m, et, &rest_h, costs, start, gate, rise)
+            self.fuzzy_dfs(m, et, &rest_h, costs, start, gate, rise, false)
         };
         let (found, cut) = gate
             .as_ref()
@@ -516,6 +521,10 @@ impl OcrModel {
     /// words that could clear the bar, unless a skipped subtree might hold a word scoring more
     /// than `margin` above the lowest of them by the channel, or the best reading found falls
     /// below the cut (then None: search again, without `rise`, then ungated).
+    ///
+    /// Unless `chains`, the gate also tests a column by its emissions before its chain of skips
+    /// is computed (see `CHAIN_SLACK`); the search is then redone with every chain only in the
+    /// rare case where those columns' looser bounds alone would make it answer None.
     #[allow(clippy::too_many_arguments)]
     fn fuzzy_dfs(
         &self,
@@ -526,6 +535,7 @@ impl OcrModel {
         start: f32,
         gate: Option<&Gate>,
         rise: bool,
+        chains: bool,
     ) -> Option<(Found, f32)> {
         let wt = &self.weights;
         let (mut bar, lm0, lmsc0) =
@@ -535,6 +545,8 @@ impl OcrModel {
         // The best channel bound of a skipped subtree; per word found, the bound of its reading
         // score and that score; the word that raised the bar.
         let mut skipped = f32::NEG_INFINITY;
+        // The same for the subtrees left before their chain of skips, by `emissions` plus slack.
+        let mut skipped_ub = f32::NEG_INFINITY;
         let mut scores: Vec<(f32, f32)> = Vec::new();
         let mut raised: Option<usize> = None;
         // Columns by depth, flat, each behind P cells of -inf: cols[d * wd + P + j] = best
@@ -579,8 +591,32 @@ impl OcrModel {
             // emissions reach no further than its parent's last live cell plus MAX_GLYPHS.
             // A column whose emissions all fall below the cut is dead (see `emissions`).
             let c1 = (m.min(hi_p + MAX_GLYPHS) + 4) & !3;
-            if emissions(par, et, s, rest, &mut base, (lo_p & !3, c1)) < cut {
+            let emax = emissions(par, et, s, rest, &mut base, (lo_p & !3, c1));
+            if emax < cut {
                 continue;
+            }
+            // The gate's terms: letters of the reading so far (lead, prefix, trail), at least
+            // as many with the fewest letters a word below has left, the likeliest word's term.
+            let terms = gate.map(|g| {
+                let chars = g.lead_chars + depth + 1 + g.trail.chars().count();
+                let ln = self.lex.best_below_ln(node).unwrap_or(0.0);
+                (chars, chars + self.lex.low(node), wt.corpus_word_bound(ln))
+            });
+            // The gate's tests on a bound of the column's best, before its chain of skips:
+            // most subtrees it cuts are cut there, and the chain is the serial part of a column.
+            let mut step = None;
+            if let (Some((_, least, word_bound)), false) = (terms, chains) {
+                let ub = emax + CHAIN_SLACK;
+                if ub + self.known_lm_term(lms[depth].1, least) + word_bound < bar {
+                    skipped_ub = skipped_ub.max(ub);
+                    continue;
+                }
+                let st = self.lm.step_known(lms[depth].0, s);
+                if ub + self.known_lm_term(lms[depth].1 + st.0, least) + word_bound < bar {
+                    skipped_ub = skipped_ub.max(ub);
+                    continue;
+                }
+                step = Some(st);
             }
             let mut best = f32::NEG_INFINITY;
             let (mut lo, mut hi) = (usize::MAX, 0);
@@ -608,15 +644,17 @@ impl OcrModel {
             span.truncate(depth + 1);
             span.push((lo.min(m), hi));
             let last = cols[(depth + 1) * wd + P + m];
-            if let Some(gate) = gate {
-                let (lp, next) = self.lm.step_known(lms[depth].0, s);
+            if let (Some(gate), Some((chars, least, word_bound))) = (gate, terms) {
+                // The reading's LM term only falls with more letters (`reading_terms_fall`).
+                // First with the LM score before the letter (a letter's log P is at most 0),
+                // which spares most cut subtrees the LM table's load.
+                if best + self.known_lm_term(lms[depth].1, least) + word_bound < bar {
+                    skipped = skipped.max(best);
+                    continue;
+                }
+                let (lp, next) = step.unwrap_or_else(|| self.lm.step_known(lms[depth].0, s));
                 let lm = lms[depth].1 + lp;
-                let ln = self.lex.best_below_ln(node).unwrap_or(0.0);
-                // Letters of the reading so far (lead, prefix, trail): its LM term only falls
-                // with more (`reading_terms_fall`).
-                let chars = gate.lead_chars + depth + 1 + gate.trail.chars().count();
-                let bound = best + self.known_lm_term(lm, chars) + wt.corpus_word_bound(ln);
-                if bound < bar {
+                if best + self.known_lm_term(lm, least) + word_bound < bar {
                     skipped = skipped.max(best);
                     continue;
                 }
@@ -653,7 +691,12 @@ impl OcrModel {
                 top = top.max(last);
                 cut = cut.max(top - costs.margin);
             }
-            for &(t, n) in self.lex.children(node) {
+            let kids = self.lex.children(node);
+            if gate.is_some() {
+                self.lm
+                    .prefetch_known(lms[depth + 1].0, kids.iter().map(|k| k.0));
+            }
+            for &(t, n) in kids {
                 stack.push((n, depth + 1, t));
             }
         }
@@ -661,8 +704,12 @@ impl OcrModel {
         let lowest = (0..scores.len())
             .filter(|&i| scores[i].0 >= bar && found[i].1 >= cut)
             .fold(f32::INFINITY, |a, i| a.min(found[i].1));
-        if skipped > top && skipped - costs.margin > lowest {
+        let falls_out = |skipped: f32| skipped > top && skipped - costs.margin > lowest;
+        if falls_out(skipped) {
             return None;
+        }
+        if falls_out(skipped_ub) {
+            return self.fuzzy_dfs(m, et, rest_h, costs, start, gate, rise, true);
         }
         // The bar holds only if the reading that raised it is kept.
         if raised.is_some_and(|i| found[i].1 < cut) {

@@ -524,6 +524,32 @@ impl LmTable {
         (e.logp().max(lp), u32::from(e.next))
     }
 
+    /// Start loading the table entries `step_known(state, s)` reads for each of `syms`, so a
+    /// search that steps there a little later does not wait on memory (the table is megabytes,
+    /// and these loads were a sixth of the fuzzy search's time).
+    #[inline]
+    pub fn prefetch_known(&self, state: u32, syms: impl Iterator<Item = u8>) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let Some(&short) = self.short.get(state as usize) else {
+                return;
+            };
+            let (a, b) = (state as usize * ROW, short as usize * ROW);
+            let p = self.rows.as_ptr();
+            for s in syms {
+                // SAFETY: a prefetch is a hint (SSE, always on x86_64): it reads nothing into
+                // the program and cannot fault, whatever the address.
+                unsafe {
+                    _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(a + s as usize).cast());
+                    _mm_prefetch::<_MM_HINT_T0>(p.wrapping_add(b + s as usize).cast());
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (state, syms);
+    }
+
     /// `walk` with `step_known`.
     pub fn walk_known(&self, state: u32, score: f32, text: &str) -> (f32, u32) {
         walk_by(state, score, text, |st, s| self.step_known(st, s))
@@ -569,6 +595,9 @@ pub struct Lexicon {
     /// Per node: the most letters a word starting with the node's prefix has after it (at most
     /// 255), which bounds what a search can still read from there.
     height: Vec<u8>,
+    /// Per node: the fewest letters a word starting with the node's prefix has after it (0: the
+    /// prefix is a word; at most 255): a reading from there is at least that much longer.
+    low: Vec<u8>,
     counts: Vec<u32>,
     /// Per node: how often the word was written lower / Title / UPPER.
     cases: Vec<[u32; 3]>,
@@ -587,6 +616,7 @@ impl Lexicon {
             best: Vec::new(),
             best_ln: Vec::new(),
             height: Vec::new(),
+            low: Vec::new(),
             counts: vec![0],
             cases: vec![[0; 3]],
             total: 0,
@@ -636,6 +666,15 @@ impl Lexicon {
             let p = parent[n] as usize;
             lex.height[p] = lex.height[p].max(lex.height[n].saturating_add(1));
         }
+        lex.low = lex
+            .counts
+            .iter()
+            .map(|&c| if c > 0 { 0 } else { u8::MAX })
+            .collect();
+        for n in (1..lex.counts.len()).rev() {
+            let p = parent[n] as usize;
+            lex.low[p] = lex.low[p].min(lex.low[n].saturating_add(1));
+        }
         for &(p, s, c) in &edges {
             if p == 0 {
                 lex.root[s as usize & 63] = c;
@@ -669,6 +708,12 @@ impl Lexicon {
     #[inline]
     pub fn height(&self, node: u32) -> usize {
         self.height[node as usize] as usize
+    }
+
+    /// The fewest letters a word has after the prefix of `node` (a real node).
+    #[inline]
+    pub fn low(&self, node: u32) -> usize {
+        self.low[node as usize] as usize
     }
 
     /// The letters that continue a prefix, with their nodes.
@@ -863,5 +908,8 @@ mod tests {
         assert_eq!(lex.height(0), 7);
         assert_eq!(lex.height(node("қыз")), 3);
         assert_eq!(lex.height(node("қызмет")), 0);
+        // and in its shortest.
+        assert_eq!(lex.low(node("қыз")), 3);
+        assert_eq!(lex.low(node("қызмет")), 0);
     }
 }
