@@ -2331,11 +2331,14 @@ pub fn repair_line_in(
             }
             // Signs alone on a garbled line: the OCR's stand-ins (`—` for `–`, `|` for `1`).
             None if garbled && units[k].1 && !tok.chars().any(char::is_alphanumeric) => {
-                if Some(k) != first_tok
+                // A dash read as two (`—-`) was one `–`: the OCR reads `-` as `-` alone (6 of
+                // 6 such tokens in the training and development pairs).
+                let split_dash = is_dash_run(tok) && tok.contains('—') && tok.chars().count() > 1;
+                let en_dash = Some(k) != first_tok
                     && model.lang == Lang::Ru
                     && is_dash_run(tok)
-                    && dashes.en_dash()
-                {
+                    && dashes.en_dash();
+                if split_dash || en_dash {
                     "–".to_string()
                 } else {
                     model.signs(&straight_quotes(tok))
@@ -2809,6 +2812,9 @@ mod tests {
         let m = model(Lang::Kk).expect("the embedded Kazakh model");
         let (out, _) = repair_line_with(m, "KbI3MeT — KOpCeTy |)");
         assert_eq!(out, "қызмет – көрсету 1)");
+        // A dash read as two is one en dash; a hyphen alone stays (Kazakh writes both).
+        let (out, _) = repair_line_with(m, "KbI3MeT —- KOpCeTy - Oepy");
+        assert_eq!(out, "қызмет – көрсету - беру");
         // The sign the channel saw most often, though once or twice it stood for a letter
         // (`>` for ж): the empty date quotes.
         let (out, _) = repair_line_with(m, "2O02%KbUIFBI «> .");
