@@ -189,6 +189,11 @@ fn emissions(
 /// about one column in ten thousand).
 const CHAIN_SLACK: f32 = 0.01;
 
+/// How far below the best reading of the whole garble by any letters the suffix search
+/// (`suffix_bound`) cuts: higher costs more suffix nodes than it spares word-search nodes, lower
+/// leaves the bound loose (4 spent the fewest instructions on the dev garble; 3 and 5 more).
+const SUFFIX_REACH: f32 = 4.0;
+
 /// Number of letter symbols (index 0 unused).
 const LETTERS: usize = 43;
 
@@ -477,6 +482,16 @@ impl OcrModel {
         }
         let floor = costs.floor * m as f32;
         let start = floor.max(min);
+        // The best any word's last letters read on each tail of the garble, within the tighter
+        // bound: it cuts most subtrees whose prefix reads the head well but whose words' endings
+        // read no tail (a quarter of the search's nodes on the dev garble).
+        let cut = start.max(rest_h[m * l] - SUFFIX_REACH);
+        let suffix = self.suffix_bound(m, et, &ebest, costs, cut);
+        for (j, &b) in suffix.iter().enumerate() {
+            for h in 1..=m {
+                rest_h[h * l + j] = rest_h[h * l + j].min(b);
+            }
+        }
         // The reading's LM state and score after the characters before the word.
         let gate = beat
             .filter(|_| self.reading_terms_fall())
@@ -508,6 +523,98 @@ impl OcrModel {
             .collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1));
         out
+    }
+
+    /// Per glyph j < m: a bound on what any word suffix (`Lexicon::suffix_children`) scores
+    /// reading g[j..], found by a depth-first search of the suffix trie that leaves out the
+    /// cells that, after the best reading of g[..j] by any letters, fall below `cut`: the bound
+    /// is the best found or what such a cell could at most be, whichever is higher, so any
+    /// `cut` gives a true bound (a low one, a tighter bound at more cost).
+    fn suffix_bound(
+        &self,
+        m: usize,
+        et: &ByLetter,
+        ebest: &[f32],
+        costs: &FuzzyCosts,
+        cut: f32,
+    ) -> Vec<f32> {
+        // pre[j]: the best reading of g[..j] by any letters or skips.
+        let mut pre = vec![0.0f32; m + 1];
+        for j in 1..=m {
+            let mut v = pre[j - 1] + costs.skip;
+            for k in 0..MAX_GLYPHS.min(j) {
+                v = v.max(pre[j - k - 1] + ebest[(j - k - 1) * MAX_GLYPHS + k]);
+            }
+            pre[j] = v;
+        }
+        let mut found: Vec<f32> = (0..m).map(|j| cut - pre[j]).collect();
+        // Columns by depth, each m + 1 cells and MAX_GLYPHS cells of -inf after them.
+        let wd = m + 1 + MAX_GLYPHS;
+        let mut cols = vec![f32::NEG_INFINITY; wd * 8];
+        for (j, c) in cols[..=m].iter_mut().enumerate() {
+            *c = (m - j) as f32 * costs.skip;
+        }
+        // Live cells (first, last) of each column.
+        let mut span: Vec<(usize, usize)> = vec![(0, m)];
+        let mut stack: Vec<(u32, usize, u8)> = self
+            .lex
+            .suffix_children(0)
+            .iter()
+            .map(|&(s, n)| (n, 0usize, s))
+            .collect();
+        while let Some((node, depth, s)) = stack.pop() {
+            if cols.len() < (depth + 2) * wd {
+                cols.resize((depth + 2) * wd, f32::NEG_INFINITY);
+            }
+            let (par, cur) = cols.split_at_mut((depth + 1) * wd);
+            let par = &par[depth * wd..];
+            let cur = &mut cur[..wd];
+            let e: [&[f32]; MAX_GLYPHS + 1] = std::array::from_fn(|k| et.at(s, k));
+            // The emissions reaching back from the parent's live cells, then the chain of skips
+            // down to where it dies.
+            let (lo_p, hi_p) = span[depth];
+            let (mut lo, mut hi) = (usize::MAX, 0);
+            let mut right = f32::NEG_INFINITY;
+            cur[hi_p + 1..=m].fill(f32::NEG_INFINITY);
+            let mut j = hi_p + 1;
+            while j > 0 {
+                j -= 1;
+                let mut v = fmax(e[0][j] + par[j], right + costs.skip);
+                for (k, ek) in e.iter().enumerate().skip(1) {
+                    if j + k <= m {
+                        v = fmax(v, ek[j + k] + par[j + k]);
+                    }
+                }
+                if v + pre[j] < cut {
+                    v = f32::NEG_INFINITY;
+                } else {
+                    lo = j;
+                    hi = hi.max(j);
+                    if j < m {
+                        found[j] = found[j].max(v);
+                    }
+                }
+                cur[j] = v;
+                right = v;
+                if v == f32::NEG_INFINITY && j + MAX_GLYPHS < lo_p {
+                    break;
+                }
+            }
+            cur[..j].fill(f32::NEG_INFINITY);
+            let live = lo != usize::MAX;
+            span.truncate(depth + 1);
+            span.push((lo.min(m), hi));
+            if live {
+                for &(t, n) in self.lex.suffix_children(node) {
+                    stack.push((n, depth + 1, t));
+                }
+            }
+        }
+        // Sums in another order than the forward columns': a little higher.
+        for f in &mut found {
+            *f += CHAIN_SLACK;
+        }
+        found
     }
 
     /// Depth-first search of the lexicon trie for the words scoring at least the cut, `start` or

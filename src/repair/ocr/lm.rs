@@ -602,6 +602,10 @@ pub struct Lexicon {
     /// Per node: how often the word was written lower / Title / UPPER.
     cases: Vec<[u32; 3]>,
     pub total: u64,
+    /// The words' suffixes as a trie of reversed words (`suffix_children`; node 0: the empty
+    /// suffix), for the fuzzy search's bound on what a word's last letters can still read.
+    sfirst: Vec<u32>,
+    sedges: Vec<(u8, u32)>,
 }
 
 pub const NO_NODE: u32 = u32::MAX;
@@ -620,14 +624,21 @@ impl Lexicon {
             counts: vec![0],
             cases: vec![[0; 3]],
             total: 0,
+            sfirst: Vec::new(),
+            sedges: Vec::new(),
         };
+        // Reversed-word trie edges (parent, symbol) -> child, each new word once.
+        let mut rchildren: FxHashMap<(u32, u8), u32> = FxHashMap::default();
+        let mut syms: Vec<u8> = Vec::new();
         for w in text.split(|c: char| !is_letter_sym(sym(c))) {
             if w.is_empty() {
                 continue;
             }
             let mut node = 0u32;
+            syms.clear();
             for c in w.chars() {
                 let s = sym(c);
+                syms.push(s);
                 let next = lex.counts.len() as u32;
                 let child = *children.entry((node, s)).or_insert(next);
                 if child == next {
@@ -635,6 +646,13 @@ impl Lexicon {
                     lex.cases.push([0; 3]);
                 }
                 node = child;
+            }
+            if lex.counts[node as usize] == 0 {
+                let mut r = 0u32;
+                for &s in syms.iter().rev() {
+                    let next = rchildren.len() as u32 + 1;
+                    r = *rchildren.entry((r, s)).or_insert(next);
+                }
             }
             lex.counts[node as usize] += 1;
             lex.cases[node as usize][case_pattern(w)] += 1;
@@ -681,7 +699,25 @@ impl Lexicon {
             }
         }
         lex.edges = edges.into_iter().map(|(_, s, c)| (s, c)).collect();
+        let mut redges: Vec<(u32, u8, u32)> =
+            rchildren.iter().map(|(&(p, s), &c)| (p, s, c)).collect();
+        redges.sort_unstable();
+        lex.sfirst = vec![0; rchildren.len() + 2];
+        for &(p, _, _) in &redges {
+            lex.sfirst[p as usize + 1] += 1;
+        }
+        for n in 0..=rchildren.len() {
+            lex.sfirst[n + 1] += lex.sfirst[n];
+        }
+        lex.sedges = redges.into_iter().map(|(_, s, c)| (s, c)).collect();
         lex
+    }
+
+    /// The letters that extend a word suffix at its front, with their suffix-trie nodes (node 0:
+    /// the empty suffix).
+    pub fn suffix_children(&self, node: u32) -> &[(u8, u32)] {
+        let n = node as usize;
+        &self.sedges[self.sfirst[n] as usize..self.sfirst[n + 1] as usize]
     }
 
     /// The highest count of a word below `node` (0: none, or no node).
