@@ -138,22 +138,16 @@ pub fn repair_line_after(
     lang: Lang,
     report: &mut RepairReport,
 ) -> String {
-    repair_line_in(
-        line,
-        before,
-        lang,
-        &ocr::DashCounts::of_lines([line]),
-        report,
-    )
+    repair_line_in(line, before, lang, None, report)
 }
 
 /// `repair_line_after` of a line of a text whose garbled lines hold `dashes` (how the text
-/// writes a dash between words: `ocr::DashCounts`).
+/// writes a dash between words: `ocr::DashCounts`; None: the line's own).
 pub fn repair_line_in(
     line: &str,
     before: Option<&str>,
     lang: Lang,
-    dashes: &ocr::DashCounts,
+    dashes: Option<&ocr::DashCounts>,
     report: &mut RepairReport,
 ) -> String {
     let mut s: String = if is_nfc(line) {
@@ -208,7 +202,7 @@ pub fn repair_text(text: &str, lang: Option<Lang>) -> Repaired {
             None => (raw, ""),
         };
         let before = fixed.last().map(String::as_str);
-        let repaired = repair_line_in(line, before, lang, &dashes, &mut report);
+        let repaired = repair_line_in(line, before, lang, Some(&dashes), &mut report);
         fixed.push(repaired);
         originals.push(line);
         crs.push(cr);

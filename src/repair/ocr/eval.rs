@@ -111,10 +111,7 @@ pub fn eval_pairs(pairs: &[Pair], lang: Lang) -> LangReport {
     // Each document's dashes, as `zan repair` of the whole text counts them.
     let mut dashes: std::collections::HashMap<&str, super::DashCounts> = Default::default();
     for p in &sel {
-        let d = dashes.entry(p.doc()).or_default();
-        let one = super::DashCounts::of_lines([p.garbled.as_str()]);
-        d.em += one.em;
-        d.hyphen += one.hyphen;
+        dashes.entry(p.doc()).or_default().add(&p.garbled);
     }
     let mut outs: Vec<String> = Vec::with_capacity(sel.len());
     for (i, p) in sel.iter().enumerate() {
@@ -125,8 +122,8 @@ pub fn eval_pairs(pairs: &[Pair], lang: Lang) -> LangReport {
             (Some(q), Some(j)) if follows(q, p) => Some(outs[j].as_str()),
             _ => None,
         };
-        let doc = dashes.get(p.doc()).copied().unwrap_or_default();
-        let out = crate::repair::repair_line_in(&p.garbled, before, lang, &doc, &mut rep);
+        let doc = dashes.get(p.doc());
+        let out = crate::repair::repair_line_in(&p.garbled, before, lang, doc, &mut rep);
         outs.push(out);
         r.bytes += p.garbled.len();
     }

@@ -184,6 +184,16 @@ fn emissions(
     fmax(fmax(acc[0], acc[1]), fmax(acc[2], acc[3]))
 }
 
+/// The DP column at `depth` and the one after it, in `cols` (columns of `wd` cells by depth,
+/// grown with -inf as the search goes deeper).
+fn column_pair(cols: &mut Vec<f32>, depth: usize, wd: usize) -> (&[f32], &mut [f32]) {
+    if cols.len() < (depth + 2) * wd {
+        cols.resize((depth + 2) * wd, f32::NEG_INFINITY);
+    }
+    let (par, cur) = cols.split_at_mut((depth + 1) * wd);
+    (&par[depth * wd..], &mut cur[..wd])
+}
+
 /// How far a column's best (`fuzzy_dfs`) may lie above the best of its emissions (`emissions`):
 /// the chain of skips after a cell only falls, but its sums round apart (by a few ulps, in
 /// about one column in ten thousand).
@@ -563,12 +573,7 @@ impl OcrModel {
             .map(|&(s, n)| (n, 0usize, s))
             .collect();
         while let Some((node, depth, s)) = stack.pop() {
-            if cols.len() < (depth + 2) * wd {
-                cols.resize((depth + 2) * wd, f32::NEG_INFINITY);
-            }
-            let (par, cur) = cols.split_at_mut((depth + 1) * wd);
-            let par = &par[depth * wd..];
-            let cur = &mut cur[..wd];
+            let (par, cur) = column_pair(&mut cols, depth, wd);
             let e: [&[f32]; MAX_GLYPHS + 1] = std::array::from_fn(|k| et.at(s, k));
             // The emissions reaching back from the parent's live cells, then the chain of skips
             // down to where it dies.
@@ -684,12 +689,8 @@ impl OcrModel {
             if !is_letter_sym(s) {
                 continue;
             }
-            if cols.len() < (depth + 2) * wd {
-                cols.resize((depth + 2) * wd, f32::NEG_INFINITY);
-            }
-            let (par, child) = cols.split_at_mut((depth + 1) * wd);
-            let par = &par[depth * wd..];
-            let child = &mut child[P..wd];
+            let (par, child) = column_pair(&mut cols, depth, wd);
+            let child = &mut child[P..];
             let h = self.lex.height(node).min(m);
             let rest = &rest_h[h * l..(h + 1) * l];
             let (lo_p, hi_p) = span[depth];

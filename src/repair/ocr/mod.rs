@@ -1244,10 +1244,17 @@ fn straight_quotes(token: &str) -> std::borrow::Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Whether a token is dashes only (`-`, `—`, `—-`): between two words of a Russian line of a
-/// document that writes the en dash there (`DashCounts::en_dash`), it is `–`.
-fn is_dash_run(tok: &str) -> bool {
-    !tok.is_empty() && tok.chars().all(|c| matches!(c, '-' | '–' | '—'))
+/// The en dash, when a garbled token of dashes only (`-`, `—`, `—-`) is one: a dash read as
+/// two glyphs (`—-`) always (the OCR reads `-` as `-` alone: 6 of 6 such tokens in the training
+/// and development pairs were `–`); in a Russian line, a dash between words when its text
+/// writes the en dash there (`DashCounts::en_dash`). `line_first`: the token opens the line
+/// (a list mark).
+fn en_dash(tok: &str, lang: Lang, line_first: bool, dashes: &DashCounts) -> bool {
+    if tok.is_empty() || !tok.chars().all(|c| matches!(c, '-' | '–' | '—')) {
+        return false;
+    }
+    let split = tok.contains('—') && tok.chars().count() > 1;
+    split || (!line_first && lang == Lang::Ru && dashes.en_dash())
 }
 
 /// The dashes standing alone between words on a text's garbled lines, by how the English OCR
@@ -1261,19 +1268,31 @@ pub struct DashCounts {
 }
 
 impl DashCounts {
-    /// The counts over `lines` (garbled lines only; a line's first token may be a list mark).
+    /// The counts over `lines` (garbled lines only).
     pub fn of_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> DashCounts {
         let mut c = DashCounts::default();
-        for line in lines.into_iter().filter(|l| line_is_garbled(l)) {
-            for tok in line.split_whitespace().skip(1) {
-                match tok {
-                    "—" => c.em += 1,
-                    "-" => c.hyphen += 1,
-                    _ => {}
-                }
-            }
+        for line in lines {
+            c.add(line);
         }
         c
+    }
+
+    /// Adds the dashes of `line`, if it is garbled.
+    pub fn add(&mut self, line: &str) {
+        if line_is_garbled(line) {
+            self.add_garbled(line);
+        }
+    }
+
+    /// Adds the dashes of a line known to be garbled (a line's first token may be a list mark).
+    fn add_garbled(&mut self, line: &str) {
+        for tok in line.split_whitespace().skip(1) {
+            match tok {
+                "—" => self.em += 1,
+                "-" => self.hyphen += 1,
+                _ => {}
+            }
+        }
     }
 
     /// Whether the text writes `–` between words, so that a garbled `-` there is one too.
@@ -2135,20 +2154,27 @@ fn last_word_token(line: &str) -> Option<&str> {
 /// `repair_line_with`, where `before` is the line before it (already repaired), if any: its last
 /// word is the case context of this line's first word, as it would be were the line not wrapped.
 pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> (String, usize) {
-    repair_line_in(model, line, before, &DashCounts::of_lines([line]))
+    repair_line_in(model, line, before, None)
 }
 
-/// `repair_line_after` of a line of a text whose garbled lines hold `dashes`.
+/// `repair_line_after` of a line of a text whose garbled lines hold `dashes` (None: a line
+/// alone, its own dashes).
 pub fn repair_line_in(
     model: &OcrModel,
     line: &str,
     before: Option<&str>,
-    dashes: &DashCounts,
+    dashes: Option<&DashCounts>,
 ) -> (String, usize) {
     if !line.chars().any(is_latin_letter) {
         return (line.to_string(), 0);
     }
     let garbled = line_is_garbled(line);
+    // A line alone counts its own dashes (only a garbled line's signs are read).
+    let mut own = DashCounts::default();
+    if dashes.is_none() && garbled {
+        own.add_garbled(line);
+    }
+    let dashes = dashes.unwrap_or(&own);
     if *DEBUG_READINGS {
         eprintln!("L\t{line}");
     }
@@ -2331,14 +2357,7 @@ pub fn repair_line_in(
             }
             // Signs alone on a garbled line: the OCR's stand-ins (`—` for `–`, `|` for `1`).
             None if garbled && units[k].1 && !tok.chars().any(char::is_alphanumeric) => {
-                // A dash read as two (`—-`) was one `–`: the OCR reads `-` as `-` alone (6 of
-                // 6 such tokens in the training and development pairs).
-                let split_dash = is_dash_run(tok) && tok.contains('—') && tok.chars().count() > 1;
-                let en_dash = Some(k) != first_tok
-                    && model.lang == Lang::Ru
-                    && is_dash_run(tok)
-                    && dashes.en_dash();
-                if split_dash || en_dash {
+                if en_dash(tok, model.lang, Some(k) == first_tok, dashes) {
                     "–".to_string()
                 } else {
                     model.signs(&straight_quotes(tok))
@@ -2496,15 +2515,16 @@ pub fn repair_line(line: &str, lang: Lang) -> (String, usize) {
 
 /// `repair_line` with the (repaired) line before it as case context (`repair_line_after`).
 pub fn repair_line_after_lang(line: &str, before: Option<&str>, lang: Lang) -> (String, usize) {
-    repair_line_in_lang(line, before, lang, &DashCounts::of_lines([line]))
+    repair_line_in_lang(line, before, lang, None)
 }
 
-/// `repair_line_after_lang` of a line of a text whose garbled lines hold `dashes`.
+/// `repair_line_after_lang` of a line of a text whose garbled lines hold `dashes` (None: a line
+/// alone).
 pub fn repair_line_in_lang(
     line: &str,
     before: Option<&str>,
     lang: Lang,
-    dashes: &DashCounts,
+    dashes: Option<&DashCounts>,
 ) -> (String, usize) {
     match model(lang) {
         Some(m) => repair_line_in(m, line, before, dashes),
