@@ -1378,7 +1378,8 @@ static PREV_W: Lazy<f32> = Lazy::new(|| tuning_hook("ZAN_OCR_PREV_W", 1).map_or(
 /// UPPER or a lower case after an abbreviation (`г.`, `ж.`) says something of the word.
 pub struct CaseHabits {
     place: [[u32; 3]; CASE_CTXS],
-    /// Keyed by `habit_key(place, prev, word)` (prev "" for the word alone).
+    /// Keyed by `habit_key(place, word_hash(prev), word_hash(word))` (prev "" for the word
+    /// alone, `next_hash(next)` for the word after).
     counts: FxHashMap<u64, [u32; 3]>,
     /// Tokens of single letters with points before a Title word, by the letters lower-cased
     /// (`initials_group`; `ANY` for all): how often small, how often capitals. Initials of a
@@ -1410,6 +1411,14 @@ fn title_word(tok: &str) -> bool {
 /// The word of `habit_key` for any word after a given word.
 const ANY: &str = "*";
 
+/// The mark that closes a line's words in `CaseHabits::train`.
+const LINE_END: (usize, u64, Option<usize>) = (usize::MAX, 0, None);
+
+/// `next_hash` of a word given by its hash.
+fn next_hash_of(h: u64) -> u64 {
+    h.rotate_left(29) ^ 0x9e37_79b9_7f4a_7c15
+}
+
 /// A token's first word lower-cased, `#` for a number alone; None for signs alone (a dash is
 /// no context).
 fn first_word_of(tok: &str) -> Option<String> {
@@ -1422,9 +1431,20 @@ fn first_word_of(tok: &str) -> Option<String> {
     k_is_number(tok).then(|| "#".to_string())
 }
 
-/// The context of `habit_key` for a word before a given word (`>` and the word after).
-fn next_key(next: &str) -> String {
-    format!(">{next}")
+/// The context of `habit_key` for a word before the word `next` (not any word's hash).
+fn next_hash(next: &str) -> u64 {
+    next_hash_of(word_hash(next))
+}
+
+/// A word's hash for `habit_key`, as of its lower case: the habits are counted from hashes
+/// (no string per word at load).
+fn word_hash(w: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    for c in w.chars().flat_map(char::to_lowercase) {
+        h.write_u32(u32::from(c));
+    }
+    h.finish()
 }
 
 /// A token that is a number and no word (`456`, `15.`): `#` as a word after.
@@ -1436,12 +1456,12 @@ fn k_is_number(tok: &str) -> bool {
 /// unset in normal use).
 static NEXT_W: Lazy<f32> = Lazy::new(|| tuning_hook("ZAN_OCR_NEXT_W", 1).map_or(1.0, |v| v[0]));
 
-fn habit_key(place: usize, prev: &str, word: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
+fn habit_key(place: usize, prev: u64, word: u64) -> u64 {
+    use std::hash::Hasher;
     let mut h = rustc_hash::FxHasher::default();
-    place.hash(&mut h);
-    prev.hash(&mut h);
-    word.hash(&mut h);
+    h.write_usize(place);
+    h.write_u64(prev);
+    h.write_u64(word);
     h.finish()
 }
 
@@ -1453,6 +1473,9 @@ impl CaseHabits {
             initials: FxHashMap::default(),
             smoothing: case_smoothing(lang),
         };
+        let (empty, any) = (word_hash(""), word_hash(ANY));
+        // All lines' words (place, word hash, case pattern), lines closed by `LINE_END`.
+        let mut seq: Vec<(usize, u64, Option<usize>)> = Vec::new();
         for line in text.lines() {
             let toks: Vec<&str> = line.split_whitespace().collect();
             for w in toks.windows(2) {
@@ -1467,49 +1490,47 @@ impl CaseHabits {
                     }
                 }
             }
-            let seq = CaseHabits::line_words(line);
-            for (place, prev, lw, p) in &seq {
-                let Some(p) = *p else {
+            let start = seq.len();
+            CaseHabits::line_words(line, &mut seq);
+            // Each word after the word before it in the line (`#`: a number).
+            for k in start..seq.len() {
+                let (place, lw, p) = seq[k];
+                let Some(p) = p else {
                     continue;
                 };
-                c.place[*place][p] += 1;
-                c.counts.entry(habit_key(*place, "", lw)).or_default()[p] += 1;
-                if let Some(pw) = prev {
-                    c.counts.entry(habit_key(*place, pw, lw)).or_default()[p] += 1;
-                    c.counts.entry(habit_key(*place, pw, ANY)).or_default()[p] += 1;
+                c.place[place][p] += 1;
+                c.counts.entry(habit_key(place, empty, lw)).or_default()[p] += 1;
+                if k > start {
+                    let pw = seq[k - 1].1;
+                    c.counts.entry(habit_key(place, pw, lw)).or_default()[p] += 1;
+                    c.counts.entry(habit_key(place, pw, any)).or_default()[p] += 1;
                 }
             }
+            seq.push(LINE_END);
         }
-        // The word after (`Налогового кодекса`), in a second pass: a pair is kept only for a
-        // word the text writes with a capital at that place somewhere (for the rest the word's
-        // own habit says it all, and every pair would cost the memory budget some 7 MB).
-        for line in text.lines() {
-            let seq = CaseHabits::line_words(line);
-            for w in seq.windows(2) {
-                let ((place, _, lw, p), (_, _, nw, _)) = (&w[0], &w[1]);
-                let Some(p) = *p else {
-                    continue;
-                };
-                let key = next_key(nw);
-                c.counts.entry(habit_key(*place, &key, ANY)).or_default()[p] += 1;
-                if c.capitalised(*place, lw) {
-                    c.counts.entry(habit_key(*place, &key, lw)).or_default()[p] += 1;
-                }
+        // The word after (`Налогового кодекса`), once the words' own counts are all in: a pair
+        // is kept only for a word the text writes with a capital at that place somewhere (for
+        // the rest the word's own habit says it all, and every pair would cost the memory
+        // budget some 7 MB).
+        for w in seq.windows(2) {
+            let ((place, lw, p), (_, nw, _)) = (w[0], w[1]);
+            let Some(p) = p.filter(|_| w[1] != LINE_END) else {
+                continue;
+            };
+            let next = next_hash_of(nw);
+            c.counts.entry(habit_key(place, next, any)).or_default()[p] += 1;
+            if c.capitalised_h(place, lw) {
+                c.counts.entry(habit_key(place, next, lw)).or_default()[p] += 1;
             }
         }
         c
     }
 
-    /// A line's words in order, as the habits count them: (place, the last word before,
-    /// the word lower-cased, its case pattern); a number alone is the word `#` with no pattern
-    /// (context only).
-    fn line_words(line: &str) -> Vec<(usize, Option<String>, String, Option<usize>)> {
-        let mut out = Vec::new();
+    /// A line's words in order, as the habits count them, onto `out`: (place, the word's
+    /// hash, its case pattern); a number alone is the word `#` with no pattern (context only).
+    fn line_words(line: &str, out: &mut Vec<(usize, u64, Option<usize>)>) {
         let mut prev_tok: Option<&str> = None;
-        // The last token with a letter or digit (`далее – Положение`: a dash is no context).
-        let mut word_tok: Option<&str> = None;
         for tok in line.split_whitespace() {
-            let mut prev = word_tok.and_then(CaseHabits::last_word);
             let words = tok
                 .split(|ch: char| !is_letter_sym(sym(ch)))
                 .filter(|w| !w.is_empty());
@@ -1519,25 +1540,27 @@ impl CaseHabits {
                 } else {
                     CTX_MID
                 };
-                let lw = w.to_lowercase();
-                out.push((place, prev.clone(), lw.clone(), Some(lm::case_pattern(w))));
-                prev = Some(lw);
+                out.push((place, word_hash(w), Some(lm::case_pattern(w))));
             }
             if k_is_number(tok) {
-                out.push((CTX_MID, None, "#".to_string(), None));
+                out.push((CTX_MID, word_hash("#"), None));
             }
             prev_tok = Some(tok);
-            if tok.chars().any(char::is_alphanumeric) {
-                word_tok = Some(tok);
-            }
         }
-        out
     }
 
     /// Whether the text writes `word` with a capital at `place` (in capitals, where every word
     /// there is Title: a sentence's or a clause's start).
     fn capitalised(&self, place: usize, word: &str) -> bool {
-        let [_, t, u] = self.get(place, "", word);
+        self.capitalised_h(place, word_hash(word))
+    }
+
+    fn capitalised_h(&self, place: usize, word: u64) -> bool {
+        let [_, t, u] = self
+            .counts
+            .get(&habit_key(place, word_hash(""), word))
+            .copied()
+            .unwrap_or([0; 3]);
         u > 0 || (t > 0 && place != CTX_SENTENCE && place != CTX_CLAUSE)
     }
 
@@ -1569,7 +1592,7 @@ impl CaseHabits {
 
     fn get(&self, place: usize, prev: &str, word: &str) -> [u32; 3] {
         self.counts
-            .get(&habit_key(place, prev, word))
+            .get(&habit_key(place, word_hash(prev), word_hash(word)))
             .copied()
             .unwrap_or([0; 3])
     }
@@ -1622,12 +1645,16 @@ impl CaseHabits {
         let seen = self.get(place, "", word).iter().sum::<u32>() > 0;
         let p = match next.filter(|_| !seen || self.capitalised(place, word)) {
             Some(nw) => {
-                let key = next_key(nw);
-                let p_next = smooth(self.get(place, &key, ANY), a_word, base);
+                let key = next_hash(nw);
+                let get = |w: &str| {
+                    let k = habit_key(place, key, word_hash(w));
+                    self.counts.get(&k).copied().unwrap_or([0; 3])
+                };
+                let p_next = smooth(get(ANY), a_word, base);
                 let mut below = [0, 1, 2].map(|k| p_word[k] * (p_next[k] / base[k]).powf(*PREV_W));
                 let t: f32 = below.iter().sum();
                 below.iter_mut().for_each(|x| *x /= t);
-                let pn = smooth(self.get(place, &key, word), a_pair, below);
+                let pn = smooth(get(word), a_pair, below);
                 let mut q = [0, 1, 2].map(|k| p[k] * (pn[k] / p_word[k]).powf(*NEXT_W));
                 let t: f32 = q.iter().sum();
                 q.iter_mut().for_each(|x| *x /= t);
