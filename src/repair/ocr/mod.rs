@@ -1380,7 +1380,8 @@ fn first_glyph_lr(table: &[(char, [u32; 3])]) -> FxHashMap<char, [f32; 3]> {
 static PREV_W: Lazy<f32> = Lazy::new(|| tuning_hook("ZAN_OCR_PREV_W", 1).map_or(1.0, |v| v[0]));
 
 /// How the clean text writes its words (lower, Title, UPPER) by place in the line (`case_ctx`),
-/// per word and per word after a given word (`ҚР Оқу-ағарту`, `статьи 5 Кодекса`). A word's
+/// per word, per word after a given word (`ҚР Оқу-ағарту`, `статьи 5 Кодекса`) and per word
+/// before a given word (`Налогового кодекса`; only words written with a capital there). A word's
 /// habit is read against its place: at a sentence start every word is Title, so there only
 /// UPPER or a lower case after an abbreviation (`г.`, `ж.`) says something of the word.
 pub struct CaseHabits {
@@ -1435,7 +1436,7 @@ fn first_word_of(tok: &str) -> Option<String> {
     {
         return Some(w.to_lowercase());
     }
-    k_is_number(tok).then(|| "#".to_string())
+    number_token(tok).then(|| "#".to_string())
 }
 
 /// The context of `habit_key` for a word before the word `next` (not any word's hash).
@@ -1455,7 +1456,7 @@ fn word_hash(w: &str) -> u64 {
 }
 
 /// A token that is a number and no word (`456`, `15.`): `#` as a word after.
-fn k_is_number(tok: &str) -> bool {
+fn number_token(tok: &str) -> bool {
     tok.chars().any(|ch| ch.is_ascii_digit()) && !tok.chars().any(char::is_alphabetic)
 }
 
@@ -1549,7 +1550,7 @@ impl CaseHabits {
                 };
                 out.push((place, word_hash(w), Some(lm::case_pattern(w))));
             }
-            if k_is_number(tok) {
+            if number_token(tok) {
                 out.push((CTX_MID, word_hash("#"), None));
             }
             prev_tok = Some(tok);
@@ -1562,6 +1563,7 @@ impl CaseHabits {
         self.capitalised_h(place, word_hash(word))
     }
 
+    /// `capitalised` of a word given by its hash.
     fn capitalised_h(&self, place: usize, word: u64) -> bool {
         let [_, t, u] = self
             .counts
@@ -3026,7 +3028,7 @@ mod tests {
         // 17 times and `государственную услугу` (any public service) twice: the word alone
         // leans to Title, and the word after moves it either way.
         let mut text = String::new();
-        for e in std::fs::read_dir("corpus/acts")
+        for e in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/acts"))
             .expect("corpus acts")
             .flatten()
         {
