@@ -167,3 +167,15 @@ proptest::proptest! {
         }
     }
 }
+
+/// A line's last word is read with the next line's first (dev4n, a narrow render of an act no
+/// model trains on; not a seed): `Tepes` alone reads `перед`, before `Государственную` `через`.
+#[test]
+fn a_line_reads_its_last_word_with_the_next_lines_first() {
+    let t = "OCMOTPa H JOCMOTPa NepeMellaeMbIX Tepes\nCocygapcrsenuyto rpanuuy Pecny6nuku\n";
+    let r = repair_text(t, Some(Lang::Ru));
+    assert_eq!(
+        r.text,
+        "осмотра и досмотра перемещаемых через\nГосударственную границу Республики\n"
+    );
+}

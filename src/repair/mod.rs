@@ -138,14 +138,16 @@ pub fn repair_line_after(
     lang: Lang,
     report: &mut RepairReport,
 ) -> String {
-    repair_line_in(line, before, lang, None, report)
+    repair_line_in(line, before, None, lang, None, report)
 }
 
 /// `repair_line_after` of a line of a text whose garbled lines hold `dashes` (how the text
-/// writes a dash between words: `ocr::DashCounts`; None: the line's own).
+/// writes a dash between words: `ocr::DashCounts`; None: the line's own) and whose next line is
+/// `next` (as it stands: its first word is context for this line's last).
 pub fn repair_line_in(
     line: &str,
     before: Option<&str>,
+    next: Option<&str>,
     lang: Lang,
     dashes: Option<&ocr::DashCounts>,
     report: &mut RepairReport,
@@ -157,7 +159,7 @@ pub fn repair_line_in(
         line.nfc().collect()
     };
     // Before the look-alike fixer: on a garbled line the decoder also takes the mixed tokens.
-    let (decoded, n) = ocr::repair_line_in_lang(&s, before, lang, dashes);
+    let (decoded, n) = ocr::repair_line_in_lang(&s, before, next, lang, dashes);
     if n > 0 {
         report.ocr_tokens += n;
         s = decoded;
@@ -196,13 +198,15 @@ pub fn repair_text(text: &str, lang: Option<Lang>) -> Repaired {
     let mut originals = Vec::new();
     let mut fixed = Vec::new();
     let mut crs = Vec::new();
-    for raw in text.split('\n') {
+    let lines: Vec<&str> = text.split('\n').collect();
+    for (i, raw) in lines.iter().copied().enumerate() {
         let (line, cr) = match raw.strip_suffix('\r') {
             Some(l) => (l, "\r"),
             None => (raw, ""),
         };
         let before = fixed.last().map(String::as_str);
-        let repaired = repair_line_in(line, before, lang, Some(&dashes), &mut report);
+        let next = lines.get(i + 1).map(|l| l.trim_end_matches('\r'));
+        let repaired = repair_line_in(line, before, next, lang, Some(&dashes), &mut report);
         fixed.push(repaired);
         originals.push(line);
         crs.push(cr);

@@ -123,7 +123,12 @@ pub fn eval_pairs(pairs: &[Pair], lang: Lang) -> LangReport {
             _ => None,
         };
         let doc = dashes.get(p.doc());
-        let out = crate::repair::repair_line_in(&p.garbled, before, lang, doc, &mut rep);
+        // Likewise the pair after, when it is the next line.
+        let next = sel
+            .get(i + 1)
+            .filter(|q| follows(p, q))
+            .map(|q| q.garbled.as_str());
+        let out = crate::repair::repair_line_in(&p.garbled, before, next, lang, doc, &mut rep);
         outs.push(out);
         r.bytes += p.garbled.len();
     }

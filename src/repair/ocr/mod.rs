@@ -2307,15 +2307,17 @@ fn last_word_token(line: &str) -> Option<&str> {
 /// `repair_line_with`, where `before` is the line before it (already repaired), if any: its last
 /// word is the case context of this line's first word, as it would be were the line not wrapped.
 pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> (String, usize) {
-    repair_line_in(model, line, before, None)
+    repair_line_in(model, line, before, None, None)
 }
 
 /// `repair_line_after` of a line of a text whose garbled lines hold `dashes` (None: a line
-/// alone, its own dashes).
+/// alone, its own dashes), and whose next line is `next` (as it stands, unrepaired): its first
+/// word is context for this line's last.
 pub fn repair_line_in(
     model: &OcrModel,
     line: &str,
     before: Option<&str>,
+    next: Option<&str>,
     dashes: Option<&DashCounts>,
 ) -> (String, usize) {
     if !line.chars().any(is_latin_letter) {
@@ -2418,12 +2420,17 @@ pub fn repair_line_in(
     let (mut units, lattice) = join_split_tokens(model, &units, lattice);
     // Only a line before that stops inside a sentence (a paragraph's last line ends with a
     // sign; a heading or a table cell above says nothing of this line's words).
-    let line_before_last = before
-        .filter(|b| {
-            b.trim_end()
-                .ends_with(|c: char| c.is_alphabetic() || c == ',')
-        })
-        .and_then(last_word_token);
+    let goes_on = |l: &str| {
+        l.trim_end()
+            .ends_with(|c: char| c.is_alphabetic() || c == ',')
+    };
+    let line_before_last = before.filter(|b| goes_on(b)).and_then(last_word_token);
+    // The next line's first word, where this line goes on there (read as the decoder reads a
+    // token alone; a word in Cyrillic or Latin as it stands).
+    let next_line_first = next
+        .filter(|_| goes_on(line))
+        .and_then(|l| l.split_whitespace().next())
+        .map(straight_quotes);
     let mut n = 0;
     if garbled {
         n += mend_clause_number(&mut units, &lattice);
@@ -2456,6 +2463,14 @@ pub fn repair_line_in(
             let lead = cols.len();
             cols.extend(run.iter().map(|&k| lattice[k].clone()));
             cols.extend(after.map(fixed));
+            // The line's last word goes on to the next line's first, as the line pairs' mirror
+            // (`установлены налоговым` / `законодательством`).
+            if after.is_none() && *LINE_PAIRS {
+                cols.extend(next_line_first.as_deref().map(|t| match keep_as_latin(t) {
+                    true => vec![words::Reading::fixed(t)],
+                    false => token_readings(model, t),
+                }));
+            }
             let picks = words::viterbi(model, &cols);
             for (&k, p) in run.iter().zip(&picks[lead..]) {
                 pick[k] = *p;
@@ -2676,19 +2691,20 @@ pub fn repair_line(line: &str, lang: Lang) -> (String, usize) {
 
 /// `repair_line` with the (repaired) line before it as case context (`repair_line_after`).
 pub fn repair_line_after_lang(line: &str, before: Option<&str>, lang: Lang) -> (String, usize) {
-    repair_line_in_lang(line, before, lang, None)
+    repair_line_in_lang(line, before, None, lang, None)
 }
 
 /// `repair_line_after_lang` of a line of a text whose garbled lines hold `dashes` (None: a line
-/// alone).
+/// alone) and whose next line is `next` (see `repair_line_in`).
 pub fn repair_line_in_lang(
     line: &str,
     before: Option<&str>,
+    next: Option<&str>,
     lang: Lang,
     dashes: Option<&DashCounts>,
 ) -> (String, usize) {
     match model(lang) {
-        Some(m) => repair_line_in(m, line, before, dashes),
+        Some(m) => repair_line_in(m, line, before, next, dashes),
         None => (line.to_string(), 0),
     }
 }
@@ -2953,6 +2969,21 @@ mod tests {
             repair_line_after(ru, line, before).0,
             "Республики Казахстан\""
         );
+    }
+
+    #[test]
+    fn a_line_goes_on_to_the_next_lines_first_word() {
+        // A narrow render of an act no model trains on (dev4n, not a seed): `Tepes` alone reads
+        // `перед`; before the next line's `Государственную` it is `через`. A line that ends a
+        // sentence does not look ahead.
+        let ru = model(Lang::Ru).expect("the embedded Russian model");
+        let line = "OCMOTPa H JOCMOTPa NepeMellaeMbIX Tepes";
+        let next = Some("Cocygapcrsenuyto rpanuuy Pecny6nuku");
+        assert!(repair_line_with(ru, line).0.ends_with(" перед"));
+        let (out, _) = repair_line_in(ru, line, None, next, None);
+        assert_eq!(out, "осмотра и досмотра перемещаемых через");
+        let (out, _) = repair_line_in(ru, &format!("{line}."), None, next, None);
+        assert!(out.ends_with(" перед."), "{out}");
     }
 
     #[test]
