@@ -1664,7 +1664,13 @@ impl CaseHabits {
                 let t: f32 = below.iter().sum();
                 below.iter_mut().for_each(|x| *x /= t);
                 let pn = smooth(get(word), a_pair, below);
-                let mut q = [0, 1, 2].map(|k| p[k] * (pn[k] / p_word[k]).powf(*NEXT_W));
+                // Not for capitals: a heading in capitals (`НАЦИОНАЛЬНЫЙ ОПЕРАТОР`) makes a
+                // pair of them that says nothing of the words in a sentence.
+                let f = |k: usize| match k {
+                    2 => 1.0,
+                    _ => (pn[k] / p_word[k]).powf(*NEXT_W),
+                };
+                let mut q = [0, 1, 2].map(|k| p[k] * f(k));
                 let t: f32 = q.iter().sum();
                 q.iter_mut().for_each(|x| *x /= t);
                 q
@@ -2504,6 +2510,15 @@ pub fn repair_line_in(
     });
     let start_place = line_start_place(model.lang, before_tok, ended);
     let before = before_tok.filter(|t| matches!(case_ctx(Some(t), ""), CTX_SENTENCE | CTX_CLAUSE));
+    // The next line's first word as read, for the case of this line's last.
+    let next_line_word = next_line_first
+        .as_deref()
+        .and_then(|t| match keep_as_latin(t) {
+            true => first_word_of(t),
+            false => token_readings(model, t)
+                .first()
+                .and_then(|r| first_word_of(&r.text)),
+        });
     // Each unit's text as repaired.
     let mut texts: Vec<String> = Vec::with_capacity(units.len());
     // The last token with a letter or digit (its last word is the next token's case context).
@@ -2528,7 +2543,8 @@ pub fn repair_line_in(
                             .get(pick[j])
                             .map_or(units[j].0.as_str(), |r| r.text.as_str())
                     })
-                    .find_map(first_word_of);
+                    .find_map(first_word_of)
+                    .or_else(|| next_line_word.clone());
                 model.restore_case(tok, &chars, ctx, Some(&line_case), prev, next.as_deref())
             }
             // Signs alone on a garbled line: the OCR's stand-ins (`—` for `–`, `|` for `1`).
