@@ -196,3 +196,15 @@ fn a_lines_last_word_takes_its_case_from_the_next_line() {
         r.text
     );
 }
+
+/// A long repair tells its progress line by line, and the text is the same as without.
+#[test]
+fn repair_tells_its_progress_line_by_line() {
+    let t = "KbI3MeT KOpCeTy\n\nwww.egov.kz\r\nмемлекеттік қызмет";
+    let mut seen = Vec::new();
+    let r = zan::repair::repair_text_with(t, Some(Lang::Kk), &mut |done, total| {
+        seen.push((done, total))
+    });
+    assert_eq!(seen, vec![(1, 4), (2, 4), (3, 4), (4, 4)]);
+    assert_eq!(r.text, repair_text(t, Some(Lang::Kk)).text);
+}

@@ -59,7 +59,17 @@ pub fn repair(file: &str, lang: &str, report: bool, reflow: bool, ocr: bool) -> 
     } else {
         repair::decode_bytes(&bytes).map_err(|e| anyhow!("{file}: {e}"))?
     };
-    let mut fixed = repair::repair_text(&text, lang);
+    // Lines repaired so far, on standard error (drawn only on a terminal).
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("repairing {bar:30} {pos}/{len} lines")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut fixed = repair::repair_text_with(&text, lang, &mut |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
     fixed.report.encoding = encoding;
     let out = if reflow {
         repair::reflow_text(&fixed.text)

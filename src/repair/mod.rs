@@ -185,6 +185,16 @@ pub fn repair_line_in(
 /// Repair decoded text; output has exactly as many lines as the input ('\n'-separated; a
 /// trailing newline and "\r\n" line ends are kept).
 pub fn repair_text(text: &str, lang: Option<Lang>) -> Repaired {
+    repair_text_with(text, lang, &mut |_, _| {})
+}
+
+/// `repair_text`, telling `progress(done, total)` each line as it is repaired: a scan's garble
+/// repairs at about 0.1 MB/s, so a long text takes a while.
+pub fn repair_text_with(
+    text: &str,
+    lang: Option<Lang>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Repaired {
     let (unmojibaked, mojibake_lines, mojibake) = mojibake::fix_text(text);
     let text = unmojibaked.as_str();
     let lang = lang.unwrap_or_else(|| ocr::garbled_lang(text).unwrap_or_else(|| detect_lang(text)));
@@ -208,6 +218,7 @@ pub fn repair_text(text: &str, lang: Option<Lang>) -> Repaired {
         let next = lines.get(i + 1).map(|l| l.trim_end_matches('\r'));
         let repaired = repair_line_in(line, before, next, lang, Some(&dashes), &mut report);
         fixed.push(repaired);
+        progress(i + 1, lines.len());
         originals.push(line);
         crs.push(cr);
     }
