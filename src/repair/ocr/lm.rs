@@ -610,6 +610,25 @@ pub struct Lexicon {
 
 pub const NO_NODE: u32 = u32::MAX;
 
+/// A trie's edges `(parent, symbol) -> child` of `nodes` nodes, sorted by parent and symbol,
+/// with each node's first edge (one more entry closes the last node's range): node n's
+/// children are `edges[first[n]..first[n + 1]]`.
+fn by_parent(
+    children: &FxHashMap<(u32, u8), u32>,
+    nodes: usize,
+) -> (Vec<u32>, Vec<(u32, u8, u32)>) {
+    let mut edges: Vec<(u32, u8, u32)> = children.iter().map(|(&(p, s), &c)| (p, s, c)).collect();
+    edges.sort_unstable();
+    let mut first = vec![0u32; nodes + 1];
+    for &(p, _, _) in &edges {
+        first[p as usize + 1] += 1;
+    }
+    for n in 0..nodes {
+        first[n + 1] += first[n];
+    }
+    (first, edges)
+}
+
 impl Lexicon {
     pub fn train(text: &str) -> Lexicon {
         let mut children: FxHashMap<(u32, u8), u32> = FxHashMap::default();
@@ -658,16 +677,8 @@ impl Lexicon {
             lex.cases[node as usize][case_pattern(w)] += 1;
             lex.total += 1;
         }
-        let mut edges: Vec<(u32, u8, u32)> =
-            children.iter().map(|(&(p, s), &c)| (p, s, c)).collect();
-        edges.sort_unstable();
-        lex.first = vec![0; lex.counts.len() + 1];
-        for &(p, _, _) in &edges {
-            lex.first[p as usize + 1] += 1;
-        }
-        for n in 0..lex.counts.len() {
-            lex.first[n + 1] += lex.first[n];
-        }
+        let edges;
+        (lex.first, edges) = by_parent(&children, lex.counts.len());
         // A child is always made after its parent: children first, by falling node number.
         let mut parent = vec![0u32; lex.counts.len()];
         for &(p, _, c) in &edges {
@@ -699,16 +710,9 @@ impl Lexicon {
             }
         }
         lex.edges = edges.into_iter().map(|(_, s, c)| (s, c)).collect();
-        let mut redges: Vec<(u32, u8, u32)> =
-            rchildren.iter().map(|(&(p, s), &c)| (p, s, c)).collect();
-        redges.sort_unstable();
-        lex.sfirst = vec![0; rchildren.len() + 2];
-        for &(p, _, _) in &redges {
-            lex.sfirst[p as usize + 1] += 1;
-        }
-        for n in 0..=rchildren.len() {
-            lex.sfirst[n + 1] += lex.sfirst[n];
-        }
+        // The reversed trie's nodes: the root and one per edge.
+        let (sfirst, redges) = by_parent(&rchildren, rchildren.len() + 1);
+        lex.sfirst = sfirst;
         lex.sedges = redges.into_iter().map(|(_, s, c)| (s, c)).collect();
         lex
     }

@@ -1419,24 +1419,26 @@ fn title_word(tok: &str) -> bool {
 /// The word of `habit_key` for any word after a given word.
 const ANY: &str = "*";
 
+/// Whether a word the text wrote `own` times (lower, Title, UPPER) at `place` has a capital
+/// there (in capitals, where every word there is Title: a sentence's or a clause's start).
+fn capital_at(place: usize, own: [u32; 3]) -> bool {
+    let [_, t, u] = own;
+    u > 0 || (t > 0 && place != CTX_SENTENCE && place != CTX_CLAUSE)
+}
+
+/// `v` scaled to sum to 1.
+fn normalized(mut v: [f32; 3]) -> [f32; 3] {
+    let t: f32 = v.iter().sum();
+    v.iter_mut().for_each(|x| *x /= t);
+    v
+}
+
 /// The mark that closes a line's words in `CaseHabits::train`.
 const LINE_END: (usize, u64, Option<usize>) = (usize::MAX, 0, None);
 
 /// `next_hash` of a word given by its hash.
 fn next_hash_of(h: u64) -> u64 {
     h.rotate_left(29) ^ 0x9e37_79b9_7f4a_7c15
-}
-
-/// A token's first word lower-cased, `#` for a number alone; None for signs alone (a dash is
-/// no context).
-fn first_word_of(tok: &str) -> Option<String> {
-    if let Some(w) = tok
-        .split(|ch: char| !ch.is_alphabetic())
-        .find(|w| !w.is_empty())
-    {
-        return Some(w.to_lowercase());
-    }
-    number_token(tok).then(|| "#".to_string())
 }
 
 /// The context of `habit_key` for a word before the word `next` (not any word's hash).
@@ -1527,7 +1529,7 @@ impl CaseHabits {
             };
             let next = next_hash_of(nw);
             c.counts.entry(habit_key(place, next, any)).or_default()[p] += 1;
-            if c.capitalised_h(place, lw) {
+            if capital_at(place, c.get_h(place, empty, lw)) {
                 c.counts.entry(habit_key(place, next, lw)).or_default()[p] += 1;
             }
         }
@@ -1557,20 +1559,16 @@ impl CaseHabits {
         }
     }
 
-    /// Whether the text writes `word` with a capital at `place` (in capitals, where every word
-    /// there is Title: a sentence's or a clause's start).
-    fn capitalised(&self, place: usize, word: &str) -> bool {
-        self.capitalised_h(place, word_hash(word))
-    }
-
-    /// `capitalised` of a word given by its hash.
-    fn capitalised_h(&self, place: usize, word: u64) -> bool {
-        let [_, t, u] = self
-            .counts
-            .get(&habit_key(place, word_hash(""), word))
-            .copied()
-            .unwrap_or([0; 3]);
-        u > 0 || (t > 0 && place != CTX_SENTENCE && place != CTX_CLAUSE)
+    /// The first letter word of a token, lower case, as the habits count the word after
+    /// (`line_words`): `#` for a number alone; None for signs alone (a dash is no context).
+    fn first_word(tok: &str) -> Option<String> {
+        match tok
+            .split(|ch: char| !is_letter_sym(sym(ch)))
+            .find(|w| !w.is_empty())
+        {
+            Some(w) => Some(w.to_lowercase()),
+            None => number_token(tok).then(|| "#".to_string()),
+        }
     }
 
     /// The last letter word of a token, lower case; `#` for a number.
@@ -1599,9 +1597,11 @@ impl CaseHabits {
         (p / (1.0 - p)).ln()
     }
 
-    fn get(&self, place: usize, prev: &str, word: &str) -> [u32; 3] {
+    /// The counts of `word` after the context `ctx` (`word_hash` of the word before, of "" for
+    /// the word alone, `next_hash` of the word after) at `place`, by their hashes.
+    fn get_h(&self, place: usize, ctx: u64, word: u64) -> [u32; 3] {
         self.counts
-            .get(&habit_key(place, word_hash(prev), word_hash(word)))
+            .get(&habit_key(place, ctx, word))
             .copied()
             .unwrap_or([0; 3])
     }
@@ -1635,45 +1635,34 @@ impl CaseHabits {
         if place == CTX_SENTENCE || place == CTX_CLAUSE {
             any = [0, any[0] + any[1], any[2]];
         }
+        let (w, any_h) = (word_hash(word), word_hash(ANY));
+        let own = self.get_h(place, word_hash(""), w);
         let p_any = smooth(any, a_word, base);
-        let p_word = smooth(self.get(place, "", word), a_any, p_any);
-        let p = match prev {
-            Some(pw) => {
-                // Below the pair: the word's habit times what the word before says of any word.
-                let p_prev = smooth(self.get(place, pw, ANY), a_word, base);
-                let mut below = [0, 1, 2].map(|k| p_word[k] * (p_prev[k] / base[k]).powf(*PREV_W));
-                let t: f32 = below.iter().sum();
-                below.iter_mut().for_each(|x| *x /= t);
-                smooth(self.get(place, pw, word), a_pair, below)
-            }
+        let p_word = smooth(own, a_any, p_any);
+        // Below a pair: the word's habit times what the other word says of any word.
+        let below = |ctx: u64| {
+            let p_ctx = smooth(self.get_h(place, ctx, any_h), a_word, base);
+            normalized([0, 1, 2].map(|k| p_word[k] * (p_ctx[k] / base[k]).powf(*PREV_W)))
+        };
+        let p = match prev.map(word_hash) {
+            Some(pw) => smooth(self.get_h(place, pw, w), a_pair, below(pw)),
             None => p_word,
         };
         // What the word after says (`Налогового кодекса`), as a factor on top of the word's
         // own habit: its pair with this word, backed off to what it says of any word before.
         // A word the text has only ever written small at this place stays so.
-        let seen = self.get(place, "", word).iter().sum::<u32>() > 0;
-        let p = match next.filter(|_| !seen || self.capitalised(place, word)) {
+        let seen = own.iter().sum::<u32>() > 0;
+        let p = match next.filter(|_| !seen || capital_at(place, own)) {
             Some(nw) => {
                 let key = next_hash(nw);
-                let get = |w: &str| {
-                    let k = habit_key(place, key, word_hash(w));
-                    self.counts.get(&k).copied().unwrap_or([0; 3])
-                };
-                let p_next = smooth(get(ANY), a_word, base);
-                let mut below = [0, 1, 2].map(|k| p_word[k] * (p_next[k] / base[k]).powf(*PREV_W));
-                let t: f32 = below.iter().sum();
-                below.iter_mut().for_each(|x| *x /= t);
-                let pn = smooth(get(word), a_pair, below);
+                let pn = smooth(self.get_h(place, key, w), a_pair, below(key));
                 // Not for capitals: a heading in capitals (`НАЦИОНАЛЬНЫЙ ОПЕРАТОР`) makes a
                 // pair of them that says nothing of the words in a sentence.
                 let f = |k: usize| match k {
                     2 => 1.0,
                     _ => (pn[k] / p_word[k]).powf(*NEXT_W),
                 };
-                let mut q = [0, 1, 2].map(|k| p[k] * f(k));
-                let t: f32 = q.iter().sum();
-                q.iter_mut().for_each(|x| *x /= t);
-                q
+                normalized([0, 1, 2].map(|k| p[k] * f(k)))
             }
             None => p,
         };
@@ -2431,12 +2420,19 @@ pub fn repair_line_in(
             .ends_with(|c: char| c.is_alphabetic() || c == ',')
     };
     let line_before_last = before.filter(|b| goes_on(b)).and_then(last_word_token);
-    // The next line's first word, where this line goes on there (read as the decoder reads a
-    // token alone; a word in Cyrillic or Latin as it stands).
-    let next_line_first = next
+    // The next line's first word, where this line goes on there: its readings as the decoder
+    // reads a token alone (a word in Cyrillic or Latin as it stands), for the word pairs and
+    // for the case of this line's last word.
+    let next_line_first: Option<Vec<words::Reading>> = next
         .filter(|_| goes_on(line))
         .and_then(|l| l.split_whitespace().next())
-        .map(straight_quotes);
+        .map(|t| {
+            let t = straight_quotes(t);
+            match keep_as_latin(&t) {
+                true => vec![words::Reading::fixed(&t)],
+                false => token_readings(model, &t),
+            }
+        });
     let mut n = 0;
     if garbled {
         n += mend_clause_number(&mut units, &lattice);
@@ -2472,10 +2468,7 @@ pub fn repair_line_in(
             // The line's last word goes on to the next line's first, as the line pairs' mirror
             // (`установлены налоговым` / `законодательством`).
             if after.is_none() && *LINE_PAIRS {
-                cols.extend(next_line_first.as_deref().map(|t| match keep_as_latin(t) {
-                    true => vec![words::Reading::fixed(t)],
-                    false => token_readings(model, t),
-                }));
+                cols.extend(next_line_first.clone());
             }
             let picks = words::viterbi(model, &cols);
             for (&k, p) in run.iter().zip(&picks[lead..]) {
@@ -2512,13 +2505,9 @@ pub fn repair_line_in(
     let before = before_tok.filter(|t| matches!(case_ctx(Some(t), ""), CTX_SENTENCE | CTX_CLAUSE));
     // The next line's first word as read, for the case of this line's last.
     let next_line_word = next_line_first
-        .as_deref()
-        .and_then(|t| match keep_as_latin(t) {
-            true => first_word_of(t),
-            false => token_readings(model, t)
-                .first()
-                .and_then(|r| first_word_of(&r.text)),
-        });
+        .as_ref()
+        .and_then(|r| r.first())
+        .and_then(|r| CaseHabits::first_word(&r.text));
     // Each unit's text as repaired.
     let mut texts: Vec<String> = Vec::with_capacity(units.len());
     // The last token with a letter or digit (its last word is the next token's case context).
@@ -2543,7 +2532,7 @@ pub fn repair_line_in(
                             .get(pick[j])
                             .map_or(units[j].0.as_str(), |r| r.text.as_str())
                     })
-                    .find_map(first_word_of)
+                    .find_map(CaseHabits::first_word)
                     .or_else(|| next_line_word.clone());
                 model.restore_case(tok, &chars, ctx, Some(&line_case), prev, next.as_deref())
             }
