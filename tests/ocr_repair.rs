@@ -208,3 +208,24 @@ fn repair_tells_its_progress_line_by_line() {
     assert_eq!(seen, vec![(1, 4), (2, 4), (3, 4), (4, 4)]);
     assert_eq!(r.text, repair_text(t, Some(Lang::Kk)).text);
 }
+
+/// A word the text has read clearly speaks for a later garble of it (dev4, an act no model
+/// trains on; not a seed): `WaTH` alone reads `пяти`, after a line that reads `даты` without
+/// doubt it reads `даты`. The memory follows the text: the clear line after the garbled one
+/// does not change it.
+#[test]
+fn a_word_the_text_read_clearly_speaks_for_its_later_garble() {
+    let clear =
+        "yCTpaHeHveM HapylieHnii B Teyenve 15 (naTHaquaTH) KayleHdapHblx WHet C WaTbI NOLyYeHHA";
+    let unclear = "WaTH H BDCMCHH B HacTpoiikax, a Take B YCTA€HOBKe";
+    let alone = repair_text(unclear, Some(Lang::Ru)).text;
+    assert_eq!(alone, "пяти и времени в настройках, а также в установке");
+    let after = repair_text(&format!("{clear}\n{unclear}"), Some(Lang::Ru)).text;
+    assert_eq!(
+        after,
+        "устранением нарушений в течение 15 (пятнадцати) календарных дней с даты получения\n\
+         даты и времени в настройках, а также в установке"
+    );
+    let before = repair_text(&format!("{unclear}\n{clear}"), Some(Lang::Ru)).text;
+    assert!(before.starts_with(&format!("{alone}\n")), "{before}");
+}

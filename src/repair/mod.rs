@@ -141,15 +141,16 @@ pub fn repair_line_after(
     repair_line_in(line, before, None, lang, None, report)
 }
 
-/// `repair_line_after` of a line of a text whose garbled lines hold `dashes` (how the text
-/// writes a dash between words: `ocr::DashCounts`; None: the line's own) and whose next line is
-/// `next` (as it stands: its first word is context for this line's last).
+/// `repair_line_after` of a line of a text (`text`: how it writes a dash between words and the
+/// words its lines before read, `ocr::TextContext`, to which this line's are added; None: a line
+/// alone) and whose next line is `next` (as it stands: its first word is context for this
+/// line's last).
 pub fn repair_line_in(
     line: &str,
     before: Option<&str>,
     next: Option<&str>,
     lang: Lang,
-    dashes: Option<&ocr::DashCounts>,
+    text: Option<&mut ocr::TextContext>,
     report: &mut RepairReport,
 ) -> String {
     let mut s: String = if is_nfc(line) {
@@ -159,7 +160,7 @@ pub fn repair_line_in(
         line.nfc().collect()
     };
     // Before the look-alike fixer: on a garbled line the decoder also takes the mixed tokens.
-    let (decoded, n) = ocr::repair_line_in_lang(&s, before, next, lang, dashes);
+    let (decoded, n) = ocr::repair_line_in_lang(&s, before, next, lang, text);
     if n > 0 {
         report.ocr_tokens += n;
         s = decoded;
@@ -204,7 +205,7 @@ pub fn repair_text_with(
         mojibake,
         ..Default::default()
     };
-    let dashes = ocr::DashCounts::of_lines(text.lines());
+    let mut context = ocr::TextContext::of_lines(text.lines());
     let mut originals = Vec::new();
     let mut fixed = Vec::new();
     let mut crs = Vec::new();
@@ -216,7 +217,7 @@ pub fn repair_text_with(
         };
         let before = fixed.last().map(String::as_str);
         let next = lines.get(i + 1).map(|l| l.trim_end_matches('\r'));
-        let repaired = repair_line_in(line, before, next, lang, Some(&dashes), &mut report);
+        let repaired = repair_line_in(line, before, next, lang, Some(&mut context), &mut report);
         fixed.push(repaired);
         progress(i + 1, lines.len());
         originals.push(line);

@@ -108,10 +108,11 @@ pub fn eval_pairs(pairs: &[Pair], lang: Lang) -> LangReport {
     let _ = super::model(lang);
     r.load_seconds = t_load.elapsed().as_secs_f64();
     let t0 = Instant::now();
-    // Each document's dashes, as `zan repair` of the whole text counts them.
-    let mut dashes: std::collections::HashMap<&str, super::DashCounts> = Default::default();
+    // Each document's dashes, as `zan repair` of the whole text counts them; its words as the
+    // lines are read in order.
+    let mut texts: std::collections::HashMap<&str, super::TextContext> = Default::default();
     for p in &sel {
-        dashes.entry(p.doc()).or_default().add(&p.garbled);
+        texts.entry(p.doc()).or_default().dashes.add(&p.garbled);
     }
     let mut outs: Vec<String> = Vec::with_capacity(sel.len());
     for (i, p) in sel.iter().enumerate() {
@@ -122,7 +123,7 @@ pub fn eval_pairs(pairs: &[Pair], lang: Lang) -> LangReport {
             (Some(q), Some(j)) if follows(q, p) => Some(outs[j].as_str()),
             _ => None,
         };
-        let doc = dashes.get(p.doc());
+        let doc = texts.get_mut(p.doc());
         // Likewise the pair after, when it is the next line.
         let next = sel
             .get(i + 1)

@@ -14,6 +14,7 @@
 
 mod channel;
 mod dict;
+mod doc;
 pub mod eval;
 mod fuzzy;
 mod lm;
@@ -21,6 +22,7 @@ pub mod train;
 mod words;
 
 pub use channel::baseline;
+pub use doc::{DocWords, TextContext};
 
 use crate::model::Lang;
 use channel::{Cand, Channel, Counts};
@@ -2305,26 +2307,36 @@ pub fn repair_line_after(model: &OcrModel, line: &str, before: Option<&str>) -> 
     repair_line_in(model, line, before, None, None)
 }
 
-/// `repair_line_after` of a line of a text whose garbled lines hold `dashes` (None: a line
-/// alone, its own dashes), and whose next line is `next` (as it stands, unrepaired): its first
-/// word is context for this line's last.
+/// `repair_line_after` of a line of a text (`text`: its dashes and the words of the lines
+/// repaired before this one, to which this line's clear words are added; None: a line alone, its
+/// own dashes), whose next line is `next` (as it stands, unrepaired): its first word is context
+/// for this line's last.
 pub fn repair_line_in(
     model: &OcrModel,
     line: &str,
     before: Option<&str>,
     next: Option<&str>,
-    dashes: Option<&DashCounts>,
+    text: Option<&mut TextContext>,
 ) -> (String, usize) {
+    let mut own = TextContext::default();
+    let text = match text {
+        Some(t) => t,
+        None => {
+            // A line alone counts its own dashes (only a garbled line's signs are read).
+            if line_is_garbled(line) {
+                own.dashes.add_garbled(line);
+            }
+            &mut own
+        }
+    };
     if !line.chars().any(is_latin_letter) {
+        if DocWords::enabled() {
+            text.words.add_clean_line(line);
+        }
         return (line.to_string(), 0);
     }
     let garbled = line_is_garbled(line);
-    // A line alone counts its own dashes (only a garbled line's signs are read).
-    let mut own = DashCounts::default();
-    if dashes.is_none() && garbled {
-        own.add_garbled(line);
-    }
-    let dashes = dashes.unwrap_or(&own);
+    let dashes = &text.dashes;
     if *DEBUG_READINGS {
         eprintln!("L\t{line}");
     }
@@ -2412,6 +2424,16 @@ pub fn repair_line_in(
             r
         })
         .collect();
+    // The document's words so far speak for the readings they hold (`doc.rs`).
+    let mut lattice = lattice;
+    if !text.words.is_empty() {
+        for r in lattice.iter_mut().filter(|r| r.len() > 1) {
+            for x in r.iter_mut() {
+                x.score += text.words.bonus(model, &x.text);
+            }
+            r.sort_by(|a, b| b.score.total_cmp(&a.score));
+        }
+    }
     let (mut units, lattice) = join_split_tokens(model, &units, lattice);
     // Only a line before that stops inside a sentence (a paragraph's last line ends with a
     // sign; a heading or a table cell above says nothing of this line's words).
@@ -2479,6 +2501,9 @@ pub fn repair_line_in(
             }
             run.clear();
         }
+    }
+    if DocWords::enabled() {
+        remember_words(model, &units, &lattice, &pick, &mut text.words);
     }
     let line_case = LineCase::of(
         units
@@ -2586,6 +2611,39 @@ pub fn repair_line_in(
         out.push_str(text);
     }
     (out, n)
+}
+
+/// Adds to `memory` the words of a line as read: each token's picked reading that beats its
+/// other readings by the memory's margin, scored without the memory's own bonus (so a reading
+/// it favoured is no surer for it), and the tokens kept in Cyrillic.
+fn remember_words(
+    model: &OcrModel,
+    units: &[(String, bool)],
+    lattice: &[Vec<words::Reading>],
+    pick: &[usize],
+    memory: &mut DocWords,
+) {
+    let mut add: Vec<&str> = Vec::new();
+    for (k, (tok, is_tok)) in units.iter().enumerate() {
+        let l = &lattice[k];
+        match l.get(pick[k]) {
+            Some(r) => {
+                let raw = |x: &words::Reading| x.score - memory.bonus(model, &x.text);
+                let sure = l
+                    .iter()
+                    .enumerate()
+                    .all(|(i, x)| i == pick[k] || raw(r) - raw(x) >= DocWords::margin());
+                if sure {
+                    add.push(&r.text);
+                }
+            }
+            None if *is_tok && tok.chars().any(is_cyr) => add.push(tok),
+            None => {}
+        }
+    }
+    for w in add {
+        memory.add(w);
+    }
 }
 
 /// A garbled line that opens with a number and a comma before a word (`1, IIpeameT`) opens
@@ -2699,17 +2757,17 @@ pub fn repair_line_after_lang(line: &str, before: Option<&str>, lang: Lang) -> (
     repair_line_in_lang(line, before, None, lang, None)
 }
 
-/// `repair_line_after_lang` of a line of a text whose garbled lines hold `dashes` (None: a line
-/// alone) and whose next line is `next` (see `repair_line_in`).
+/// `repair_line_after_lang` of a line of a text (`text`: what the text tells it; None: a line
+/// alone) whose next line is `next` (see `repair_line_in`).
 pub fn repair_line_in_lang(
     line: &str,
     before: Option<&str>,
     next: Option<&str>,
     lang: Lang,
-    dashes: Option<&DashCounts>,
+    text: Option<&mut TextContext>,
 ) -> (String, usize) {
     match model(lang) {
-        Some(m) => repair_line_in(m, line, before, next, dashes),
+        Some(m) => repair_line_in(m, line, before, next, text),
         None => (line.to_string(), 0),
     }
 }

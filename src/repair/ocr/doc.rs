@@ -1,0 +1,138 @@
+//! What the rest of a garbled text tells each of its lines: how it writes a dash, and the words
+//! its earlier lines read clearly.
+//!
+//! A legal text repeats its own words (`функций`, `отбасына`, a ministry's name, a term of the
+//! act) far more often than the training text does. Where the garble of one occurrence is
+//! ambiguous (`PyHKUMH`: функций or функции), the occurrences read before it without doubt speak
+//! for the word. This is a cache language model (Kuhn and De Mori 1990): a word's probability
+//! is the training text's mixed with its share of the document so far, so a word the text
+//! writes no more often than the acts do gains next to nothing (`по`, `и`), and a rare word the
+//! document keeps writing gains most. Only readings that beat every other reading of their
+//! token by a margin (before this bonus) are remembered, so one misreading does not feed on
+//! itself. No crate models this; the weights are tuned on the development pairs.
+
+use super::{tuning_hook, words, DashCounts, OcrModel};
+use once_cell::sync::Lazy;
+use rustc_hash::FxHashMap;
+
+/// The cache model's settings: weight of its log-odds term, the margin (nats, before the bonus)
+/// by which a reading must beat its token's other readings to be remembered, the cache's share
+/// λ, and the highest bonus (`ZAN_OCR_DOC_WORDS="weight,margin,lambda,cap"`, a tuning hook;
+/// weight 0 turns the memory off). Against none, on the eight development sets (sum of WER):
+/// Russian 54.46 -> 53.60, Kazakh 77.54 -> 76.78. A margin of 3 or 4 remembers too little (ru
+/// 53.79, 54.44), 1 no better than 2; λ 0.02 and 0.2, cap 3 alike. Counting every pick (no
+/// margin) and a bonus of ln(1 + count) instead of the shares lost in Kazakh: a word the acts
+/// write often (`отбасына`) yielded to its rarer neighbour (`отбасында`) once that had been
+/// picked a few times (README, "The document's own words").
+static SETTINGS: Lazy<(f32, f32, f32, f32)> = Lazy::new(|| {
+    tuning_hook("ZAN_OCR_DOC_WORDS", 4).map_or((1.0, 2.0, 0.1, 2.0), |v| (v[0], v[1], v[2], v[3]))
+});
+
+/// The words a text's lines have read so far (lower case), with their counts.
+#[derive(Clone, Debug, Default)]
+pub struct DocWords {
+    counts: FxHashMap<String, u32>,
+    total: u32,
+}
+
+impl DocWords {
+    /// Whether the memory is in use (its weight is not 0).
+    pub fn enabled() -> bool {
+        SETTINGS.0 != 0.0
+    }
+
+    /// The margin by which a reading must beat the others of its token to be remembered.
+    pub fn margin() -> f32 {
+        SETTINGS.1
+    }
+
+    /// The score a reading `text` (lower case) gains from the document so far: for a reading
+    /// of one word the text has read before, w · ln(1 − λ + λ · share in the text / share in
+    /// the training text), at most the cap; else 0.
+    pub fn bonus(&self, model: &OcrModel, text: &str) -> f32 {
+        let (w, _, lambda, cap) = *SETTINGS;
+        if w == 0.0 || self.total == 0 {
+            return 0.0;
+        }
+        let ws = words::letter_words(text);
+        let [one] = &ws[..] else {
+            return 0.0;
+        };
+        let Some(&c) = self.counts.get(one) else {
+            return 0.0;
+        };
+        let here = c as f32 / self.total as f32;
+        let there = (model.lex.word_count(one) as f32 + 1.0) / model.lex.total.max(1) as f32;
+        (w * (1.0 - lambda + lambda * here / there).ln()).min(cap)
+    }
+
+    /// Remembers `text` if it is one word.
+    pub fn add(&mut self, text: &str) {
+        if let [one] = &words::letter_words(text)[..] {
+            *self.counts.entry(one.clone()).or_default() += 1;
+            self.total += 1;
+        }
+    }
+
+    /// Remembers the words of a clean line (no garble in it).
+    pub fn add_clean_line(&mut self, line: &str) {
+        for tok in line.split_whitespace() {
+            self.add(tok);
+        }
+    }
+
+    /// Number of words remembered (with repeats).
+    pub fn len(&self) -> usize {
+        self.total as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+}
+
+/// What a text tells each line of it: its dashes (counted over the whole text first) and the
+/// words its lines before read (`DocWords`, filled as the lines are repaired in order).
+#[derive(Clone, Debug, Default)]
+pub struct TextContext {
+    pub dashes: DashCounts,
+    pub words: DocWords,
+}
+
+impl TextContext {
+    /// The context of a text of `lines`, before any of them is repaired.
+    pub fn of_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> TextContext {
+        TextContext {
+            dashes: DashCounts::of_lines(lines),
+            words: DocWords::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Lang;
+
+    /// A word the acts write often gains little from the document's repeats, a rare one more,
+    /// a word the document has not read nothing; no bonus passes the cap.
+    #[test]
+    fn rare_words_the_document_repeats_gain_most() {
+        let ru = super::super::model(Lang::Ru).expect("the embedded Russian model");
+        let mut m = DocWords::default();
+        assert_eq!(m.bonus(ru, "и"), 0.0);
+        for _ in 0..20 {
+            m.add("и");
+        }
+        m.add("даты");
+        m.add("даты,");
+        m.add("2020");
+        assert_eq!(m.len(), 22);
+        let (common, rare) = (m.bonus(ru, "и"), m.bonus(ru, "даты"));
+        assert!(rare > common && common >= 0.0, "{common} {rare}");
+        assert!(rare <= SETTINGS.3);
+        assert_eq!(m.bonus(ru, "пяти"), 0.0);
+        // Two words are no one word the memory holds.
+        assert_eq!(m.bonus(ru, "и даты"), 0.0);
+    }
+}
