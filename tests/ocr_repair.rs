@@ -229,3 +229,29 @@ fn a_word_the_text_read_clearly_speaks_for_its_later_garble() {
     let before = repair_text(&format!("{unclear}\n{clear}"), Some(Lang::Ru)).text;
     assert!(before.starts_with(&format!("{alone}\n")), "{before}");
 }
+
+/// A word pair the text has read clearly speaks for a later garble of it (dev4q, an act no model
+/// trains on; not a seed). The text has read both `операций` and `операции`; `таможенные
+/// операции` once, so the garble after `таможенные` reads `операции`, which the line alone does
+/// not.
+#[test]
+fn a_word_pair_the_text_read_clearly_speaks_for_its_later_garble() {
+    let lines = [
+        "TIPHOCTAHOBJICHHH PaCXODHbIx onepalHu T1o",
+        "Koyekca, B OTHOMeHHH Jima, COBEpMaloMlero TAMOXeHHEIC Olepaluy;",
+        "COBEpIatOluM TaMOKECHHbIE OMe pally;",
+    ];
+    let alone = repair_text(lines[2], Some(Lang::Ru)).text;
+    assert_eq!(alone, "совершающим таможенные операций;");
+    let r = repair_text(&lines.join("\n"), Some(Lang::Ru)).text;
+    let out: Vec<&str> = r.lines().collect();
+    assert!(
+        out[0].starts_with("приостановлении расходных операций "),
+        "{r}"
+    );
+    assert_eq!(
+        out[1],
+        "Кодекса, в отношении лица, совершающего таможенные операции;"
+    );
+    assert_eq!(out[2], "совершающим таможенные операции;");
+}

@@ -2492,7 +2492,7 @@ pub fn repair_line_in(
             if after.is_none() && *LINE_PAIRS {
                 cols.extend(next_line_first.clone());
             }
-            let picks = words::viterbi(model, &cols);
+            let picks = words::viterbi(model, &cols, &text.words);
             for (&k, p) in run.iter().zip(&picks[lead..]) {
                 pick[k] = *p;
                 if *DEBUG_READINGS {
@@ -2613,9 +2613,10 @@ pub fn repair_line_in(
     (out, n)
 }
 
-/// Adds to `memory` the words of a line as read: each token's picked reading that beats its
-/// other readings by the memory's margin, scored without the memory's own bonus (so a reading
-/// it favoured is no surer for it), and the tokens kept in Cyrillic.
+/// Adds to `memory` the words of a line as read, and the pairs of adjacent ones: each token's
+/// picked reading that beats its other readings by the memory's margin, scored without the
+/// memory's own bonus (so a reading it favoured is no surer for it), and the tokens kept in
+/// Cyrillic.
 fn remember_words(
     model: &OcrModel,
     units: &[(String, bool)],
@@ -2623,26 +2624,35 @@ fn remember_words(
     pick: &[usize],
     memory: &mut DocWords,
 ) {
-    let mut add: Vec<&str> = Vec::new();
+    // Per token: its text as read if sure, else None.
+    let mut read: Vec<Option<String>> = Vec::new();
     for (k, (tok, is_tok)) in units.iter().enumerate() {
+        if !is_tok {
+            continue;
+        }
         let l = &lattice[k];
-        match l.get(pick[k]) {
+        read.push(match l.get(pick[k]) {
             Some(r) => {
                 let raw = |x: &words::Reading| x.score - memory.bonus(model, &x.text);
-                let sure = l
-                    .iter()
+                l.iter()
                     .enumerate()
-                    .all(|(i, x)| i == pick[k] || raw(r) - raw(x) >= DocWords::margin());
-                if sure {
-                    add.push(&r.text);
-                }
+                    .all(|(i, x)| i == pick[k] || raw(r) - raw(x) >= DocWords::margin())
+                    .then(|| r.text.clone())
             }
-            None if *is_tok && tok.chars().any(is_cyr) => add.push(tok),
-            None => {}
-        }
+            None if tok.chars().any(is_cyr) => Some(tok.to_lowercase()),
+            None => None,
+        });
     }
-    for w in add {
+    for w in read.iter().flatten() {
         memory.add(w);
+    }
+    for pair in read.windows(2) {
+        if let [Some(a), Some(b)] = pair {
+            let (a, b) = (words::letter_words(a), words::letter_words(b));
+            if let (Some(a), Some(b)) = (a.last(), b.first()) {
+                memory.add_pair(a, b);
+            }
+        }
     }
 }
 

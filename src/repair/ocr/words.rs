@@ -11,7 +11,7 @@
 
 use super::channel::{Cand, MAX_GLYPHS};
 use super::lm::{is_letter_sym, sym, BOUND, NO_NODE};
-use super::{OcrModel, Weights, NO_DICT};
+use super::{DocWords, OcrModel, Weights, NO_DICT};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};
 
@@ -315,7 +315,7 @@ pub fn sign_word(tok: &str) -> Option<&'static str> {
 }
 
 /// The first and last word of a reading for the bigrams.
-fn ends(r: &Reading) -> (&str, &str) {
+pub(super) fn ends(r: &Reading) -> (&str, &str) {
     if r.first.is_empty() {
         let s = sign_word(&r.text).unwrap_or("");
         (s, s)
@@ -868,8 +868,9 @@ fn glue(text: &str) -> usize {
 }
 
 /// Choose one reading per token of a run of garbled tokens: Viterbi over the readings with a
-/// bonus for word pairs seen in the clean text. Returns the index of the chosen reading per token.
-pub fn viterbi(model: &OcrModel, lattice: &[Vec<Reading>]) -> Vec<usize> {
+/// bonus for word pairs seen in the clean text or read already in this one (`memory`). Returns
+/// the index of the chosen reading per token.
+pub fn viterbi(model: &OcrModel, lattice: &[Vec<Reading>], memory: &DocWords) -> Vec<usize> {
     let wb = model.weights.bigram;
     let mut best: Vec<Vec<(f32, usize)>> = Vec::with_capacity(lattice.len());
     for (t, col) in lattice.iter().enumerate() {
@@ -883,7 +884,7 @@ pub fn viterbi(model: &OcrModel, lattice: &[Vec<Reading>]) -> Vec<usize> {
             let mut arg = (f32::NEG_INFINITY, 0);
             for (j, p) in lattice[t - 1].iter().enumerate() {
                 let (pl, rf) = (ends(p).1, ends(r).0);
-                let c = model.bigrams.count(pl, rf);
+                let c = model.bigrams.count(pl, rf) + memory.pair_count(pl, rf);
                 let v = best[t - 1][j].0
                     + wb * (1.0 + c as f32).ln()
                     + model.bigrams.ending_term(pl, rf);
