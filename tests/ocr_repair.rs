@@ -255,3 +255,20 @@ fn a_word_pair_the_text_read_clearly_speaks_for_its_later_garble() {
     );
     assert_eq!(out[2], "совершающим таможенные операции;");
 }
+
+/// A Kazakh line that goes on from a small letter takes the line before's last word as the word
+/// before for its first word's case (dev4q, an act no model trains on; not a seed): alone the
+/// line reads `Кодексі)`, after `(бұдан әрі – Салық` it reads the Tax Code's `кодексі)`.
+#[test]
+fn a_kazakh_lines_first_word_takes_its_case_after_the_line_befores_last() {
+    let (before, line) = (
+        "2*KeNTOKCaHAaFbl Kopekcinin (OygqaH epi - Casbik",
+        "KoeKci) 22-6a6n1 15-Tapmarbina colikec a3ipnenzi",
+    );
+    let alone = repair_text(line, Some(Lang::Kk)).text;
+    assert!(alone.starts_with("Кодексі) 22-бабы"), "{alone}");
+    let r = repair_text(&format!("{before}\n{line}"), Some(Lang::Kk)).text;
+    let out: Vec<&str> = r.lines().collect();
+    assert!(out[0].ends_with("(бұдан әрі - Салық"), "{r}");
+    assert!(out[1].starts_with("кодексі) 22-бабы"), "{r}");
+}

@@ -2528,6 +2528,12 @@ pub fn repair_line_in(
     });
     let start_place = line_start_place(model.lang, before_tok, ended);
     let before = before_tok.filter(|t| matches!(case_ctx(Some(t), ""), CTX_SENTENCE | CTX_CLAUSE));
+    // Where the line's first word is read as inside a sentence (Kazakh, after a small letter:
+    // `line_start_place`), the line before's last word is its word before for the case habits
+    // too, as for the word pairs (`Салық` / `кодексі)`, `Республикасының` / `Конституциялық`):
+    // the habits count pairs inside lines, so a word first on its line has none to look up
+    // (README, "The word before, from the line before").
+    let goes_on_from = line_before_last.filter(|_| start_place == CTX_MID && *LINE_PAIRS);
     // The next line's first word as read, for the case of this line's last.
     let next_line_word = next_line_first
         .as_ref()
@@ -2549,7 +2555,10 @@ pub fn repair_line_in(
                 if ctx == CTX_LINE_START {
                     ctx = start_place;
                 }
-                let prev = last_tok.map(|p| texts[p].as_str()).or(before);
+                let prev = last_tok
+                    .map(|p| texts[p].as_str())
+                    .or(before)
+                    .or(goes_on_from);
                 let next = (k + 1..units.len())
                     .filter(|&j| units[j].1)
                     .map(|j| {
