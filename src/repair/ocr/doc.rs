@@ -126,13 +126,15 @@ impl DocWords {
         self.total as usize
     }
 
+    /// Whether no word is remembered yet (then no reading gains anything).
     pub fn is_empty(&self) -> bool {
         self.total == 0
     }
 }
 
 /// What a text tells each line of it: its dashes (counted over the whole text first) and the
-/// words its lines before read (`DocWords`, filled as the lines are repaired in order).
+/// words and word pairs its lines before read (`DocWords`, filled as the lines are repaired in
+/// order).
 #[derive(Clone, Debug, Default)]
 pub struct TextContext {
     pub dashes: DashCounts,

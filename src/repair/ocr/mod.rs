@@ -2364,7 +2364,7 @@ pub fn repair_line_in(
     }
     let first_tok = units.iter().position(|u| u.1);
     // Readings of the tokens to decode (empty: keep the token).
-    let lattice: Vec<Vec<words::Reading>> = units
+    let mut lattice: Vec<Vec<words::Reading>> = units
         .iter()
         .enumerate()
         .map(|(k, &(tok, is_tok))| {
@@ -2425,7 +2425,6 @@ pub fn repair_line_in(
         })
         .collect();
     // The document's words so far speak for the readings they hold (`doc.rs`).
-    let mut lattice = lattice;
     if !text.words.is_empty() {
         for r in lattice.iter_mut().filter(|r| r.len() > 1) {
             for x in r.iter_mut() {
