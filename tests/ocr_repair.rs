@@ -272,3 +272,20 @@ fn a_kazakh_lines_first_word_takes_its_case_after_the_line_befores_last() {
     assert!(out[0].ends_with("(бұдан әрі - Салық"), "{r}");
     assert!(out[1].starts_with("кодексі) 22-бабы"), "{r}");
 }
+
+/// A Russian line after one that stops on a preposition goes on with its sentence (dev4n, an act
+/// no model trains on; not a seed): `продаже` after `по`, where a line start reads `Продаже`.
+#[test]
+fn a_russian_line_after_a_preposition_goes_on_in_small_letters() {
+    let line = "Tipog@ke HMylWecTBa FOJLUKHUKa";
+    let alone = repair_text(line, Some(Lang::Ru)).text;
+    assert_eq!(alone, "Продаже имущества должника");
+    let r = repair_text(
+        &format!("INEKTPOHHOLO aYKLIMVOHA NO\n{line}"),
+        Some(Lang::Ru),
+    );
+    assert_eq!(
+        r.text,
+        "электронного аукциона по\nпродаже имущества должника"
+    );
+}
