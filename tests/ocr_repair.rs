@@ -289,3 +289,18 @@ fn a_russian_line_after_a_preposition_goes_on_in_small_letters() {
         "электронного аукциона по\nпродаже имущества должника"
     );
 }
+
+/// A term the text defines in capitals keeps them later (dev5, an act no model trains on,
+/// rendered whole; not a seed): after `(далее – Национальная`, `Национальной палатой`, which the line
+/// alone reads small, as the training text mostly writes it.
+#[test]
+fn a_term_the_text_defines_keeps_its_capital() {
+    let line = "Ww HalMonanbHoit naiatoit npexanpHHuMateneii";
+    let alone = repair_text(line, Some(Lang::Ru)).text;
+    assert!(alone.contains("национальной палатой"), "{alone}");
+    let definition = "TIpequpHuHMateeH Pecny6maku Ka3zaxctay (gasee — HanwonambHad";
+    let r = repair_text(&format!("{definition}\n{line}"), Some(Lang::Ru)).text;
+    let out: Vec<&str> = r.lines().collect();
+    assert!(out[0].ends_with("(далее – Национальная"), "{r}");
+    assert!(out[1].contains("Национальной палатой"), "{r}");
+}

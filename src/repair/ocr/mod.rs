@@ -22,7 +22,7 @@ pub mod train;
 mod words;
 
 pub use channel::baseline;
-pub use doc::{DocWords, TextContext};
+pub use doc::{DefinedTerms, DocWords, TextContext};
 
 use crate::model::Lang;
 use channel::{Cand, Channel, Counts};
@@ -889,18 +889,20 @@ impl OcrModel {
     /// text at such a place and after such a word, relative to that place's base rate (the
     /// case table holds the base rate already).
     ///
-    /// `line`: how the token's line writes its letters inside words (`LineCase`): a first glyph
-    /// in capitals where the same line writes that glyph small inside words is a real capital.
+    /// `around`: how the token's line writes its letters inside words (`LineCase`: a first
+    /// glyph in capitals where the same line writes that glyph small inside words is a real
+    /// capital) and the terms its text has defined (`DefinedTerms`).
     /// `prev`: the text of the token before (already repaired), for the word-pair habit.
     fn restore_case(
         &self,
         token: &str,
         chars: &[char],
         ctx: usize,
-        line: Option<&LineCase>,
+        around: Option<(&LineCase, &DefinedTerms)>,
         prev: Option<&str>,
         next: Option<&str>,
     ) -> String {
+        let line = around.map(|a| a.0);
         let key = garble_case_key(token);
         // A table by place (else one row per key, an older model).
         let row = |ctx: usize| {
@@ -1006,6 +1008,8 @@ impl OcrModel {
                     score[2] += *ABBREVIATION * h[2];
                 }
             }
+            // A term the text has defined in capitals keeps them.
+            score[1] += around.map_or(0.0, |a| a.1.capital_bonus(&word));
             let best = (0..3)
                 .max_by(|&a, &b| score[a].total_cmp(&score[b]))
                 .unwrap_or(0);
@@ -2348,6 +2352,7 @@ pub fn repair_line_in(
         if DocWords::enabled() {
             text.words.add_clean_line(line);
         }
+        text.terms.scan(before, line);
         return (line.to_string(), 0);
     }
     let garbled = line_is_garbled(line);
@@ -2456,6 +2461,8 @@ pub fn repair_line_in(
             .ends_with(|c: char| c.is_alphabetic() || c == ',')
     };
     let line_before_last = before.filter(|b| goes_on(b)).and_then(last_word_token);
+    // The line before as repaired (`before` is its last token further down).
+    let line_before = before;
     // The next line's first word, where this line goes on there: its readings as the decoder
     // reads a token alone (a word in Cyrillic or Latin as it stands), for the word pairs and
     // for the case of this line's last word.
@@ -2562,7 +2569,7 @@ pub fn repair_line_in(
     let mut prev_out: Option<usize> = None;
     for (k, (tok, _)) in units.iter().enumerate() {
         let tok = tok.as_str();
-        let text = match lattice[k].get(pick[k]) {
+        let repaired = match lattice[k].get(pick[k]) {
             Some(r) => {
                 let chars: Vec<char> = r.text.chars().collect();
                 let mut ctx = case_ctx(prev_out.map(|p| texts[p].as_str()).or(before), tok);
@@ -2582,7 +2589,8 @@ pub fn repair_line_in(
                     })
                     .find_map(CaseHabits::first_word)
                     .or_else(|| next_line_word.clone());
-                model.restore_case(tok, &chars, ctx, Some(&line_case), prev, next.as_deref())
+                let around = (&line_case, &text.terms);
+                model.restore_case(tok, &chars, ctx, Some(around), prev, next.as_deref())
             }
             // Signs alone on a garbled line: the OCR's stand-ins (`—` for `–`, `|` for `1`).
             None if garbled && units[k].1 && !tok.chars().any(char::is_alphanumeric) => {
@@ -2594,7 +2602,7 @@ pub fn repair_line_in(
             }
             None => tok.to_string(),
         };
-        texts.push(text);
+        texts.push(repaired);
         if units[k].1 && tok.chars().any(char::is_alphanumeric) {
             last_tok = Some(k);
         }
@@ -2627,12 +2635,13 @@ pub fn repair_line_in(
         }
     }
     let mut out = String::with_capacity(line.len() * 2);
-    for (k, text) in texts.iter().enumerate() {
-        if *text != units[k].0 {
+    for (k, t) in texts.iter().enumerate() {
+        if *t != units[k].0 {
             n += 1;
         }
-        out.push_str(text);
+        out.push_str(t);
     }
+    text.terms.scan(line_before, &out);
     (out, n)
 }
 
