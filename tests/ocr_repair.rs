@@ -290,8 +290,8 @@ fn a_russian_line_after_a_preposition_goes_on_in_small_letters() {
     );
 }
 
-/// A term the text defines in capitals keeps them later (dev5, an act no model trains on,
-/// rendered whole; not a seed): after `(далее – Национальная`, `Национальной палатой`, which the line
+/// A term the text defines in capitals keeps them later (an act of dev4, no model trains on
+/// it, rendered whole as for dev5; not a seed): after `(далее – Национальная`, `Национальной палатой`, which the line
 /// alone reads small, as the training text mostly writes it.
 #[test]
 fn a_term_the_text_defines_keeps_its_capital() {

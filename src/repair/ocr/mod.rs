@@ -1000,6 +1000,8 @@ impl OcrModel {
                 for p in 0..3 {
                     score[p] += self.weights.case_habit * h[p];
                 }
+                // A term the text has defined in capitals keeps them.
+                score[1] += around.map_or(0.0, |a| a.1.capital_bonus(&word, after.as_deref()));
                 // An abbreviation (a word the text writes in capitals more often than not):
                 // its habit weighs more for capitals. The case table reads a garble in capital
                 // glyphs as the font's small letters (so it mostly is), which says nothing
@@ -1008,8 +1010,6 @@ impl OcrModel {
                     score[2] += *ABBREVIATION * h[2];
                 }
             }
-            // A term the text has defined in capitals keeps them.
-            score[1] += around.map_or(0.0, |a| a.1.capital_bonus(&word));
             let best = (0..3)
                 .max_by(|&a, &b| score[a].total_cmp(&score[b]))
                 .unwrap_or(0);
