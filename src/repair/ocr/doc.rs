@@ -179,10 +179,11 @@ impl DefinedTerms {
             let n = b.chars().count();
             b.chars().skip(n.saturating_sub(24)).collect()
         });
-        let text = format!("{tail} {line}");
-        if !text.contains('(') {
+        // Most lines define nothing: no bracket, no copy of the line.
+        if !line.contains('(') && !tail.contains('(') {
             return;
         }
+        let text = format!("{tail} {line}");
         for c in DEFINITION.captures_iter(&text) {
             let w = &c[1];
             let mut chars = w.chars();
@@ -206,15 +207,16 @@ impl DefinedTerms {
         if self.stems.is_empty() || bonus == 0.0 {
             return 0.0;
         }
-        let form = |w: &str, st: &str| {
-            let low = w.to_lowercase();
+        // Lower case once, not per term.
+        let (word, after) = (word.to_lowercase(), after.map(str::to_lowercase));
+        let form = |low: &str, st: &str| {
             low.starts_with(st) && low.chars().count() <= st.chars().count() + extra
         };
         let defined = self.stems.iter().any(|(st, second)| {
-            form(word, st)
+            form(&word, st)
                 && second
                     .as_deref()
-                    .is_none_or(|s2| after.is_some_and(|a| form(a, s2)))
+                    .is_none_or(|s2| after.as_deref().is_some_and(|a| form(a, s2)))
         });
         if defined {
             bonus

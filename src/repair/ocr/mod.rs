@@ -2665,10 +2665,15 @@ fn remember_words(
         let l = &lattice[k];
         read.push(match l.get(pick[k]) {
             Some(r) => {
-                let raw = |x: &words::Reading| x.score - memory.bonus(model, &x.text);
-                l.iter()
+                // Each reading's score without the bonus, once (the pick's was taken per rival).
+                let raw: Vec<f32> = l
+                    .iter()
+                    .map(|x| x.score - memory.bonus(model, &x.text))
+                    .collect();
+                let p = raw[pick[k]];
+                raw.iter()
                     .enumerate()
-                    .all(|(i, x)| i == pick[k] || raw(r) - raw(x) >= DocWords::margin())
+                    .all(|(i, x)| i == pick[k] || p - x >= DocWords::margin())
                     .then(|| r.text.clone())
             }
             None if tok.chars().any(is_cyr) => Some(tok.to_lowercase()),
