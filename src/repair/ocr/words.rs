@@ -315,7 +315,7 @@ pub fn sign_word(tok: &str) -> Option<&'static str> {
 }
 
 /// The first and last word of a reading for the bigrams.
-pub(super) fn ends(r: &Reading) -> (&str, &str) {
+fn ends(r: &Reading) -> (&str, &str) {
     if r.first.is_empty() {
         let s = sign_word(&r.text).unwrap_or("");
         (s, s)
