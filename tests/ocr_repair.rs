@@ -304,3 +304,18 @@ fn a_term_the_text_defines_keeps_its_capital() {
     assert!(out[0].ends_with("(далее – Национальная"), "{r}");
     assert!(out[1].contains("Национальной палатой"), "{r}");
 }
+
+/// An acronym is in no lexicon, so its garble reads as a short word (`YMK` as `упк`) until the
+/// text defines it: there its letters are the initials of the words before the bracket, and
+/// later garble of it reads as the acronym. Lines of act 99760 (dev3, never trained on).
+#[test]
+fn an_acronym_the_text_defines_reads_its_later_garble() {
+    let use_line = "yue6Hukos u YMK (pu Hanuuun) no 5 neKaopa.";
+    let alone = repair_text(use_line, Some(Lang::Ru)).text;
+    assert!(!alone.contains("УМК"), "{alone}");
+    let definition = "4) yae6Ho-MeToqHYeCKHH KomimeKc (YMK) - COBOKYHHOCTb y4¥eOHEIX H";
+    let r = repair_text(&format!("{definition}\n{use_line}"), Some(Lang::Ru)).text;
+    let out: Vec<&str> = r.lines().collect();
+    assert!(out[0].contains("учебно-методический комплекс (УМК)"), "{r}");
+    assert!(out[1].starts_with("учебников и УМК"), "{r}");
+}

@@ -234,6 +234,7 @@ pub struct TextContext {
     pub dashes: DashCounts,
     pub words: DocWords,
     pub terms: DefinedTerms,
+    pub acronyms: super::acronym::Acronyms,
 }
 
 impl TextContext {

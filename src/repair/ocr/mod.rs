@@ -12,6 +12,7 @@
 //! line only a wholly Latin token with unmistakable garble marks (`bI`, `JI`, a digit inside the
 //! letters) is decoded. Mixed-script tokens on Cyrillic lines are left to the look-alike fixer.
 
+mod acronym;
 mod channel;
 mod dict;
 mod doc;
@@ -2353,6 +2354,9 @@ pub fn repair_line_in(
             text.words.add_clean_line(line);
         }
         text.terms.scan(before, line);
+        if acronym::enabled() {
+            text.acronyms.scan_clean(line);
+        }
         return (line.to_string(), 0);
     }
     let garbled = line_is_garbled(line);
@@ -2453,7 +2457,30 @@ pub fn repair_line_in(
             r.sort_by(|a, b| b.score.total_cmp(&a.score));
         }
     }
-    let (mut units, lattice) = join_split_tokens(model, &units, lattice);
+    // The acronyms the text has defined read their later garble (`acronym.rs`).
+    if acronym::enabled() && !text.acronyms.forms().is_empty() {
+        for (k, r) in lattice.iter_mut().enumerate() {
+            let Some((_, core, _)) = units[k].1.then(|| acronym::shape(units[k].0)).flatten()
+            else {
+                continue;
+            };
+            let Some((lead, trail)) = r.first().map(|b| sign_ends(&b.text)) else {
+                continue;
+            };
+            let more: Vec<words::Reading> = text
+                .acronyms
+                .forms()
+                .iter()
+                .filter_map(|f| {
+                    let s = model.acronym_score(core, f)?;
+                    let t = format!("{lead}{}{trail}", f.to_lowercase());
+                    Some(words::Reading::new(t, s))
+                })
+                .collect();
+            words::merge_readings(r, more);
+        }
+    }
+    let (mut units, mut lattice) = join_split_tokens(model, &units, lattice);
     // Only a line before that stops inside a sentence (a paragraph's last line ends with a
     // sign; a heading or a table cell above says nothing of this line's words).
     let goes_on = |l: &str| {
@@ -2523,6 +2550,28 @@ pub fn repair_line_in(
             run.clear();
         }
     }
+    // Acronyms defined on this line, and the text's acronyms picked: printed as defined.
+    let mut acronym_form: Vec<Option<String>> = vec![None; units.len()];
+    if acronym::enabled() {
+        read_acronym_definitions(
+            model,
+            &units,
+            &mut lattice,
+            &mut pick,
+            before,
+            &mut text.acronyms,
+        );
+        for k in 0..units.len() {
+            if let Some(r) = lattice[k].get(pick[k]) {
+                let (lead, trail) = sign_ends(&r.text);
+                let core = &r.text[lead.len()..r.text.len() - trail.len()];
+                acronym_form[k] = text
+                    .acronyms
+                    .form_of(core)
+                    .map(|f| format!("{lead}{f}{trail}"));
+            }
+        }
+    }
     if DocWords::enabled() {
         remember_words(model, &units, &lattice, &pick, &mut text.words);
     }
@@ -2570,6 +2619,7 @@ pub fn repair_line_in(
     for (k, (tok, _)) in units.iter().enumerate() {
         let tok = tok.as_str();
         let repaired = match lattice[k].get(pick[k]) {
+            Some(_) if acronym_form[k].is_some() => acronym_form[k].clone().unwrap_or_default(),
             Some(r) => {
                 let chars: Vec<char> = r.text.chars().collect();
                 let mut ctx = case_ctx(prev_out.map(|p| texts[p].as_str()).or(before), tok);
@@ -2716,6 +2766,95 @@ fn mend_clause_number(units: &mut [(String, bool)], lattice: &[Vec<words::Readin
 
 /// Whether a line's first word pairs with the last word of the line before (`ZAN_OCR_LINE_PAIRS`,
 /// 0 = no; a tuning hook, unset in normal use).
+/// The signs before and after a reading's letters (`(умк),` → `(`, `),`).
+fn sign_ends(t: &str) -> (&str, &str) {
+    let core = t.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let lead = &t[..t.len() - core.len()];
+    let core2 = core.trim_end_matches(|c: char| !c.is_alphanumeric());
+    (lead, &core[core2.len()..])
+}
+
+/// Where a garbled token shaped like an acronym stands at a definition (`комплекс (YMK)`,
+/// `данных (далее – HOBJ])`), reads it as the initials of the words before it that fit its
+/// garble best, if any fits well enough, and remembers the acronym (`acronym.rs`).
+fn read_acronym_definitions(
+    model: &OcrModel,
+    units: &[(String, bool)],
+    lattice: &mut [Vec<words::Reading>],
+    pick: &mut [usize],
+    before: Option<&str>,
+    acronyms: &mut acronym::Acronyms,
+) {
+    // Each token's text as read so far (lower case for decoded ones).
+    let read = |lattice: &[Vec<words::Reading>], pick: &[usize], j: usize| -> String {
+        lattice[j]
+            .get(pick[j])
+            .map_or_else(|| units[j].0.clone(), |r| r.text.clone())
+    };
+    for k in 0..units.len() {
+        if !units[k].1 || lattice[k].is_empty() {
+            continue;
+        }
+        let Some((lead, core, _)) = acronym::shape(&units[k].0) else {
+            continue;
+        };
+        let toks: Vec<usize> = (0..k).filter(|&j| units[j].1).collect();
+        let texts: Vec<String> = toks.iter().map(|&j| read(lattice, pick, j)).collect();
+        // The words before the bracket: right before this token when it opens it, else before
+        // `(далее –` / `(бұдан әрі –`.
+        let dash = |t: &str| matches!(t, "–" | "-" | "—" | "―");
+        let phrase_end = if lead.contains('(') {
+            Some(texts.len())
+        } else {
+            let n = texts.len();
+            let low = |i: usize| texts[i].to_lowercase();
+            if n >= 2 && dash(&texts[n - 1]) && low(n - 2) == "(далее" {
+                Some(n - 2)
+            } else if n >= 3 && dash(&texts[n - 1]) && low(n - 2) == "әрі" && low(n - 3) == "(бұдан"
+            {
+                Some(n - 3)
+            } else {
+                None
+            }
+        };
+        let Some(end) = phrase_end else {
+            continue;
+        };
+        // The phrase's words, from the line before too, back to a sign that ends a clause.
+        let mut words: Vec<String> = Vec::new();
+        let earlier = before
+            .map(|b| b.split_whitespace().map(String::from).collect::<Vec<_>>())
+            .unwrap_or_default();
+        for t in texts[..end].iter().rev().chain(earlier.iter().rev()) {
+            if t.ends_with(['.', ';', ':', ')']) || t.contains('(') || words.len() >= 12 {
+                break;
+            }
+            let w = t.trim_matches(|c: char| !c.is_alphabetic());
+            if w.is_empty() || !w.chars().all(|c| c.is_alphabetic() || c == '-') {
+                break;
+            }
+            words.push(w.to_string());
+        }
+        words.reverse();
+        let cands = acronym::initials(&words);
+        let Some((form, _)) = model.fitting_acronym(core, &cands) else {
+            continue;
+        };
+        let now = read(lattice, pick, k);
+        let (l, t) = sign_ends(&now);
+        let text = format!("{l}{}{t}", form.to_lowercase());
+        let top = lattice[k].first().map_or(0.0, |r| r.score);
+        acronyms.add(form);
+        match lattice[k].iter().position(|r| r.text == text) {
+            Some(p) => pick[k] = p,
+            None => {
+                lattice[k].push(words::Reading::new(text, top));
+                pick[k] = lattice[k].len() - 1;
+            }
+        }
+    }
+}
+
 static LINE_PAIRS: Lazy<bool> =
     Lazy::new(|| tuning_hook("ZAN_OCR_LINE_PAIRS", 1).is_none_or(|v| v[0] != 0.0));
 
