@@ -319,3 +319,18 @@ fn an_acronym_the_text_defines_reads_its_later_garble() {
     assert!(out[0].contains("учебно-методический комплекс (УМК)"), "{r}");
     assert!(out[1].starts_with("учебников и УМК"), "{r}");
 }
+
+/// A definition's phrase may begin two lines up (`обязательных` / `пенсионных взносов
+/// работодателя` / `(далее – ОПВР)`), and the bracket the garble closes stays. Lines of act
+/// 178002 (dev4n, never trained on).
+#[test]
+fn an_acronyms_phrase_is_read_from_the_lines_before() {
+    let lines = "(qanee — OTIB), o6a3aTenpHbrx\nN€HCHOHHEIX BIHOCOB paGoTroraTesin\n(aautee — OTTBP), conmaybHHx";
+    let r = repair_text(lines, Some(Lang::Ru)).text;
+    assert!(
+        r.lines()
+            .nth(2)
+            .is_some_and(|l| l.starts_with("(далее – ОПВР), социальных")),
+        "{r}"
+    );
+}

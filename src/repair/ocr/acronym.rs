@@ -16,11 +16,26 @@ use once_cell::sync::Lazy;
 /// The bonus (nats) of a defined acronym's reading of a later garble on top of its channel
 /// score, and the lowest channel log P per garbled glyph at which an acronym reads a garble
 /// (`ZAN_OCR_ACRONYM="bonus,floor"`, a tuning hook; a floor of 0 or more: off). Against none,
-/// on the eight development sets (sum of WER): Russian 52.87 -> 51.56, Kazakh 75.84 -> 75.11;
-/// four acts read whole (dev5) 7.37 -> 6.45 and 10.35 -> 9.82. Floors -2, -2.5, -3 and -4 did
+/// on the eight development sets (sum of WER): Russian 52.87 -> 51.49, Kazakh 75.84 -> 75.11;
+/// four acts read whole (dev5) 7.37 -> 6.41 and 10.35 -> 9.82. Floors -2, -2.5, -3 and -4 did
 /// less well in Russian (51.9-52.1), bonuses 2 to 8 alike (51.70), -2 and -4 no better.
 static SETTINGS: Lazy<(f32, f32)> =
     Lazy::new(|| tuning_hook("ZAN_OCR_ACRONYM", 2).map_or((0.0, -3.5), |v| (v[0], v[1])));
+
+/// The floor per glyph at a definition that says `(далее –` / `(бұдан әрі –`, which leaves
+/// less doubt than a bracket alone (`ZAN_OCR_ACRONYM_SAID`, a tuning hook).
+static SAID_FLOOR: Lazy<f32> =
+    Lazy::new(|| tuning_hook("ZAN_OCR_ACRONYM_SAID", 1).map_or(-3.5, |v| v[0]));
+
+/// How many words between the phrase an acronym spells and its bracket
+/// (`ZAN_OCR_ACRONYM_SKIP`, a tuning hook).
+pub static SKIP_WORDS: Lazy<usize> =
+    Lazy::new(|| tuning_hook("ZAN_OCR_ACRONYM_SKIP", 1).map_or(0, |v| v[0] as usize));
+
+/// How much worse than the reading it replaces an acronym may fit the garble at a definition
+/// (`ZAN_OCR_ACRONYM_OVER`, a tuning hook).
+pub static OVER_MARGIN: Lazy<f32> =
+    Lazy::new(|| tuning_hook("ZAN_OCR_ACRONYM_OVER", 1).map_or(4.0, |v| v[0]));
 
 /// Whether acronyms are read at all.
 pub fn enabled() -> bool {
@@ -39,9 +54,30 @@ const MAX_LETTERS: usize = 7;
 #[derive(Clone, Debug, Default)]
 pub struct Acronyms {
     forms: Vec<String>,
+    /// The last words of the lines before, as repaired: a definition's phrase may begin two
+    /// lines up (`обязательных` / `пенсионных взносов работодателя` / `(далее – ОПВР)`).
+    recent: std::collections::VecDeque<String>,
 }
 
+/// Most words of the lines before kept for a definition's phrase.
+const RECENT: usize = 16;
+
 impl Acronyms {
+    /// Keeps the last words of a line as repaired.
+    pub fn push_line(&mut self, line: &str) {
+        for w in line.split_whitespace() {
+            if self.recent.len() == RECENT {
+                self.recent.pop_front();
+            }
+            self.recent.push_back(w.to_string());
+        }
+    }
+
+    /// The words of the lines before, oldest first.
+    pub fn recent(&self) -> impl DoubleEndedIterator<Item = &String> {
+        self.recent.iter()
+    }
+
     /// Remembers `form` (as printed), once.
     pub fn add(&mut self, form: &str) {
         if !self.forms.iter().any(|f| f == form) {
@@ -221,8 +257,10 @@ impl OcrModel {
         &self,
         core: &str,
         candidates: impl IntoIterator<Item = &'a String>,
+        said: bool,
     ) -> Option<(&'a String, f32)> {
-        let floor = SETTINGS.1 * core.chars().count() as f32;
+        let per_glyph = if said { *SAID_FLOOR } else { SETTINGS.1 };
+        let floor = per_glyph * core.chars().count() as f32;
         candidates
             .into_iter()
             .map(|a| (a, self.channel_fit(core, &a.to_lowercase())))

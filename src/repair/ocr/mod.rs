@@ -2356,6 +2356,7 @@ pub fn repair_line_in(
         text.terms.scan(before, line);
         if acronym::enabled() {
             text.acronyms.scan_clean(line);
+            text.acronyms.push_line(line);
         }
         return (line.to_string(), 0);
     }
@@ -2553,14 +2554,7 @@ pub fn repair_line_in(
     // Acronyms defined on this line, and the text's acronyms picked: printed as defined.
     let mut acronym_form: Vec<Option<String>> = vec![None; units.len()];
     if acronym::enabled() {
-        read_acronym_definitions(
-            model,
-            &units,
-            &mut lattice,
-            &mut pick,
-            before,
-            &mut text.acronyms,
-        );
+        read_acronym_definitions(model, &units, &mut lattice, &mut pick, &mut text.acronyms);
         for k in 0..units.len() {
             if let Some(r) = lattice[k].get(pick[k]) {
                 let (lead, trail) = sign_ends(&r.text);
@@ -2692,6 +2686,9 @@ pub fn repair_line_in(
         out.push_str(t);
     }
     text.terms.scan(line_before, &out);
+    if acronym::enabled() {
+        text.acronyms.push_line(&out);
+    }
     (out, n)
 }
 
@@ -2782,7 +2779,6 @@ fn read_acronym_definitions(
     units: &[(String, bool)],
     lattice: &mut [Vec<words::Reading>],
     pick: &mut [usize],
-    before: Option<&str>,
     acronyms: &mut acronym::Acronyms,
 ) {
     // Each token's text as read so far (lower case for decoded ones).
@@ -2820,12 +2816,9 @@ fn read_acronym_definitions(
         let Some(end) = phrase_end else {
             continue;
         };
-        // The phrase's words, from the line before too, back to a sign that ends a clause.
+        // The phrase's words, from the lines before too, back to a sign that ends a clause.
         let mut words: Vec<String> = Vec::new();
-        let earlier = before
-            .map(|b| b.split_whitespace().map(String::from).collect::<Vec<_>>())
-            .unwrap_or_default();
-        for t in texts[..end].iter().rev().chain(earlier.iter().rev()) {
+        for t in texts[..end].iter().rev().chain(acronyms.recent().rev()) {
             if t.ends_with(['.', ';', ':', ')']) || t.contains('(') || words.len() >= 12 {
                 break;
             }
@@ -2836,12 +2829,38 @@ fn read_acronym_definitions(
             words.push(w.to_string());
         }
         words.reverse();
-        let cands = acronym::initials(&words);
-        let Some((form, _)) = model.fitting_acronym(core, &cands) else {
+        // The phrase may end a few words before the bracket (`Комитет по правовой статистике
+        // и специальным учетам Генеральной прокуратуры` (далее – КПСиСУ)).
+        let mut cands: Vec<String> = Vec::new();
+        for skip in 0..=(*acronym::SKIP_WORDS).min(words.len()) {
+            for c in acronym::initials(&words[..words.len() - skip]) {
+                if !cands.contains(&c) {
+                    cands.push(c);
+                }
+            }
+        }
+        let said = !lead.contains('(');
+        let Some((form, fit)) = model.fitting_acronym(core, &cands, said) else {
             continue;
         };
+        // Not over a reading that fits the garble clearly better (`(при его наличии)`).
+        let current = read(lattice, pick, k);
+        let (cl, ct) = sign_ends(&current);
+        let current_fit = model.channel_fit(core, &current[cl.len()..current.len() - ct.len()]);
+        if fit < current_fit - *acronym::OVER_MARGIN {
+            continue;
+        }
         let now = read(lattice, pick, k);
         let (l, t) = sign_ends(&now);
+        // The garble's own brackets and stops where it has only those: the OCR reads them
+        // well, and a reading may have lost one (`OTTBP),` read `пвр,`).
+        let plain = |x: &str| {
+            x.chars()
+                .all(|c| matches!(c, '(' | ')' | ',' | '.' | ';' | ':'))
+        };
+        let (_, _, g_trail) = acronym::shape(&units[k].0).unwrap_or_default();
+        let l = if plain(lead) { lead } else { l };
+        let t = if plain(g_trail) { g_trail } else { t };
         let text = format!("{l}{}{t}", form.to_lowercase());
         let top = lattice[k].first().map_or(0.0, |r| r.score);
         acronyms.add(form);
