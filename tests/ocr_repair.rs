@@ -334,3 +334,18 @@ fn an_acronyms_phrase_is_read_from_the_lines_before() {
         "{r}"
     );
 }
+
+/// A Kazakh acronym takes its case ending after a hyphen (`ОӘК-мен`): the acronym the text
+/// defined reads the part before it. Lines of act 99760 (dev3, never trained on).
+#[test]
+fn a_defined_kazakh_acronym_keeps_its_case_ending() {
+    let use_line = "Ti36ere eHreH OKYyJIbIKTapMeH, OOK-MeH, OHBIH";
+    let alone = repair_text(use_line, Some(Lang::Kk)).text;
+    assert!(!alone.contains("ОӘК-мен"), "{alone}");
+    let definition =
+        "Oinim Gepyre apHasiFaH OKy-aficTeMenik KelleH\n(6yaaH epi — OOK) — ezictremenik HycKaynbiK,";
+    let r = repair_text(&format!("{definition}\n{use_line}"), Some(Lang::Kk)).text;
+    let out: Vec<&str> = r.lines().collect();
+    assert!(out[1].starts_with("(бұдан әрі – ОӘК)"), "{r}");
+    assert!(out[2].contains("оқулықтармен, ОӘК-мен, оның"), "{r}");
+}

@@ -2461,8 +2461,16 @@ pub fn repair_line_in(
     // The acronyms the text has defined read their later garble (`acronym.rs`).
     if acronym::enabled() && !text.acronyms.forms().is_empty() {
         for (k, r) in lattice.iter_mut().enumerate() {
-            let Some((_, core, _)) = units[k].1.then(|| acronym::shape(units[k].0)).flatten()
-            else {
+            if !units[k].1 {
+                continue;
+            }
+            // An acronym with a case ending after a hyphen (Kazakh `OOK-Hi` = `ОӘК-ні`): the
+            // acronym for the part before it, the best hyphenated reading's ending after.
+            if let Some(more) = suffixed_acronym_readings(model, units[k].0, r, &text.acronyms) {
+                words::merge_readings(r, more);
+                continue;
+            }
+            let Some((_, core, _)) = acronym::shape(units[k].0) else {
                 continue;
             };
             let Some((lead, trail)) = r.first().map(|b| sign_ends(&b.text)) else {
@@ -2559,10 +2567,12 @@ pub fn repair_line_in(
             if let Some(r) = lattice[k].get(pick[k]) {
                 let (lead, trail) = sign_ends(&r.text);
                 let core = &r.text[lead.len()..r.text.len() - trail.len()];
+                // An acronym before a hyphen and its case ending (`ОӘК-ні`).
+                let (head, ending) = core.split_at(core.find('-').unwrap_or(core.len()));
                 acronym_form[k] = text
                     .acronyms
-                    .form_of(core)
-                    .map(|f| format!("{lead}{f}{trail}"));
+                    .form_of(head)
+                    .map(|f| format!("{lead}{f}{ending}{trail}"));
             }
         }
     }
@@ -2769,6 +2779,41 @@ fn sign_ends(t: &str) -> (&str, &str) {
     let lead = &t[..t.len() - core.len()];
     let core2 = core.trim_end_matches(|c: char| !c.is_alphanumeric());
     (lead, &core[core2.len()..])
+}
+
+/// Readings of a garbled token of an acronym, a hyphen and a case ending (`OOK-Hi`) as each
+/// acronym the text has defined with the ending of its best hyphenated reading (`ЭЦҚ-ні` →
+/// `ОӘК-ні`), scored as that reading with the acronym's channel fit for its own; None where
+/// the token is no such garble.
+fn suffixed_acronym_readings(
+    model: &OcrModel,
+    tok: &str,
+    readings: &[words::Reading],
+    acronyms: &acronym::Acronyms,
+) -> Option<Vec<words::Reading>> {
+    let cut = tok.find('-').filter(|&i| i > 0)?;
+    let (_, core, after) = acronym::shape(&tok[..cut])?;
+    if !after.is_empty() || tok.len() == cut + 1 {
+        return None;
+    }
+    let best = readings.iter().find(|r| r.text.contains('-'))?;
+    let dash = best.text.find('-')?;
+    let (lead, _) = sign_ends(&best.text);
+    let head = best.text.get(lead.len()..dash)?;
+    let ending = &best.text[dash..];
+    let head_fit = model.channel_fit(core, head);
+    Some(
+        acronyms
+            .forms()
+            .iter()
+            .filter_map(|f| {
+                let low = f.to_lowercase();
+                let s = model.acronym_score(core, f)?;
+                let score = best.score + s - head_fit;
+                Some(words::Reading::new(format!("{lead}{low}{ending}"), score))
+            })
+            .collect(),
+    )
 }
 
 /// Where a garbled token shaped like an acronym stands at a definition (`комплекс (YMK)`,
