@@ -129,7 +129,9 @@ fn is_acronym(w: &str) -> bool {
 
 /// The garbled letters of a token shaped like an acronym's garble, with the signs before and
 /// after them (`(YMK),` → `(`, `YMK`, `),`): Latin capitals (one small letter allowed, `u` for
-/// и in `KIICuCY`), stray strokes and look-alike digits, two to ten glyphs.
+/// и in `KIICuCY`), stray strokes and digits and signs that stand for letters (`2KBM3X` =
+/// ЖБМЗЖ), two to ten glyphs. Allowing `2 7 ? % > @` and every digit (was `0 3 6 9`): Kazakh
+/// sum of WER 74.19 -> 74.11, dev5 9.82 -> 9.70, dev6 5.50 -> 5.33; Russian the same.
 pub fn shape(tok: &str) -> Option<(&str, &str, &str)> {
     let lead = |c: char| matches!(c, '(' | '"' | '«' | '“' | '„');
     let trail = |c: char| matches!(c, ')' | ',' | '.' | ';' | ':' | '"' | '»' | '”');
@@ -140,9 +142,9 @@ pub fn shape(tok: &str) -> Option<(&str, &str, &str)> {
     let n = core.chars().count();
     let up = core.chars().filter(char::is_ascii_uppercase).count();
     let low = core.chars().filter(char::is_ascii_lowercase).count();
-    let other_ok = core
-        .chars()
-        .all(|c| c.is_ascii_alphabetic() || matches!(c, ']' | '[' | '|' | '0' | '3' | '6' | '9'));
+    let other_ok = core.chars().all(|c| {
+        c.is_ascii_alphabetic() || matches!(c, ']' | '[' | '|' | '?' | '%' | '>' | '@' | '0'..='9')
+    });
     ((2..=10).contains(&n) && up >= 2 && low <= 1 && other_ok)
         .then(|| (&tok[..start], core, &tok[end..]))
 }
@@ -297,6 +299,9 @@ mod tests {
         assert_eq!(shape("(YMK),"), Some(("(", "YMK", "),")));
         assert_eq!(shape("HOBJ]"), Some(("", "HOBJ]", "")));
         assert_eq!(shape("KIICuCY"), Some(("", "KIICuCY", "")));
+        // Kazakh ж read as `2K`, `?K`.
+        assert_eq!(shape("2KBM3X,"), Some(("", "2KBM3X", ",")));
+        assert_eq!(shape("2020"), None);
         assert_eq!(shape("yueOHHKOB"), None);
         assert_eq!(shape("u"), None);
         assert_eq!(shape("MOTHBHEPOBAHHOM"), None);
