@@ -159,10 +159,11 @@ const SKIPPED: &[&str] = &[
 /// The acronyms the words before a definition could make (`учебно-методический комплекс` →
 /// `УМК`): the initials of their last one to seven words, each part of a hyphenated word
 /// counting, small words left out, or `и` kept small.
-pub fn initials(words: &[String]) -> Vec<String> {
+pub fn initials(words: &[String], compound: impl Fn(&str) -> Option<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    // Initials of each word from the end: (initial letters, whether a small word).
-    let mut parts: Vec<(String, bool)> = Vec::new();
+    // Initials of each word from the end: (initial letters, the same with a compound's parts
+    // each giving one, whether a small word).
+    let mut parts: Vec<(String, String, bool)> = Vec::new();
     for w in words.iter().rev() {
         let low = w.to_lowercase();
         let small = SKIPPED.contains(&low.as_str());
@@ -174,17 +175,22 @@ pub fn initials(words: &[String]) -> Vec<String> {
         if ini.is_empty() {
             break;
         }
-        parts.push((ini, small));
-        if parts.iter().filter(|p| !p.1).count() > MAX_LETTERS {
+        let joined: String = low
+            .split('-')
+            .filter_map(|p| compound(p).or_else(|| p.chars().next().map(String::from)))
+            .collect();
+        parts.push((ini, joined, small));
+        if parts.iter().filter(|p| !p.2).count() > MAX_LETTERS {
             break;
         }
         // The acronym starts at a word that is not a small one.
         if small {
             continue;
         }
-        for keep_i in [false, true] {
+        for (keep_i, compounds) in [(false, false), (true, false), (false, true), (true, true)] {
             let mut s = String::new();
-            for (ini, small) in parts.iter().rev() {
+            for (ini, joined, small) in parts.iter().rev() {
+                let ini = if compounds { joined } else { ini };
                 if !small {
                     s.extend(ini.chars().flat_map(char::to_uppercase));
                 } else if keep_i && ini == "и" {
@@ -200,6 +206,22 @@ pub fn initials(words: &[String]) -> Vec<String> {
 }
 
 impl OcrModel {
+    /// The initials of a compound word's parts (`внешнеэкономической` → `вэ`, as in ВЭД), where
+    /// it splits after a linking `о` or `е` into a first part of four letters or more and a
+    /// word of five or more the training text has; else None.
+    pub(super) fn compound_initials(&self, word: &str) -> Option<String> {
+        let w: Vec<char> = word.chars().collect();
+        (4..w.len().saturating_sub(4)).find_map(|i| {
+            let rest: String = w[i..].iter().collect();
+            (matches!(w[i - 1], 'о' | 'е') && self.lex.contains(&rest)).then(|| {
+                let tail = self
+                    .compound_initials(&rest)
+                    .unwrap_or_else(|| w[i].to_string());
+                format!("{}{tail}", w[0])
+            })
+        })
+    }
+
     /// log P of `garble` printed for `word` (lower case) under the channel: the best monotone
     /// alignment in which each letter emits one to three glyphs (or none, as the channel drops
     /// it), an unseen glyph or a stray one at a fixed cost. Unlike the decoder's searches this
@@ -286,12 +308,24 @@ mod tests {
     #[test]
     fn initials_of_the_words_before_make_the_acronym() {
         let w = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
-        assert!(initials(&w("учебники и учебно-методический комплекс")).contains(&"УМК".into()));
-        let k = initials(&w("Комитет по правовой статистике и специальным учетам"));
+        let none = |_: &str| None;
+        let umk = initials(&w("учебники и учебно-методический комплекс"), none);
+        assert!(umk.contains(&"УМК".into()));
+        let k = initials(
+            &w("Комитет по правовой статистике и специальным учетам"),
+            none,
+        );
         assert!(k.contains(&"КПСиСУ".into()), "{k:?}");
         assert!(k.contains(&"КПССУ".into()));
         // A small word opens no acronym.
         assert!(!k.iter().any(|a| a.starts_with('И')));
+        // A compound word's parts each give a letter.
+        let ru = super::super::model(Lang::Ru).expect("the embedded Russian model");
+        let v = initials(
+            &w("участников внешнеэкономической деятельности"),
+            |p| ru.compound_initials(p),
+        );
+        assert!(v.contains(&"ВЭД".into()), "{v:?}");
     }
 
     #[test]

@@ -2878,7 +2878,8 @@ fn read_acronym_definitions(
         // и специальным учетам Генеральной прокуратуры` (далее – КПСиСУ)).
         let mut cands: Vec<String> = Vec::new();
         for skip in 0..=(*acronym::SKIP_WORDS).min(words.len()) {
-            for c in acronym::initials(&words[..words.len() - skip]) {
+            let phrase = &words[..words.len() - skip];
+            for c in acronym::initials(phrase, |p| model.compound_initials(p)) {
                 if !cands.contains(&c) {
                     cands.push(c);
                 }
