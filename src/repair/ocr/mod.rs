@@ -2771,8 +2771,6 @@ fn mend_clause_number(units: &mut [(String, bool)], lattice: &[Vec<words::Readin
     }
 }
 
-/// Whether a line's first word pairs with the last word of the line before (`ZAN_OCR_LINE_PAIRS`,
-/// 0 = no; a tuning hook, unset in normal use).
 /// The signs before and after a reading's letters (`(умк),` → `(`, `),`).
 fn sign_ends(t: &str) -> (&str, &str) {
     let core = t.trim_start_matches(|c: char| !c.is_alphanumeric());
@@ -2836,7 +2834,7 @@ fn read_acronym_definitions(
         if !units[k].1 || lattice[k].is_empty() {
             continue;
         }
-        let Some((lead, core, _)) = acronym::shape(&units[k].0) else {
+        let Some((lead, core, g_trail)) = acronym::shape(&units[k].0) else {
             continue;
         };
         let toks: Vec<usize> = (0..k).filter(|&j| units[j].1).collect();
@@ -2896,17 +2894,14 @@ fn read_acronym_definitions(
         if fit < current_fit - *acronym::OVER_MARGIN {
             continue;
         }
-        let now = read(lattice, pick, k);
-        let (l, t) = sign_ends(&now);
         // The garble's own brackets and stops where it has only those: the OCR reads them
         // well, and a reading may have lost one (`OTTBP),` read `пвр,`).
         let plain = |x: &str| {
             x.chars()
                 .all(|c| matches!(c, '(' | ')' | ',' | '.' | ';' | ':'))
         };
-        let (_, _, g_trail) = acronym::shape(&units[k].0).unwrap_or_default();
-        let l = if plain(lead) { lead } else { l };
-        let t = if plain(g_trail) { g_trail } else { t };
+        let l = if plain(lead) { lead } else { cl };
+        let t = if plain(g_trail) { g_trail } else { ct };
         let text = format!("{l}{}{t}", form.to_lowercase());
         let top = lattice[k].first().map_or(0.0, |r| r.score);
         acronyms.add(form);
@@ -2920,6 +2915,8 @@ fn read_acronym_definitions(
     }
 }
 
+/// Whether a line's first word pairs with the last word of the line before (`ZAN_OCR_LINE_PAIRS`,
+/// 0 = no; a tuning hook, unset in normal use).
 static LINE_PAIRS: Lazy<bool> =
     Lazy::new(|| tuning_hook("ZAN_OCR_LINE_PAIRS", 1).is_none_or(|v| v[0] != 0.0));
 
