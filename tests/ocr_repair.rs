@@ -349,3 +349,17 @@ fn a_defined_kazakh_acronym_keeps_its_case_ending() {
     assert!(out[1].starts_with("(бұдан әрі – ОӘК)"), "{r}");
     assert!(out[2].contains("оқулықтармен, ОӘК-мен, оның"), "{r}");
 }
+
+/// A small word's garble read as an acronym's letters is the word: in a text that defines `СО`
+/// (социальные отчисления), `co` is still `со`.
+#[test]
+fn a_small_words_garble_is_no_acronym_the_text_defined() {
+    let lines = "социальных отчислений (далее – СО) и\nB COOTBETCTBMM co cTaTbeit 5 3akoHa";
+    let r = repair_text(lines, Some(Lang::Ru)).text;
+    assert!(
+        r.lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("соответствии со статьей")),
+        "{r}"
+    );
+}

@@ -2567,11 +2567,16 @@ pub fn repair_line_in(
             if let Some(r) = lattice[k].get(pick[k]) {
                 let (lead, trail) = sign_ends(&r.text);
                 let core = &r.text[lead.len()..r.text.len() - trail.len()];
-                // An acronym before a hyphen and its case ending (`ОӘК-ні`).
+                // An acronym before a hyphen and its case ending (`ОӘК-ні`); only where the
+                // garble is shaped like one: a small word's garble read as the same letters
+                // (`co` as `со` in a text that defines `СО`) is that word.
                 let (head, ending) = core.split_at(core.find('-').unwrap_or(core.len()));
+                let g = units[k].0.as_str();
+                let g_head = &g[..g.find('-').filter(|&i| i > 0).unwrap_or(g.len())];
                 acronym_form[k] = text
                     .acronyms
                     .form_of(head)
+                    .filter(|_| acronym::shape(g_head).is_some())
                     .map(|f| format!("{lead}{f}{ending}{trail}"));
             }
         }
