@@ -1002,7 +1002,9 @@ impl OcrModel {
                     score[p] += self.weights.case_habit * h[p];
                 }
                 // A term the text has defined in capitals keeps them.
-                score[1] += around.map_or(0.0, |a| a.1.capital_bonus(&word, after.as_deref()));
+                score[1] += around.map_or(0.0, |a| {
+                    a.1.capital_bonus(self.lang, &word, after.as_deref())
+                });
                 // An abbreviation (a word the text writes in capitals more often than not):
                 // its habit weighs more for capitals. The case table reads a garble in capital
                 // glyphs as the font's small letters (so it mostly is), which says nothing
