@@ -311,13 +311,21 @@ fn a_term_the_text_defines_keeps_its_capital() {
 #[test]
 fn an_acronym_the_text_defines_reads_its_later_garble() {
     let use_line = "yue6Hukos u YMK (pu Hanuuun) no 5 neKaopa.";
-    let alone = repair_text(use_line, Some(Lang::Ru)).text;
-    assert!(!alone.contains("УМК"), "{alone}");
     let definition = "4) yae6Ho-MeToqHYeCKHH KomimeKc (YMK) - COBOKYHHOCTb y4¥eOHEIX H";
-    let r = repair_text(&format!("{definition}\n{use_line}"), Some(Lang::Ru)).text;
-    let out: Vec<&str> = r.lines().collect();
-    assert!(out[0].contains("учебно-методический комплекс (УМК)"), "{r}");
-    assert!(out[1].starts_with("учебников и УМК"), "{r}");
+    let (alone, out) = alone_and_after(definition, use_line, Lang::Ru);
+    assert!(!alone.contains("УМК"), "{alone}");
+    assert!(
+        out[0].contains("учебно-методический комплекс (УМК)"),
+        "{out:?}"
+    );
+    assert!(out[1].starts_with("учебников и УМК"), "{out:?}");
+}
+
+/// `use_line` repaired alone, and the lines of `definition` then `use_line` repaired as one text.
+fn alone_and_after(definition: &str, use_line: &str, lang: Lang) -> (String, Vec<String>) {
+    let alone = repair_text(use_line, Some(lang)).text;
+    let r = repair_text(&format!("{definition}\n{use_line}"), Some(lang)).text;
+    (alone, r.lines().map(String::from).collect())
 }
 
 /// A definition's phrase may begin two lines up (`обязательных` / `пенсионных взносов
@@ -340,14 +348,12 @@ fn an_acronyms_phrase_is_read_from_the_lines_before() {
 #[test]
 fn a_defined_kazakh_acronym_keeps_its_case_ending() {
     let use_line = "Ti36ere eHreH OKYyJIbIKTapMeH, OOK-MeH, OHBIH";
-    let alone = repair_text(use_line, Some(Lang::Kk)).text;
-    assert!(!alone.contains("ОӘК-мен"), "{alone}");
     let definition =
         "Oinim Gepyre apHasiFaH OKy-aficTeMenik KelleH\n(6yaaH epi — OOK) — ezictremenik HycKaynbiK,";
-    let r = repair_text(&format!("{definition}\n{use_line}"), Some(Lang::Kk)).text;
-    let out: Vec<&str> = r.lines().collect();
-    assert!(out[1].starts_with("(бұдан әрі – ОӘК)"), "{r}");
-    assert!(out[2].contains("оқулықтармен, ОӘК-мен, оның"), "{r}");
+    let (alone, out) = alone_and_after(definition, use_line, Lang::Kk);
+    assert!(!alone.contains("ОӘК-мен"), "{alone}");
+    assert!(out[1].starts_with("(бұдан әрі – ОӘК)"), "{out:?}");
+    assert!(out[2].contains("оқулықтармен, ОӘК-мен, оның"), "{out:?}");
 }
 
 /// A small word's garble read as an acronym's letters is the word: in a text that defines `СО`

@@ -59,6 +59,8 @@ const MAX_LETTERS: usize = 7;
 #[derive(Clone, Debug, Default)]
 pub struct Acronyms {
     forms: Vec<String>,
+    /// The same in lower case, as readings spell them (looked up for every decoded token).
+    lower: Vec<String>,
     /// The last words of the lines before, as repaired: a definition's phrase may begin two
     /// lines up (`обязательных` / `пенсионных взносов работодателя` / `(далее – ОПВР)`).
     recent: std::collections::VecDeque<String>,
@@ -87,20 +89,26 @@ impl Acronyms {
     pub fn add(&mut self, form: &str) {
         if !self.forms.iter().any(|f| f == form) {
             self.forms.push(form.to_string());
+            self.lower.push(form.to_lowercase());
         }
     }
 
-    /// The acronyms defined so far.
-    pub fn forms(&self) -> &[String] {
-        &self.forms
+    /// The acronyms defined so far, as printed and in lower case.
+    pub fn forms(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.forms
+            .iter()
+            .zip(&self.lower)
+            .map(|(f, l)| (f.as_str(), l.as_str()))
+    }
+
+    /// Whether no acronym is defined yet.
+    pub fn is_empty(&self) -> bool {
+        self.forms.is_empty()
     }
 
     /// The printed form of a reading's letters (lower case) where they are a defined acronym.
     pub fn form_of(&self, low: &str) -> Option<&str> {
-        self.forms
-            .iter()
-            .find(|f| f.to_lowercase() == low)
-            .map(String::as_str)
+        self.forms().find(|(_, l)| *l == low).map(|(f, _)| f)
     }
 
     /// Adds the acronyms a clean line defines: `(УМК)`, `(далее – НОБД)`.
@@ -297,10 +305,10 @@ impl OcrModel {
             .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 
-    /// The score of a defined acronym's reading of a later garble: its channel score and the
-    /// bonus, where it fits as well as the floor per glyph.
-    pub(super) fn acronym_score(&self, core: &str, form: &str) -> Option<f32> {
-        let s = self.channel_fit(core, &form.to_lowercase());
+    /// The score of a defined acronym's reading (`low`, lower case) of a later garble: its
+    /// channel score and the bonus, where it fits as well as the floor per glyph.
+    pub(super) fn acronym_score(&self, core: &str, low: &str) -> Option<f32> {
+        let s = self.channel_fit(core, low);
         (s >= SETTINGS.1 * core.chars().count() as f32).then_some(s + SETTINGS.0)
     }
 }
@@ -355,6 +363,7 @@ mod tests {
         let mut a = Acronyms::default();
         a.scan_clean("в Национальную образовательную базу данных (далее – НОБД) и (УМК)");
         a.scan_clean("органа (далее – Министерство)");
-        assert_eq!(a.forms(), ["НОБД", "УМК"]);
+        let forms: Vec<&str> = a.forms().map(|(f, _)| f).collect();
+        assert_eq!(forms, ["НОБД", "УМК"]);
     }
 }

@@ -2461,7 +2461,7 @@ pub fn repair_line_in(
         }
     }
     // The acronyms the text has defined read their later garble (`acronym.rs`).
-    if acronym::enabled() && !text.acronyms.forms().is_empty() {
+    if acronym::enabled() && !text.acronyms.is_empty() {
         for (k, r) in lattice.iter_mut().enumerate() {
             if !units[k].1 {
                 continue;
@@ -2481,11 +2481,9 @@ pub fn repair_line_in(
             let more: Vec<words::Reading> = text
                 .acronyms
                 .forms()
-                .iter()
-                .filter_map(|f| {
-                    let s = model.acronym_score(core, f)?;
-                    let t = format!("{lead}{}{trail}", f.to_lowercase());
-                    Some(words::Reading::new(t, s))
+                .filter_map(|(_, low)| {
+                    let s = model.acronym_score(core, low)?;
+                    Some(words::Reading::new(format!("{lead}{low}{trail}"), s))
                 })
                 .collect();
             words::merge_readings(r, more);
@@ -2810,10 +2808,8 @@ fn suffixed_acronym_readings(
     Some(
         acronyms
             .forms()
-            .iter()
-            .filter_map(|f| {
-                let low = f.to_lowercase();
-                let s = model.acronym_score(core, f)?;
+            .filter_map(|(_, low)| {
+                let s = model.acronym_score(core, low)?;
                 let score = best.score + s - head_fit;
                 Some(words::Reading::new(format!("{lead}{low}{ending}"), score))
             })
