@@ -71,6 +71,11 @@ pub struct Bigrams {
     pairs: u32,
     /// The longer endings' association (see `LongEndings`).
     end2: LongEndings,
+    /// The frequent words kept for the word-level association (`LongEndings::word`): the word
+    /// on the left and the word on the right of a pair, by `key(word)`, each with its count in
+    /// pairs on that side; its pairs with the other word's longer ending are in `ends`.
+    word_left: FxHashMap<u64, u32>,
+    word_right: FxHashMap<u64, u32>,
     /// Weight of the endings' association between two inflected words (`inflected`) in the
     /// line Viterbi, where it differs from `ReadWeights::ending` (see `ending_term`).
     agree: Option<f32>,
@@ -87,6 +92,15 @@ pub struct LongEndings {
     /// Pseudo-count of its prior, the one-letter association: a left ending seen far more
     /// often than this, never before some right ending, makes that pair unlikely.
     pub prior: f32,
+    /// Weight of a frequent word's own association with the other word's longer ending, over
+    /// the longer endings' (0: unused): the noun decides its adjective's ending (`в
+    /// интерактивном режиме`, where `-ой ме` is common for `форме`) and a word its
+    /// complement's case (`согласно пункту`).
+    pub word: f32,
+    /// Pseudo-count of the word level's prior, the longer endings' association.
+    pub word_prior: f32,
+    /// Least count (in pairs, on its side) of a word the word level keeps.
+    pub word_min: u32,
 }
 
 impl Default for LongEndings {
@@ -101,6 +115,9 @@ impl LongEndings {
         weight: 0.0,
         len: (2, 2),
         prior: 10.0,
+        word: 0.0,
+        word_prior: 10.0,
+        word_min: 10,
     };
 }
 
@@ -132,6 +149,12 @@ fn inflected(w: &str) -> bool {
 
 /// Tag of the two-letter endings' keys (they share the maps of the one-letter ones).
 const END2: u8 = 2;
+/// Tags of the word level's keys in `ends`: a left word with a right ending, a left ending
+/// with a right word.
+const WORD_LEFT: u8 = 3;
+const WORD_RIGHT: u8 = 4;
+/// The most the word level (`Bigrams::word_level`) moves the association per side, in nats.
+const WORD_CLAMP: f32 = 3.0;
 
 /// The map key of a word, an ending or a pair of them.
 fn key(k: impl Hash) -> u64 {
@@ -154,6 +177,8 @@ impl Bigrams {
         let mut pairs = 0u32;
         let mut end_pairs: FxHashSet<(String, String)> = FxHashSet::default();
         let mut end2_pairs: FxHashSet<[String; 4]> = FxHashSet::default();
+        // Each pair's words and longer endings, for the word level (kept words only, below).
+        let mut word_pairs: Vec<[u64; 4]> = Vec::new();
         for line in text.lines() {
             let mut prev: Option<String> = None;
             for tok in line.split_whitespace() {
@@ -177,9 +202,27 @@ impl Bigrams {
                     *left.entry(key((END2, a2))).or_insert(0) += 1;
                     *right.entry(key((END2, b2))).or_insert(0) += 1;
                     end2_pairs.insert([a, b, a2, b2].map(str::to_string));
+                    if end2.word != 0.0 {
+                        word_pairs.push([key(p), key(a2), key(first), key(b2)]);
+                    }
                     pairs += 1;
                 }
                 prev = Some(last.clone());
+            }
+        }
+        let (mut word_left, mut word_right) = (FxHashMap::default(), FxHashMap::default());
+        for &[wa, _, wb, _] in &word_pairs {
+            *word_left.entry(wa).or_insert(0u32) += 1;
+            *word_right.entry(wb).or_insert(0u32) += 1;
+        }
+        word_left.retain(|_, n| *n >= end2.word_min);
+        word_right.retain(|_, n| *n >= end2.word_min);
+        for &[wa, a2, wb, b2] in &word_pairs {
+            if word_left.contains_key(&wa) {
+                *ends.entry(key((WORD_LEFT, wa, b2))).or_insert(0) += 1;
+            }
+            if word_right.contains_key(&wb) {
+                *ends.entry(key((WORD_RIGHT, a2, wb))).or_insert(0) += 1;
             }
         }
         let max = counts.values().copied().max().unwrap_or(0);
@@ -192,6 +235,8 @@ impl Bigrams {
             right,
             pairs,
             end2,
+            word_left,
+            word_right,
             agree,
         };
         b.pmi_range = b.pmi_bounds(&end_pairs, &end2_pairs);
@@ -224,7 +269,10 @@ impl Bigrams {
             .iter()
             .map(|[a, b, a2, b2]| self.pmi(a, b, Some((a2, b2))))
             .fold(hi1, f32::max);
-        (lo.min(lo1), hi)
+        // The word level moves the longer endings' association by at most `WORD_CLAMP` each way
+        // per side.
+        let w3 = 2.0 * self.end2.word.abs() * WORD_CLAMP;
+        (lo.min(lo1) - w3, hi + w3)
     }
 
     /// The most the line Viterbi (`viterbi`, bigram weight `wb`) can add to one reading of a
@@ -256,7 +304,45 @@ impl Bigrams {
         // readings the line Viterbi compares.
         let two = (self.end2.weight != 0.0)
             .then(|| (ending_n(a, self.end2.len.0), ending_n(b, self.end2.len.1)));
-        self.pmi(ending(a), ending(b), two)
+        let pmi = self.pmi(ending(a), ending(b), two);
+        match two {
+            Some((a2, b2)) if self.end2.word != 0.0 => pmi + self.word_level(a, a2, b, b2, pmi),
+            _ => pmi,
+        }
+    }
+
+    /// What a frequent word says of its neighbour's longer ending beyond the longer endings'
+    /// association `pmi2` (`LongEndings::word`), from each side: P(b2 | a) against P(b2 | a2)
+    /// and P(a2 | b) against P(a2 | b2), each smoothed towards the latter and clamped to
+    /// `WORD_CLAMP` either way (a word seen `word_min` times says that much at most).
+    fn word_level(&self, a: &str, a2: &str, b: &str, b2: &str, pmi2: f32) -> f32 {
+        let get = |m: &FxHashMap<u64, u32>, k: u64| m.get(&k).copied().unwrap_or(0) as f32;
+        let (k, total) = (self.end2.word_prior, self.pairs as f32 + 0.5);
+        let mut dev = 0.0;
+        // The word's count on its side, its pairs with the other ending, that ending's share.
+        let (ka, kb) = (key(a), key(b));
+        let sides = [
+            (
+                get(&self.word_left, ka),
+                key((WORD_LEFT, ka, key(b2))),
+                get(&self.right, key((END2, b2))),
+            ),
+            (
+                get(&self.word_right, kb),
+                key((WORD_RIGHT, key(a2), kb)),
+                get(&self.left, key((END2, a2))),
+            ),
+        ];
+        for (n, pair, other) in sides {
+            if n == 0.0 {
+                continue;
+            }
+            // The other ending's share given the ending on this side, by the association.
+            let q = ((other + 0.5) / total * pmi2.exp()).min(0.999);
+            let p = (get(&self.ends, pair) + k * q) / (n + k);
+            dev += (p / q).ln().clamp(-WORD_CLAMP, WORD_CLAMP);
+        }
+        self.end2.word * dev
     }
 
     /// The endings' association of adjacent words `a`, `b` as the line Viterbi weighs it. Between
@@ -970,6 +1056,42 @@ mod tests {
     }
 
     #[test]
+    fn a_frequent_noun_says_which_ending_its_adjective_takes() {
+        // `-ой ме` is the commoner pair of two-letter endings (`письменной форме`), but
+        // `режиме` itself comes after `-ом`.
+        let mut text = String::new();
+        for _ in 0..6 {
+            text.push_str("в письменной форме\nв электронной форме\nв установленном режиме\n");
+        }
+        let level = |word: f32| {
+            Bigrams::train(
+                &text,
+                LongEndings {
+                    weight: 1.0,
+                    word,
+                    word_min: 5,
+                    ..LongEndings::NONE
+                },
+                None,
+            )
+        };
+        let (two, word) = (level(0.0), level(1.0));
+        let gain = |b: &Bigrams| {
+            b.ending_pmi("интерактивном", "режиме") - b.ending_pmi("интерактивной", "режиме")
+        };
+        assert!(gain(&two) < 0.0, "{}", gain(&two));
+        assert!(gain(&word) > 0.0, "{}", gain(&word));
+        // Words the text seldom writes leave it to the endings.
+        assert_eq!(
+            two.ending_pmi("отдельной", "ставке"),
+            word.ending_pmi("отдельной", "ставке")
+        );
+        let (lo, hi) = word.pmi_range;
+        let v = word.ending_pmi("интерактивном", "режиме");
+        assert!(lo <= v && v <= hi);
+    }
+
+    #[test]
     fn kazakh_genitive_goes_with_a_possessive_on_the_next_word() {
         // `-ның` before a possessive (`-ының`, `-ы`) as in `баланың тұрғылықты жерінің`,
         // `-ны` before a verb; the last letter of each (`ң`, `ы`) is the same for both readings.
@@ -980,6 +1102,7 @@ mod tests {
                 weight: 0.5,
                 len: (3, 4),
                 prior: 10.0,
+                ..LongEndings::NONE
             },
             None,
         );
