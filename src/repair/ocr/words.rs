@@ -76,6 +76,11 @@ pub struct Bigrams {
     /// pairs on that side; its pairs with the other word's longer ending are in `ends`.
     word_left: FxHashMap<u64, u32>,
     word_right: FxHashMap<u64, u32>,
+    /// Each word's count on the left and on the right of pairs, for `pair_pmi` (words seen at
+    /// least `PairPmi::min` times).
+    uni_left: FxHashMap<u64, u32>,
+    uni_right: FxHashMap<u64, u32>,
+    pair_pmi: PairPmi,
     /// Weight of the endings' association between two inflected words (`inflected`) in the
     /// line Viterbi, where it differs from `ReadWeights::ending` (see `ending_term`).
     agree: Option<f32>,
@@ -156,6 +161,35 @@ const WORD_RIGHT: u8 = 4;
 /// The most the word level (`Bigrams::word_level`) moves the association per side, in nats.
 const WORD_CLAMP: f32 = 3.0;
 
+/// How the line Viterbi weighs the words' own association (`Bigrams::pair_pmi`).
+#[derive(Clone, Copy, Debug)]
+pub struct PairPmi {
+    /// Weight (0: unused).
+    pub weight: f32,
+    /// Pseudo-count of the right word's own share, towards which P(right | left) is smoothed.
+    pub prior: f32,
+    /// Least count (in pairs, on its side) of a word it is taken for.
+    pub min: u32,
+    /// The most it says either way, in nats before the weight.
+    pub clamp: f32,
+}
+
+impl Default for PairPmi {
+    fn default() -> Self {
+        PairPmi::NONE
+    }
+}
+
+impl PairPmi {
+    /// Unused.
+    pub const NONE: PairPmi = PairPmi {
+        weight: 0.0,
+        prior: 20.0,
+        min: 3,
+        clamp: 1.0,
+    };
+}
+
 /// The map key of a word, an ending or a pair of them.
 fn key(k: impl Hash) -> u64 {
     let mut h = FxHasher::default();
@@ -166,7 +200,7 @@ fn key(k: impl Hash) -> u64 {
 impl Bigrams {
     /// Word pairs of `text`; `end2` weighs the longer endings' association (`ending_pmi`),
     /// `agree` the association between inflected words (`ending_term`; None: as any pair).
-    pub fn train(text: &str, end2: LongEndings, agree: Option<f32>) -> Bigrams {
+    pub fn train(text: &str, end2: LongEndings, agree: Option<f32>, pmi: PairPmi) -> Bigrams {
         let len2 = end2.len;
         let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
         let (mut ends, mut left, mut right) = (
@@ -202,7 +236,7 @@ impl Bigrams {
                     *left.entry(key((END2, a2))).or_insert(0) += 1;
                     *right.entry(key((END2, b2))).or_insert(0) += 1;
                     end2_pairs.insert([a, b, a2, b2].map(str::to_string));
-                    if end2.word != 0.0 {
+                    if end2.word != 0.0 || pmi.weight != 0.0 {
                         word_pairs.push([key(p), key(a2), key(first), key(b2)]);
                     }
                     pairs += 1;
@@ -214,6 +248,16 @@ impl Bigrams {
         for &[wa, _, wb, _] in &word_pairs {
             *word_left.entry(wa).or_insert(0u32) += 1;
             *word_right.entry(wb).or_insert(0u32) += 1;
+        }
+        let (mut uni_left, mut uni_right) = (FxHashMap::default(), FxHashMap::default());
+        if pmi.weight != 0.0 {
+            let kept = |m: &FxHashMap<u64, u32>| -> FxHashMap<u64, u32> {
+                m.iter()
+                    .filter(|(_, n)| **n >= pmi.min)
+                    .map(|(k, n)| (*k, *n))
+                    .collect()
+            };
+            (uni_left, uni_right) = (kept(&word_left), kept(&word_right));
         }
         word_left.retain(|_, n| *n >= end2.word_min);
         word_right.retain(|_, n| *n >= end2.word_min);
@@ -237,6 +281,9 @@ impl Bigrams {
             end2,
             word_left,
             word_right,
+            uni_left,
+            uni_right,
+            pair_pmi: pmi,
             agree,
         };
         b.pmi_range = b.pmi_bounds(&end_pairs, &end2_pairs);
@@ -285,7 +332,8 @@ impl Bigrams {
         }
         let w = READ.ending.abs().max(self.agree.map_or(0.0, f32::abs));
         let ends = w * (self.pmi_range.1 - self.pmi_range.0);
-        2.0 * (wb * (1.0 + self.max as f32).ln() + ends) + 1e-3
+        let pmi = 2.0 * self.pair_pmi.weight.abs() * self.pair_pmi.clamp;
+        2.0 * (wb * (1.0 + self.max as f32).ln() + ends + pmi) + 1e-3
     }
 
     /// How much more (log) the ending of `b` follows the ending of `a` than it follows any word
@@ -378,6 +426,31 @@ impl Bigrams {
         // P(fb | fa), its prior P(fb | ea) taken as P(eb | ea) shared out by P(fb) / P(eb).
         let cond2 = (d12 + self.end2.prior * cond * q2 / p2) / (d1 + self.end2.prior);
         pmi1 + self.end2.weight * ((cond2 / q2).ln() - pmi1)
+    }
+
+    /// How much more (log) the word `b` follows the word `a` than it follows any word, for
+    /// words the text writes often enough (`PairPmi`; `c`: the pair's count), weighted,
+    /// smoothed towards 0 and clamped. The pair bonus (ln of the count) is the same for a pair
+    /// of a rare word and of a common one; this tells the rare word's pair for what it is:
+    /// `до` is in 141 pairs and in 50 of them before a number, `по` in 1,758 and in 10 (`до 25
+    /// апреля` read `по 25 апреля`).
+    pub fn pair_pmi(&self, a: &str, b: &str, c: u32) -> f32 {
+        let PairPmi {
+            weight: w,
+            prior: k,
+            clamp,
+            ..
+        } = self.pair_pmi;
+        if w == 0.0 || a.is_empty() || b.is_empty() {
+            return 0.0;
+        }
+        let (Some(&ca), Some(&cb)) = (self.uni_left.get(&key(a)), self.uni_right.get(&key(b)))
+        else {
+            return 0.0;
+        };
+        let pb = cb as f32 / self.pairs.max(1) as f32;
+        let p = (c as f32 + k * pb) / (ca as f32 + k);
+        w * (p / pb).ln().clamp(-clamp, clamp)
     }
 
     pub fn count(&self, a: &str, b: &str) -> u32 {
@@ -970,10 +1043,12 @@ pub fn viterbi(model: &OcrModel, lattice: &[Vec<Reading>], memory: &DocWords) ->
             let mut arg = (f32::NEG_INFINITY, 0);
             for (j, p) in lattice[t - 1].iter().enumerate() {
                 let (pl, rf) = (ends(p).1, ends(r).0);
-                let c = model.bigrams.count(pl, rf) + memory.pair_count(pl, rf);
+                let c0 = model.bigrams.count(pl, rf);
+                let c = c0 + memory.pair_count(pl, rf);
                 let v = best[t - 1][j].0
                     + wb * (1.0 + c as f32).ln()
-                    + model.bigrams.ending_term(pl, rf);
+                    + model.bigrams.ending_term(pl, rf)
+                    + model.bigrams.pair_pmi(pl, rf, c0);
                 if v > arg.0 {
                     arg = (v, j);
                 }
@@ -1008,6 +1083,7 @@ mod tests {
             "Мемлекеттік қызмет көрсету\nқызмет, көрсету.\n",
             LongEndings::NONE,
             None,
+            PairPmi::NONE,
         );
         assert_eq!(b.count("мемлекеттік", "қызмет"), 1);
         assert_eq!(b.count("қызмет", "көрсету"), 2);
@@ -1020,6 +1096,7 @@ mod tests {
             "приказ от 18.08.2022 № 374\nсогласно приказу № 12\n",
             LongEndings::NONE,
             None,
+            PairPmi::NONE,
         );
         assert_eq!(b.count("0", "№"), 1);
         assert_eq!(b.count("№", "0"), 2);
@@ -1028,7 +1105,12 @@ mod tests {
 
     #[test]
     fn ending_pairs_that_go_together_score_above_those_that_do_not() {
-        let b = Bigrams::train("жаңа үй\nжаңа үй\nескі кітап\n", LongEndings::NONE, None);
+        let b = Bigrams::train(
+            "жаңа үй\nжаңа үй\nескі кітап\n",
+            LongEndings::NONE,
+            None,
+            PairPmi::NONE,
+        );
         assert!(b.ending_pmi("жаңа", "үй") > 0.0);
         assert!(b.ending_pmi("жаңа", "кітап") < 0.0);
         assert_eq!(b.ending_pmi("", "үй"), 0.0);
@@ -1038,7 +1120,7 @@ mod tests {
     fn two_letter_endings_tell_agreement_the_last_letter_misses() {
         let text = "с независимым экспертом\nнезависимым экспертом\nпо опеке и попечительству\n";
         let (one, two) = (
-            Bigrams::train(text, LongEndings::NONE, None),
+            Bigrams::train(text, LongEndings::NONE, None, PairPmi::NONE),
             Bigrams::train(
                 text,
                 LongEndings {
@@ -1046,6 +1128,7 @@ mod tests {
                     ..LongEndings::NONE
                 },
                 None,
+                PairPmi::NONE,
             ),
         );
         let (a, b) = ("независимым", "экспертам");
@@ -1073,6 +1156,7 @@ mod tests {
                     ..LongEndings::NONE
                 },
                 None,
+                PairPmi::NONE,
             )
         };
         let (two, word) = (level(0.0), level(1.0));
@@ -1092,6 +1176,32 @@ mod tests {
     }
 
     #[test]
+    fn a_rare_words_pair_counts_for_what_it_is() {
+        // `по` is in many more pairs than `до`, and in more of them before a number; but `до`
+        // mostly comes before one.
+        let mut text = String::new();
+        for _ in 0..4 {
+            text.push_str("до 25 апреля\nпо 5 пункту\n");
+        }
+        for _ in 0..30 {
+            text.push_str("по вопросам\nпо согласованию\n");
+        }
+        let pmi = PairPmi {
+            weight: 1.0,
+            ..PairPmi::NONE
+        };
+        let b = Bigrams::train(&text, LongEndings::NONE, None, pmi);
+        let (c_do, c_po) = (b.count("до", "0"), b.count("по", "0"));
+        assert!(c_do == c_po, "{c_do} {c_po}");
+        assert!(b.pair_pmi("до", "0", c_do) > b.pair_pmi("по", "0", c_po));
+        // Within its clamp, and nothing for a word the text does not know.
+        assert!(b.pair_pmi("до", "0", c_do) <= pmi.clamp);
+        assert_eq!(b.pair_pmi("за", "0", 0), 0.0);
+        let off = Bigrams::train(&text, LongEndings::NONE, None, PairPmi::NONE);
+        assert_eq!(off.pair_pmi("до", "0", c_do), 0.0);
+    }
+
+    #[test]
     fn kazakh_genitive_goes_with_a_possessive_on_the_next_word() {
         // `-ның` before a possessive (`-ының`, `-ы`) as in `баланың тұрғылықты жерінің`,
         // `-ны` before a verb; the last letter of each (`ң`, `ы`) is the same for both readings.
@@ -1105,9 +1215,10 @@ mod tests {
                 ..LongEndings::NONE
             },
             None,
+            PairPmi::NONE,
         );
         let g = b.ending_pmi("баланың", "анасының") - b.ending_pmi("баланы", "анасының");
-        let one = Bigrams::train(text, LongEndings::NONE, None);
+        let one = Bigrams::train(text, LongEndings::NONE, None, PairPmi::NONE);
         let g1 = one.ending_pmi("баланың", "анасының") - one.ending_pmi("баланы", "анасының");
         assert!(g > g1, "{g} {g1}");
         let (lo, hi) = b.pmi_range;
