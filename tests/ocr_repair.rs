@@ -343,6 +343,25 @@ fn an_acronyms_phrase_is_read_from_the_lines_before() {
     );
 }
 
+/// An acronym no text defines (the lines are sampled, or an amending order uses its base
+/// act's) is read as the channel spells its garble, not as the short word the lexicon
+/// offers (`клеим`, `опций`, `опыт`). Lines of acts never trained on (dev4, dev4q).
+#[test]
+fn an_acronym_no_text_defines_reads_as_the_channel_spells_it() {
+    let r = repair_text(
+        "MuuuctTepctsom u KIICuCY no mepe aktyanu3ayuu MeToquku.\n\
+         ymulaweHHLx cyMM OIIB, OITBP, CO 1 BOCMC",
+        Some(Lang::Ru),
+    )
+    .text;
+    let lines: Vec<&str> = r.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Министерством и КПСиСУ по мере актуализации Методики."
+    );
+    assert!(lines[1].starts_with("уплаченных сумм ОПВ, ОПВР,"), "{r}");
+}
+
 /// A Kazakh acronym takes its case ending after a hyphen (`ОӘК-мен`): the acronym the text
 /// defined reads the part before it. Lines of act 99760 (dev3, never trained on).
 #[test]

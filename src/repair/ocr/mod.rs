@@ -436,6 +436,8 @@ fn top_words(lang: Lang, words: u64) -> (f32, f32) {
 
 pub struct OcrModel {
     pub lang: Lang,
+    /// log P of each letter as a word's first (`acronym::initial_letters`).
+    initials: FxHashMap<char, f32>,
     channel: Channel,
     lm: LmTable,
     lex: Lexicon,
@@ -522,6 +524,7 @@ impl OcrModel {
         let text_words = lex.total;
         OcrModel {
             lang,
+            initials: acronym::initial_letters(&file.text),
             channel: Channel::from_counts(&counts),
             lm: LmTable::new(&CharLm::train(&file.text)),
             lex,
@@ -2075,6 +2078,34 @@ fn digit_word_readings(model: &OcrModel, tok: &str) -> Vec<words::Reading> {
         .collect()
 }
 
+/// The words the training pairs read a digit token as (`digit_forms`), each scored as a
+/// reading at its channel fit (`channel_fit`: a lost letter is a dropped one), signs around
+/// the digits kept.
+fn learned_digit_readings(model: &OcrModel, tok: &str) -> Vec<words::Reading> {
+    if !*LEARNED_DIGITS {
+        return Vec::new();
+    }
+    let Some(core) = digit_core(tok) else {
+        return Vec::new();
+    };
+    let at = tok.find(core).unwrap_or(0);
+    let (pre, post) = (&tok[..at], &tok[at + core.len()..]);
+    let ch = model.weights.channel;
+    model
+        .digit_forms
+        .keys()
+        .filter(|(t, _)| t == core)
+        .map(|(_, form)| {
+            let lp = model.channel_fit(core, form);
+            model.reading(format!("{pre}{form}{post}"), ch * lp)
+        })
+        .collect()
+}
+
+/// Experimental hook `ZAN_OCR_LEARNED_DIGITS=1`.
+static LEARNED_DIGITS: Lazy<bool> =
+    Lazy::new(|| tuning_hook("ZAN_OCR_LEARNED_DIGITS", 1).is_some_and(|v| v[0] > 0.0));
+
 /// log P of a word never seen for a digit token (half a count of a dozen or two).
 const DIGIT_FORM_UNSEEN: f32 = -3.0;
 
@@ -2466,6 +2497,13 @@ pub fn repair_line_in(
                         r.push(w);
                     }
                 }
+                // The words the training pairs read the token as, where the channel's own
+                // readings miss them (`0` for `по`, its `п` lost: a dropped letter).
+                for w in learned_digit_readings(model, tok) {
+                    if !r.iter().any(|x| x.text == w.text) {
+                        r.push(w);
+                    }
+                }
                 // The words the token was in the training pairs (`10` = по, not о).
                 if let Some(core) = digit_core(tok).filter(|_| !model.digit_forms.is_empty()) {
                     let unseen = model
@@ -2506,6 +2544,44 @@ pub fn repair_line_in(
                 x.score += text.words.bonus(model, &x.text);
             }
             r.sort_by(|a, b| b.score.total_cmp(&a.score));
+        }
+    }
+    // Acronyms no text defines, read by the channel alone (`acronym.rs`): the garbled letters
+    // given such a reading that no other reading of the token spells, the reading (lower
+    // case) and its printed form.
+    let mut free_acronyms: Vec<(String, String, String)> = Vec::new();
+    if acronym::enabled() && acronym::FREE.1 > f32::NEG_INFINITY {
+        for (k, r) in lattice.iter_mut().enumerate() {
+            if !units[k].1 {
+                continue;
+            }
+            let Some((_, core, _)) = acronym::shape(units[k].0) else {
+                continue;
+            };
+            let Some((lead, trail)) = r.first().map(|b| sign_ends(&b.text)) else {
+                continue;
+            };
+            let Some((form, s)) = model.channel_acronym(core) else {
+                continue;
+            };
+            let low = form.to_lowercase();
+            let n = low.chars().count() as f32;
+            let score = s + acronym::FREE.0 * n + acronym::FREE.1;
+            // The garble's own brackets and stops where it has only those (the best reading
+            // may have lost them, `OITBP,` read `опыт`).
+            let (g_lead, _, g_trail) = acronym::shape(units[k].0).unwrap_or_default();
+            let plain = |x: &str| {
+                x.chars()
+                    .all(|c| matches!(c, '(' | ')' | ',' | '.' | ';' | ':'))
+            };
+            let l = if plain(g_lead) { g_lead } else { lead };
+            let t = if plain(g_trail) { g_trail } else { trail };
+            let text = format!("{l}{low}{t}");
+            if r.iter().any(|x| x.text == text) {
+                continue;
+            }
+            words::merge_readings(r, vec![words::Reading::new(text, score)]);
+            free_acronyms.push((core.to_string(), low, form));
         }
     }
     // The acronyms the text has defined read their later garble (`acronym.rs`).
@@ -2610,7 +2686,14 @@ pub fn repair_line_in(
     // Acronyms defined on this line, and the text's acronyms picked: printed as defined.
     let mut acronym_form: Vec<Option<String>> = vec![None; units.len()];
     if acronym::enabled() {
-        read_acronym_definitions(model, &units, &mut lattice, &mut pick, &mut text.acronyms);
+        read_acronym_definitions(
+            model,
+            &units,
+            &mut lattice,
+            &mut pick,
+            &mut text.acronyms,
+            &free_acronyms,
+        );
         for k in 0..units.len() {
             if let Some(r) = lattice[k].get(pick[k]) {
                 let (lead, trail) = sign_ends(&r.text);
@@ -2621,9 +2704,18 @@ pub fn repair_line_in(
                 let (head, ending) = core.split_at(core.find('-').unwrap_or(core.len()));
                 let g = units[k].0.as_str();
                 let g_head = &g[..g.find('-').filter(|&i| i > 0).unwrap_or(g.len())];
+                // An acronym no text defines, as the channel alone reads its garble.
+                let free = acronym::shape(g_head).and_then(|(_, c, _)| {
+                    free_acronyms
+                        .iter()
+                        .find(|(g, l, _)| ending.is_empty() && g == c && l == head)
+                        .map(|f| f.2.clone())
+                });
                 acronym_form[k] = text
                     .acronyms
                     .form_of(head)
+                    .map(str::to_string)
+                    .or(free)
                     .filter(|_| acronym::shape(g_head).is_some())
                     .map(|f| format!("{lead}{f}{ending}{trail}"));
             }
@@ -2874,6 +2966,7 @@ fn read_acronym_definitions(
     lattice: &mut [Vec<words::Reading>],
     pick: &mut [usize],
     acronyms: &mut acronym::Acronyms,
+    free: &[(String, String, String)],
 ) {
     // Each token's text as read so far (lower case for decoded ones).
     let read = |lattice: &[Vec<words::Reading>], pick: &[usize], j: usize| -> String {
@@ -2941,8 +3034,12 @@ fn read_acronym_definitions(
         // Not over a reading that fits the garble clearly better (`(при его наличии)`).
         let current = read(lattice, pick, k);
         let (cl, ct) = sign_ends(&current);
-        let current_fit = model.channel_fit(core, &current[cl.len()..current.len() - ct.len()]);
-        if fit < current_fit - *acronym::OVER_MARGIN {
+        let current_core = &current[cl.len()..current.len() - ct.len()];
+        let current_fit = model.channel_fit(core, current_core);
+        // The channel's own acronym (`OcrModel::channel_acronym`) fits best by making: it is
+        // no word to guard.
+        let own = free.iter().any(|(g, l, _)| g == core && l == current_core);
+        if !own && fit < current_fit - *acronym::OVER_MARGIN {
             continue;
         }
         // The garble's own brackets and stops where it has only those: the OCR reads them
