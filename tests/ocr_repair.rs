@@ -362,6 +362,22 @@ fn an_acronym_no_text_defines_reads_as_the_channel_spells_it() {
     assert!(lines[1].starts_with("уплаченных сумм ОПВ, ОПВР,"), "{r}");
 }
 
+/// A digit token is also each word the training pairs read it as, though the channel alone
+/// does not spell it: `0` for `по` (its `п` lost), which the word pairs then choose over `о`.
+/// Lines of acts never trained on (dev3 99760, dev4q).
+#[test]
+fn a_digit_token_can_be_a_word_the_channel_loses_a_letter_of() {
+    let r = repair_text(
+        "BOSJIOMKUThb Ha Ilpeqceyatena KomutTeta 0 KOHTPOJIEO B\n\
+         NpHMeHeHwHHe Mep 0 o6ecne4ueHHi0 B3bICKaHHA",
+        Some(Lang::Ru),
+    )
+    .text;
+    let lines: Vec<&str> = r.lines().collect();
+    assert!(lines[0].ends_with("Комитета по контролю в"), "{r}");
+    assert!(lines[1].ends_with("мер по обеспечению взыскания"), "{r}");
+}
+
 /// A Kazakh acronym takes its case ending after a hyphen (`ОӘК-мен`): the acronym the text
 /// defined reads the part before it. Lines of act 99760 (dev3, never trained on).
 #[test]

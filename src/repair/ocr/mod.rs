@@ -2102,9 +2102,13 @@ fn learned_digit_readings(model: &OcrModel, tok: &str) -> Vec<words::Reading> {
         .collect()
 }
 
-/// Experimental hook `ZAN_OCR_LEARNED_DIGITS=1`.
+/// Whether a digit token gets the words the training pairs read it as (`ZAN_OCR_LEARNED_DIGITS`,
+/// a tuning hook; 0: off). On, against off: Russian eight development sets' WER sum 49.67 ->
+/// 49.48 (`Комитета по контролю`, `мер по обеспечению` had read `о`: `0` is `по` in 3 of
+/// its 19 word readings in the training pairs, `о` in 16, and the channel alone never offered
+/// `по`), dev6 3.49 -> 3.41, no set lost; Kazakh the same.
 static LEARNED_DIGITS: Lazy<bool> =
-    Lazy::new(|| tuning_hook("ZAN_OCR_LEARNED_DIGITS", 1).is_some_and(|v| v[0] > 0.0));
+    Lazy::new(|| tuning_hook("ZAN_OCR_LEARNED_DIGITS", 1).is_none_or(|v| v[0] > 0.0));
 
 /// log P of a word never seen for a digit token (half a count of a dozen or two).
 const DIGIT_FORM_UNSEEN: f32 = -3.0;
