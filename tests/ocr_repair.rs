@@ -378,6 +378,21 @@ fn a_digit_token_can_be_a_word_the_channel_loses_a_letter_of() {
     assert!(lines[1].ends_with("мер по обеспечению взыскания"), "{r}");
 }
 
+/// A lone sign between the words of a garbled line is read as the one-letter word its glyph
+/// stands for where the word pairs say so (`¢` = с). Lines of acts never trained on (dev4q,
+/// dev5).
+#[test]
+fn a_lone_sign_reads_as_a_one_letter_word() {
+    let r = repair_text(
+        "pa3pa6oTaHbl B COOTBETCTBHH ¢ HYHKTOM\nB cooTserTcTBuu ¢ nopnyHKToM 4) nyHkTa 5 craTau",
+        Some(Lang::Ru),
+    )
+    .text;
+    let lines: Vec<&str> = r.lines().collect();
+    assert_eq!(lines[0], "разработаны в соответствии с пунктом");
+    assert!(lines[1].starts_with("В соответствии с подпунктом"), "{r}");
+}
+
 /// A Kazakh acronym takes its case ending after a hyphen (`ОӘК-мен`): the acronym the text
 /// defined reads the part before it. Lines of act 99760 (dev3, never trained on).
 #[test]
