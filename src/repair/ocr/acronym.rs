@@ -229,7 +229,8 @@ pub fn initials(words: &[String], compound: impl Fn(&str) -> Option<String>) -> 
     out
 }
 
-/// log P of each Cyrillic letter as the first letter of a word of `text` (lower case).
+/// log P of each letter of the Russian and Kazakh alphabets as the first letter of a word of
+/// `text` (lower case).
 pub fn initial_letters(text: &str) -> rustc_hash::FxHashMap<char, f32> {
     let mut n: rustc_hash::FxHashMap<char, u32> = rustc_hash::FxHashMap::default();
     let mut total = 0u32;
@@ -334,14 +335,13 @@ impl OcrModel {
             .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 
-    /// The score of a defined acronym's reading (`low`, lower case) of a later garble: its
-    /// channel score and the bonus, where it fits as well as the floor per glyph.
     /// The acronym (as printed) the channel alone reads best from the garbled letters `core`,
     /// with its log P: each garbled string read as the letter it most likely stands for, by the
     /// channel and by how often words begin with it (`initial_letters`: an acronym's letters
-    /// are initials, and the shared channel holds the other language's letters too), one to three glyphs a letter, a stray glyph at a fixed cost. Letters no acronym
-    /// has (`Ъ Ь Ы Й Ё`) are left out. For acronyms no text defines (`ИПН`, `ТСК`), whose garble
-    /// the lexicon reads as a short word (`или`, `тек`); None for fewer than `FREE.2` letters.
+    /// are initials, and the shared channel holds the other language's letters too), one to
+    /// three glyphs a letter, a stray glyph at a fixed cost. Letters no acronym has (`Ъ Ь Ы Й
+    /// Ё`) are left out. For acronyms no text defines (`ИПН`, `ТСК`), whose garble the lexicon
+    /// reads as a short word (`или`, `тек`); None for fewer than `FREE.2` letters.
     pub(super) fn channel_acronym(&self, core: &str) -> Option<(String, f32)> {
         let g: Vec<char> = core.chars().collect();
         let n = g.len();
@@ -387,6 +387,8 @@ impl OcrModel {
         (t.chars().count() >= FREE.2 as usize).then_some((t, s))
     }
 
+    /// The score of a defined acronym's reading (`low`, lower case) of a later garble: its
+    /// channel score and the bonus, where it fits as well as the floor per glyph.
     pub(super) fn acronym_score(&self, core: &str, low: &str) -> Option<f32> {
         let s = self.channel_fit(core, low);
         (s >= SETTINGS.1 * core.chars().count() as f32).then_some(s + SETTINGS.0)

@@ -2132,8 +2132,7 @@ fn lone_sign_readings(model: &OcrModel, tok: &str) -> Option<Vec<words::Reading>
     let mut r: Vec<words::Reading> = cands
         .iter()
         .filter(|c| c.c.is_alphabetic())
-        .map(|c| c.c.to_lowercase().to_string())
-        .zip(cands.iter().filter(|c| c.c.is_alphabetic()).map(|c| c.logp))
+        .map(|c| (c.c.to_lowercase().to_string(), c.logp))
         .filter(|(w, _)| model.knows(w))
         .map(|(w, lp)| model.reading(w, ch * lp))
         .collect();
@@ -2145,6 +2144,12 @@ fn lone_sign_readings(model: &OcrModel, tok: &str) -> Option<Vec<words::Reading>
     r.push(words::Reading::new(tok.to_string(), best - keep));
     r.sort_by(|a, b| b.score.total_cmp(&a.score));
     Some(r)
+}
+
+/// Whether the tokens before and after unit `k` (whitespace units between) both hold letters.
+fn between_words(units: &[(&str, bool)], k: usize) -> bool {
+    let word = |u: Option<&(&str, bool)>| u.is_some_and(|u| u.0.chars().any(char::is_alphabetic));
+    word(units[..k].iter().rfind(|u| u.1)) && word(units[k + 1..].iter().find(|u| u.1))
 }
 
 /// How far below its best one-letter word a lone sign's own reading scores
@@ -2531,17 +2536,7 @@ pub fn repair_line_in(
             // A lone sign between words of a garbled line that the channel reads as a
             // one-letter word (`¢` = с, `&` = а or и); not at a line's end, where a scan's
             // stray marks are (seed 002's table borders).
-            let word_at = |j: Option<usize>| {
-                j.and_then(|j| units.get(j))
-                    .is_some_and(|u| u.1 && u.0.chars().any(char::is_alphabetic))
-            };
-            let between = (0..k)
-                .rev()
-                .find(|&j| units[j].1)
-                .map(Some)
-                .is_some_and(word_at)
-                && word_at((k + 1..units.len()).find(|&j| units[j].1));
-            if garbled && is_tok && between {
+            if garbled && is_tok && between_words(&units, k) {
                 if let Some(r) = lone_sign_readings(model, tok) {
                     return r;
                 }
@@ -2625,7 +2620,7 @@ pub fn repair_line_in(
             if !units[k].1 {
                 continue;
             }
-            let Some((_, core, _)) = acronym::shape(units[k].0) else {
+            let Some((g_lead, core, g_trail)) = acronym::shape(units[k].0) else {
                 continue;
             };
             let Some((lead, trail)) = r.first().map(|b| sign_ends(&b.text)) else {
@@ -2639,7 +2634,6 @@ pub fn repair_line_in(
             let score = s + acronym::FREE.0 * n + acronym::FREE.1;
             // The garble's own brackets and stops where it has only those (the best reading
             // may have lost them, `OITBP,` read `опыт`).
-            let (g_lead, _, g_trail) = acronym::shape(units[k].0).unwrap_or_default();
             let plain = |x: &str| {
                 x.chars()
                     .all(|c| matches!(c, '(' | ')' | ',' | '.' | ';' | ':'))

@@ -259,8 +259,8 @@ impl Bigrams {
             };
             (uni_left, uni_right) = (kept(&word_left), kept(&word_right));
         }
-        word_left.retain(|_, n| *n >= end2.word_min);
-        word_right.retain(|_, n| *n >= end2.word_min);
+        word_left.retain(|_, n| end2.word != 0.0 && *n >= end2.word_min);
+        word_right.retain(|_, n| end2.word != 0.0 && *n >= end2.word_min);
         for &[wa, a2, wb, b2] in &word_pairs {
             if word_left.contains_key(&wa) {
                 *ends.entry(key((WORD_LEFT, wa, b2))).or_insert(0) += 1;
@@ -332,6 +332,7 @@ impl Bigrams {
         }
         let w = READ.ending.abs().max(self.agree.map_or(0.0, f32::abs));
         let ends = w * (self.pmi_range.1 - self.pmi_range.0);
+        // The words' own association (`pair_pmi`) swings by its clamp either way.
         let pmi = 2.0 * self.pair_pmi.weight.abs() * self.pair_pmi.clamp;
         2.0 * (wb * (1.0 + self.max as f32).ln() + ends + pmi) + 1e-3
     }
@@ -430,7 +431,7 @@ impl Bigrams {
 
     /// How much more (log) the word `b` follows the word `a` than it follows any word, for
     /// words the text writes often enough (`PairPmi`; `c`: the pair's count), weighted,
-    /// smoothed towards 0 and clamped. The pair bonus (ln of the count) is the same for a pair
+    /// smoothed towards the right word's own share (0) and clamped. The pair bonus (ln of the count) is the same for a pair
     /// of a rare word and of a common one; this tells the rare word's pair for what it is:
     /// `до` is in 141 pairs and in 50 of them before a number, `по` in 1,758 and in 10 (`до 25
     /// апреля` read `по 25 апреля`).
