@@ -393,6 +393,14 @@ fn a_lone_sign_reads_as_a_one_letter_word() {
     assert!(lines[1].starts_with("В соответствии с подпунктом"), "{r}");
 }
 
+/// A word after a number reads with the word before the number too (`от 80 до 100`, not
+/// `по`): a line of act never trained on (dev4q).
+#[test]
+fn a_word_after_a_number_reads_with_the_word_before_it() {
+    let r = repair_text("\"BHICOKAA CTEIEHE pucKa\" — oT 80 no 100.", Some(Lang::Ru)).text;
+    assert!(r.ends_with("от 80 до 100."), "{r}");
+}
+
 /// A Kazakh acronym takes its case ending after a hyphen (`ОӘК-мен`): the acronym the text
 /// defined reads the part before it. Lines of act 99760 (dev3, never trained on).
 #[test]

@@ -158,6 +158,8 @@ const END2: u8 = 2;
 /// with a right word.
 const WORD_LEFT: u8 = 3;
 const WORD_RIGHT: u8 = 4;
+/// Tag of the keys of word pairs with a number between them (`Bigrams::count_over_number`).
+const NUMBER_SKIP: u8 = 5;
 /// The most the word level (`Bigrams::word_level`) moves the association per side, in nats.
 const WORD_CLAMP: f32 = 3.0;
 
@@ -215,6 +217,8 @@ impl Bigrams {
         let mut word_pairs: Vec<[u64; 4]> = Vec::new();
         for line in text.lines() {
             let mut prev: Option<String> = None;
+            // The word before `prev` where `prev` is a number: `от` of `от 80 до`.
+            let mut before_number: Option<String> = None;
             for tok in line.split_whitespace() {
                 let mut words: Vec<String> = letter_words(tok);
                 if words.is_empty() {
@@ -222,8 +226,15 @@ impl Bigrams {
                 }
                 let (Some(first), Some(last)) = (words.first(), words.last()) else {
                     prev = None;
+                    before_number = None;
                     continue;
                 };
+                if let Some(a) = before_number.take() {
+                    *counts.entry(key((NUMBER_SKIP, &a, first))).or_insert(0) += 1;
+                }
+                if first == "0" {
+                    before_number = prev.clone();
+                }
                 if let Some(p) = &prev {
                     *counts.entry(key((p, first))).or_insert(0) += 1;
                     let (a, b) = (ending(p), ending(first));
@@ -452,6 +463,17 @@ impl Bigrams {
         let pb = cb as f32 / self.pairs.max(1) as f32;
         let p = (c as f32 + k * pb) / (ca as f32 + k);
         w * (p / pb).ln().clamp(-clamp, clamp)
+    }
+
+    /// How often the word `b` comes two words after `a` with a number between (`от 80 до`).
+    pub fn count_over_number(&self, a: &str, b: &str) -> u32 {
+        if a.is_empty() || b.is_empty() {
+            return 0;
+        }
+        self.counts
+            .get(&key((NUMBER_SKIP, a, b)))
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn count(&self, a: &str, b: &str) -> u32 {
@@ -1200,6 +1222,21 @@ mod tests {
         assert_eq!(b.pair_pmi("за", "0", 0), 0.0);
         let off = Bigrams::train(&text, LongEndings::NONE, None, PairPmi::NONE);
         assert_eq!(off.pair_pmi("до", "0", c_do), 0.0);
+    }
+
+    #[test]
+    fn word_pairs_over_a_number_are_counted() {
+        let b = Bigrams::train(
+            "от 50 до 79\nот 80 до 100\nс 1 по 5 января\n",
+            LongEndings::NONE,
+            None,
+            PairPmi::NONE,
+        );
+        assert_eq!(b.count_over_number("от", "до"), 2);
+        assert_eq!(b.count_over_number("с", "по"), 1);
+        assert_eq!(b.count_over_number("от", "по"), 0);
+        // Not over a word.
+        assert_eq!(b.count_over_number("до", "от"), 0);
     }
 
     #[test]
