@@ -265,12 +265,10 @@ fn a_kazakh_lines_first_word_takes_its_case_after_the_line_befores_last() {
         "2*KeNTOKCaHAaFbl Kopekcinin (OygqaH epi - Casbik",
         "KoeKci) 22-6a6n1 15-Tapmarbina colikec a3ipnenzi",
     );
-    let alone = repair_text(line, Some(Lang::Kk)).text;
+    let (alone, out) = alone_and_after(before, line, Lang::Kk);
     assert!(alone.starts_with("Кодексі) 22-бабы"), "{alone}");
-    let r = repair_text(&format!("{before}\n{line}"), Some(Lang::Kk)).text;
-    let out: Vec<&str> = r.lines().collect();
-    assert!(out[0].ends_with("(бұдан әрі - Салық"), "{r}");
-    assert!(out[1].starts_with("кодексі) 22-бабы"), "{r}");
+    assert!(out[0].ends_with("(бұдан әрі - Салық"), "{out:?}");
+    assert!(out[1].starts_with("кодексі) 22-бабы"), "{out:?}");
 }
 
 /// A Russian line after one that stops on a preposition goes on with its sentence (dev4n, an act
@@ -296,13 +294,11 @@ fn a_russian_line_after_a_preposition_goes_on_in_small_letters() {
 #[test]
 fn a_term_the_text_defines_keeps_its_capital() {
     let line = "Ww HalMonanbHoit naiatoit npexanpHHuMateneii";
-    let alone = repair_text(line, Some(Lang::Ru)).text;
-    assert!(alone.contains("национальной палатой"), "{alone}");
     let definition = "TIpequpHuHMateeH Pecny6maku Ka3zaxctay (gasee — HanwonambHad";
-    let r = repair_text(&format!("{definition}\n{line}"), Some(Lang::Ru)).text;
-    let out: Vec<&str> = r.lines().collect();
-    assert!(out[0].ends_with("(далее – Национальная"), "{r}");
-    assert!(out[1].contains("Национальной палатой"), "{r}");
+    let (alone, out) = alone_and_after(definition, line, Lang::Ru);
+    assert!(alone.contains("национальной палатой"), "{alone}");
+    assert!(out[0].ends_with("(далее – Национальная"), "{out:?}");
+    assert!(out[1].contains("Национальной палатой"), "{out:?}");
 }
 
 /// An acronym is in no lexicon, so its garble reads as a short word (`YMK` as `упк`) until the
@@ -321,10 +317,10 @@ fn an_acronym_the_text_defines_reads_its_later_garble() {
     assert!(out[1].starts_with("учебников и УМК"), "{out:?}");
 }
 
-/// `use_line` repaired alone, and the lines of `definition` then `use_line` repaired as one text.
-fn alone_and_after(definition: &str, use_line: &str, lang: Lang) -> (String, Vec<String>) {
-    let alone = repair_text(use_line, Some(lang)).text;
-    let r = repair_text(&format!("{definition}\n{use_line}"), Some(lang)).text;
+/// `line` repaired alone, and the lines of `before` then `line` repaired as one text.
+fn alone_and_after(before: &str, line: &str, lang: Lang) -> (String, Vec<String>) {
+    let alone = repair_text(line, Some(lang)).text;
+    let r = repair_text(&format!("{before}\n{line}"), Some(lang)).text;
     (alone, r.lines().map(String::from).collect())
 }
 

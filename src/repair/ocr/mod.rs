@@ -2129,20 +2129,19 @@ fn lone_sign_readings(model: &OcrModel, tok: &str) -> Option<Vec<words::Reading>
     let mut b = [0u8; 4];
     let cands = model.channel.table.get(&*g.encode_utf8(&mut b))?;
     let ch = model.weights.channel;
-    let mut r: Vec<words::Reading> = cands
-        .iter()
-        .filter(|c| c.c.is_alphabetic())
-        .map(|c| (c.c.to_lowercase().to_string(), c.logp))
-        .filter(|(w, _)| model.knows(w))
-        .map(|(w, lp)| model.reading(w, ch * lp))
-        .collect();
-    if r.is_empty() {
-        return None;
-    }
-    r.sort_by(|a, b| b.score.total_cmp(&a.score));
-    let best = r[0].score;
-    r.push(words::Reading::new(tok.to_string(), best - keep));
-    r.sort_by(|a, b| b.score.total_cmp(&a.score));
+    // A letter's small and capital readings are one word: the better one counts.
+    let mut r = Vec::new();
+    words::merge_readings(
+        &mut r,
+        cands
+            .iter()
+            .filter(|c| c.c.is_alphabetic())
+            .map(|c| (c.c.to_lowercase().to_string(), c.logp))
+            .filter(|(w, _)| model.knows(w))
+            .map(|(w, lp)| model.reading(w, ch * lp)),
+    );
+    let best = r.first()?.score;
+    words::merge_readings(&mut r, [words::Reading::new(tok.to_string(), best - keep)]);
     Some(r)
 }
 
@@ -2150,6 +2149,23 @@ fn lone_sign_readings(model: &OcrModel, tok: &str) -> Option<Vec<words::Reading>
 fn between_words(units: &[(&str, bool)], k: usize) -> bool {
     let word = |u: Option<&(&str, bool)>| u.is_some_and(|u| u.0.chars().any(char::is_alphabetic));
     word(units[..k].iter().rfind(|u| u.1)) && word(units[k + 1..].iter().find(|u| u.1))
+}
+
+/// A token that is a number, neither a word nor `№` (the bigrams' word `0`).
+fn lone_number(tok: &str) -> bool {
+    words::sign_word(tok) == Some("0") && !tok.chars().any(char::is_alphabetic)
+}
+
+/// The readings `col` of the first token after a number, weighed by how often each follows
+/// `before`, the word before the number, over a number (`OVER_NUMBER`).
+fn weigh_over_number(model: &OcrModel, before: Option<&str>, col: &mut [words::Reading]) {
+    let (Some(a), Some(w)) = (before, *OVER_NUMBER) else {
+        return;
+    };
+    for r in col {
+        let c = model.bigrams.count_over_number(a, &r.first);
+        r.score += w * (1.0 + c as f32).ln();
+    }
 }
 
 /// Weight of the pair of words with a number between them (`Bigrams::count_over_number`, as
@@ -2567,14 +2583,10 @@ pub fn repair_line_in(
             // A digit token mostly garbled words (`06` = об): its word readings only.
             if keep_as_latin(tok) {
                 r.retain(|x| !x.text.chars().any(|c| c.is_ascii_digit()));
-                for w in digit_word_readings(model, tok) {
-                    if !r.iter().any(|x| x.text == w.text) {
-                        r.push(w);
-                    }
-                }
-                // The words the training pairs read the token as, where the channel's own
+                // Also the words the training pairs read the token as, where the channel's own
                 // readings miss them (`0` for `по`, its `п` lost: a dropped letter).
-                for w in learned_digit_readings(model, tok) {
+                let more = digit_word_readings(model, tok);
+                for w in more.into_iter().chain(learned_digit_readings(model, tok)) {
                     if !r.iter().any(|x| x.text == w.text) {
                         r.push(w);
                     }
@@ -2642,14 +2654,9 @@ pub fn repair_line_in(
             let low = form.to_lowercase();
             let n = low.chars().count() as f32;
             let score = s + acronym::FREE.0 * n + acronym::FREE.1;
-            // The garble's own brackets and stops where it has only those (the best reading
-            // may have lost them, `OITBP,` read `опыт`).
-            let plain = |x: &str| {
-                x.chars()
-                    .all(|c| matches!(c, '(' | ')' | ',' | '.' | ';' | ':'))
-            };
-            let l = if plain(g_lead) { g_lead } else { lead };
-            let t = if plain(g_trail) { g_trail } else { trail };
+            // The garble's own brackets and stops (the best reading may have lost them,
+            // `OITBP,` read `опыт`).
+            let (l, t) = (own_signs(g_lead, lead), own_signs(g_trail, trail));
             let text = format!("{l}{low}{t}");
             if r.iter().any(|x| x.text == text) {
                 continue;
@@ -2747,26 +2754,14 @@ pub fn repair_line_in(
             if after.is_none() && *LINE_PAIRS {
                 cols.extend(next_line_first.clone());
             }
-            // After a number, the word before it (`от 80 до`, `с 1 по`): the run's first
-            // readings weighed by how often each follows that word over a number.
-            if let (Some(b), Some(w)) = (before, *OVER_NUMBER) {
-                let two_back = (first >= 2).then(|| toks[first - 2]);
-                let is_number = words::sign_word(&units[b].0) == Some("0")
-                    && !units[b].0.chars().any(char::is_alphabetic);
-                if let (true, Some(j)) = (is_number, two_back) {
-                    let a = match lattice[j].get(pick[j]) {
-                        Some(r) => words::letter_words(&r.text).pop(),
-                        None => words::letter_words(&units[j].0).pop(),
-                    };
-                    if let (Some(a), Some(col)) = (a, cols.get_mut(lead)) {
-                        for r in col.iter_mut() {
-                            let first_word = words::letter_words(&r.text).into_iter().next();
-                            let c =
-                                first_word.map_or(0, |f| model.bigrams.count_over_number(&a, &f));
-                            r.score += w * (1.0 + c as f32).ln();
-                        }
-                    }
-                }
+            // After a number, the word before it (`от 80 до`, `с 1 по`).
+            let over = before.filter(|&b| first >= 2 && lone_number(&units[b].0));
+            if let (Some(j), Some(col)) = (over.map(|_| toks[first - 2]), cols.get_mut(lead)) {
+                let a = match lattice[j].get(pick[j]) {
+                    Some(r) => Some(r.last.clone()),
+                    None => words::letter_words(&units[j].0).pop(),
+                };
+                weigh_over_number(model, a.as_deref(), col);
             }
             let picks = words::viterbi(model, &cols, &text.words);
             for (&k, p) in run.iter().zip(&picks[lead..]) {
@@ -3019,6 +3014,19 @@ fn sign_ends(t: &str) -> (&str, &str) {
     (lead, &core[core2.len()..])
 }
 
+/// The signs around an acronym's garble (`garble`) where it has only brackets and stops: the
+/// OCR reads those well, and a reading may have lost one; else the reading's (`read`).
+fn own_signs<'a>(garble: &'a str, read: &'a str) -> &'a str {
+    let plain = garble
+        .chars()
+        .all(|c| matches!(c, '(' | ')' | ',' | '.' | ';' | ':'));
+    if plain {
+        garble
+    } else {
+        read
+    }
+}
+
 /// Readings of a garbled token of an acronym, a hyphen and a case ending (`OOK-Hi`) as each
 /// acronym the text has defined with the ending of its best hyphenated reading (`ЭЦҚ-ні` →
 /// `ОӘК-ні`), scored as that reading with the acronym's channel fit for its own; None where
@@ -3137,14 +3145,8 @@ fn read_acronym_definitions(
         if !own && fit < current_fit - *acronym::OVER_MARGIN {
             continue;
         }
-        // The garble's own brackets and stops where it has only those: the OCR reads them
-        // well, and a reading may have lost one (`OTTBP),` read `пвр,`).
-        let plain = |x: &str| {
-            x.chars()
-                .all(|c| matches!(c, '(' | ')' | ',' | '.' | ';' | ':'))
-        };
-        let l = if plain(lead) { lead } else { cl };
-        let t = if plain(g_trail) { g_trail } else { ct };
+        // The garble's own brackets and stops (`OTTBP),` read `пвр,`).
+        let (l, t) = (own_signs(lead, cl), own_signs(g_trail, ct));
         let text = format!("{l}{}{t}", form.to_lowercase());
         let top = lattice[k].first().map_or(0.0, |r| r.score);
         acronyms.add(form);

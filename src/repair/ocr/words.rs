@@ -56,7 +56,6 @@ impl Reading {
 }
 
 /// Word bigram counts of the clean training text, keyed by a hash of the two words.
-#[derive(Default)]
 pub struct Bigrams {
     counts: FxHashMap<u64, u32>,
     /// The highest count.
@@ -174,12 +173,6 @@ pub struct PairPmi {
     pub min: u32,
     /// The most it says either way, in nats before the weight.
     pub clamp: f32,
-}
-
-impl Default for PairPmi {
-    fn default() -> Self {
-        PairPmi::NONE
-    }
 }
 
 impl PairPmi {
